@@ -1,0 +1,48 @@
+/** Aging channels: interactive preview (cancellable by request id) and the age strip. */
+import { z } from 'zod';
+import { AgeSchema, EncodedImageSchema, IdSchema, RectSchema } from './common';
+
+/**
+ * A preview request carries a renderer-chosen requestId; a newer preview for the same photo
+ * supersedes older ones (main cancels them, they answer 'cancelled').
+ */
+export const PreviewRequestSchema = z.strictObject({
+  requestId: IdSchema,
+  photoId: IdSchema,
+  faceIndex: z.number().int().min(0).default(0),
+  modelId: IdSchema,
+  targetAge: AgeSchema,
+  /** 'crop' = aligned face crop only (fast); 'pasted' = region of the photo with the face pasted back. */
+  output: z.enum(['crop', 'pasted', 'both']).default('crop'),
+});
+export type PreviewRequest = z.input<typeof PreviewRequestSchema>;
+
+export const PreviewResponseSchema = z.object({
+  requestId: IdSchema,
+  targetAge: z.number(),
+  crop: EncodedImageSchema.nullable(),
+  pasted: z.object({ image: EncodedImageSchema, region: RectSchema }).nullable(),
+  /** Age the estimator sees in the output (null when not computed). */
+  estimatedAge: z.number().nullable(),
+  engineMs: z.number().min(0),
+});
+export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
+
+export const CancelRequestSchema = z.strictObject({ requestId: IdSchema });
+export const CancelResponseSchema = z.object({ cancelled: z.boolean() });
+
+export const AgeStripRequestSchema = z.strictObject({
+  requestId: IdSchema,
+  photoId: IdSchema,
+  faceIndex: z.number().int().min(0).default(0),
+  modelId: IdSchema,
+  ages: z.array(AgeSchema).min(1).max(16),
+});
+
+export const AgeStripFrameSchema = z.object({ age: z.number(), image: EncodedImageSchema });
+export const AgeStripResponseSchema = z.object({
+  requestId: IdSchema,
+  frames: z.array(AgeStripFrameSchema),
+});
+/** Event: one frame of an age strip is ready (frames stream in before the response). */
+export const AgeStripFrameEventSchema = AgeStripFrameSchema.extend({ requestId: IdSchema, index: z.number().int() });

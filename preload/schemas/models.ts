@@ -1,0 +1,38 @@
+/** Model channels: shipped, trained and fine-tuned model versions with their lineage. */
+import { z } from 'zod';
+import { IdSchema, TimestampSchema } from './common';
+
+export const ModelKindSchema = z.enum(['age-cgan', 'cyclegan']);
+export type ModelKind = z.infer<typeof ModelKindSchema>;
+export const ModelOriginSchema = z.enum(['shipped', 'trained', 'fine-tuned']);
+
+export const ModelSummarySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  kind: ModelKindSchema,
+  origin: ModelOriginSchema,
+  /** Model this one was trained or fine-tuned from; null for shipped and from-scratch models. */
+  parentId: IdSchema.nullable(),
+  /** Ancestors from the root down to the parent, so the UI can draw the chain without more calls. */
+  lineage: z.array(z.object({ id: IdSchema, name: z.string() })),
+  createdAt: TimestampSchema,
+  /** Age range the model can target. */
+  ageRange: z.tuple([z.number(), z.number()]),
+  resolution: z.number().int().positive(),
+  trainingSteps: z.number().int().min(0),
+  /** Headline evaluation numbers, e.g. { ageMae: 6.1, identityDistance: 0.42 }. */
+  metrics: z.record(z.string(), z.number()),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+export const ModelDetailSchema = ModelSummarySchema.extend({
+  /** The model card (markdown): data, steps, metrics, licence. */
+  card: z.string().nullable(),
+  /** The config saved next to the checkpoint (reproducibility). */
+  config: z.record(z.string(), z.unknown()),
+  trainingRunId: IdSchema.nullable(),
+});
+export type ModelDetail = z.infer<typeof ModelDetailSchema>;
+
+export const ModelListResponseSchema = z.object({ models: z.array(ModelSummarySchema) });
+export const ModelIdSchema = z.strictObject({ modelId: IdSchema });
