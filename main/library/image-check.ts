@@ -1,0 +1,119 @@
+import sharp, { type Metadata } from 'sharp';
+import { LibraryError } from './errors';
+
+// Cheap validation of a photo BEFORE anything is written: the header (sharp metadata, no pixel
+// decode), size limits, and a look at the file's end for truncation. Only when the end looks
+// wrong do we pay for a full decode, so valid files with trailing data are not refused.
+
+export const MAX_PIXELS = 100_000_000;
+export const MAX_SIDE = 20_000;
+export const THUMB_SIZE = 256;
+
+const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif', 'avif', 'heif']);
+
+export interface ImageHeader {
+  format: string;
+  /** Oriented dimensions (EXIF orientation applied). */
+  width: number;
+  height: number;
+  orientation: number;
+}
+
+function lastPair(buf: Buffer, a: number, b: number): number {
+  for (let i = buf.length - 2; i >= 0; i--) if (buf[i] === a && buf[i + 1] === b) return i;
+  return -1;
+}
+
+/** True when the container's end marker is where it should be (no decode needed). */
+function endLooksComplete(format: string, bytes: Buffer): boolean {
+  switch (format) {
+    case 'jpeg': {
+      // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so the end-of-image marker
+      // must come after the last start-of-scan marker.
+      const eoi = lastPair(bytes, 0xff, 0xd9);
+      return eoi > lastPair(bytes, 0xff, 0xda);
+    }
+    case 'png':
+      return bytes.length >= 12 && bytes.toString('latin1', bytes.length - 8, bytes.length - 4) === 'IEND';
+    case 'webp':
+      return bytes.length >= 12 && bytes.readUInt32LE(4) + 8 <= bytes.length;
+    default:
+      return false;
+  }
+}
+
+async function decodesFully(bytes: Buffer): Promise<boolean> {
+  try {
+    await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS })
+      .resize(32, 32, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validate a photo's bytes; throws LibraryError('not-an-image' | 'too-large' | 'truncated' | ...). */
+export async function checkImage(bytes: Buffer, name: string): Promise<ImageHeader> {
+  if (bytes.length < 16) {
+    throw new LibraryError('not-an-image', `"${name}" is not an image (only ${bytes.length} bytes).`);
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch {
+    throw new LibraryError(
+      'not-an-image',
+      `"${name}" is not an image the studio can read (JPEG, PNG, WebP, TIFF, GIF, AVIF), or its header is damaged.`,
+    );
+  }
+  const format = meta.format ?? 'unknown';
+  if (!SUPPORTED.has(format)) {
+    throw new LibraryError('unsupported-format', `"${name}" is a ${format} file; the studio reads JPEG, PNG, WebP, TIFF, GIF and AVIF.`);
+  }
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  if (width <= 0 || height <= 0) {
+    throw new LibraryError('not-an-image', `"${name}" has no image dimensions in its header.`);
+  }
+  if (width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS) {
+    const mp = ((width * height) / 1e6).toFixed(1);
+    throw new LibraryError(
+      'too-large',
+      `"${name}" is ${width} x ${height} px (${mp} megapixels); the limit is ${MAX_SIDE.toLocaleString('en-US')} px on a side and ${MAX_PIXELS / 1e6} megapixels.`,
+    );
+  }
+  if (!endLooksComplete(format, bytes) && !(await decodesFully(bytes))) {
+    throw new LibraryError('truncated', `"${name}" is truncated or damaged: its image data ends early.`);
+  }
+  return { format, width, height, orientation: meta.orientation ?? 1 };
+}
+
+/** A JPEG thumbnail, EXIF orientation applied, at most THUMB_SIZE px on its longer side. */
+export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes, { limitInputPixels: MAX_PIXELS })
+    .rotate()
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+/** The stand-in analyzer used by the benchmark and tests: real sharp metadata, no detection. */
+export async function headerOnlyAnalyzer(bytes: Buffer): Promise<{
+  width: number;
+  height: number;
+  orientation: number;
+  format: string;
+  faces: [];
+}> {
+  const meta = await sharp(bytes).metadata();
+  return {
+    width: meta.autoOrient?.width ?? meta.width ?? 0,
+    height: meta.autoOrient?.height ?? meta.height ?? 0,
+    orientation: meta.orientation ?? 1,
+    format: meta.format ?? 'unknown',
+    faces: [],
+  };
+}

@@ -1,0 +1,370 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { LibraryError, toLibraryError } from './errors';
+import { deleteExport, listExports, readExport, recordExport } from './export-repo';
+import { FileStore, type FsOps, defaultFsOps } from './file-store';
+import { migrate } from './migrations';
+import {
+  deleteModel,
+  getModel,
+  listModels,
+  modelWeightsPath,
+  registerModel,
+  renameModel,
+  updateModelMetrics,
+} from './model-repo';
+import { importPhotos } from './photo-import';
+import {
+  deletePhotos,
+  getPhoto,
+  getPhotoRow,
+  listPhotos,
+  listTags,
+  renamePhoto,
+  replaceFaces,
+  setLabelAge,
+  tagPhotos,
+  untagPhotos,
+} from './photo-repo';
+import { recover } from './recovery';
+import { type LibraryContext, type ProjectRow, notFound, toProject } from './rows';
+import {
+  addRunSample,
+  createRun,
+  deleteRun,
+  getRun,
+  getRunMetrics,
+  listRunSamples,
+  listRuns,
+  readRunSample,
+  recordRunProgress,
+  setRunOutputModel,
+  setRunStatus,
+} from './run-repo';
+import type {
+  Analyzer,
+  CreateRunInput,
+  ExportRecord,
+  Face,
+  ImportFile,
+  ImportOutcome,
+  ImportProgress,
+  JsonObject,
+  MetricPoint,
+  MetricSeries,
+  Model,
+  ModelKind,
+  ModelWithLineage,
+  Page,
+  Photo,
+  PhotoDetail,
+  PhotoQuery,
+  Project,
+  ProjectSummary,
+  RecordExportInput,
+  RecoveryReport,
+  RegisterModelInput,
+  Run,
+  RunSample,
+  RunStatus,
+  TagCount,
+} from './types';
+
+export const DATABASE_FILE = 'library.sqlite';
+
+export interface LibraryOpenOptions {
+  /** fs/promises replacement for the file store (tests inject ENOSPC/EROFS faults). */
+  fs?: FsOps;
+  /** Clock in Unix ms (tests pin it). */
+  now?: () => number;
+}
+
+/**
+ * The studio's project library: one SQLite database (WAL, foreign keys, exclusive lock held by
+ * this process) plus a file store, in one folder. Main is its only writer; every method takes and
+ * returns plain JSON-able objects (Buffers for file bytes) and throws LibraryError with a code.
+ */
+export class Library {
+  readonly dir: string;
+  /** What startup recovery cleaned up when this library was opened. */
+  readonly recovery: RecoveryReport;
+  private readonly ctx: LibraryContext;
+
+  private constructor(dir: string, ctx: LibraryContext, recovery: RecoveryReport) {
+    this.dir = dir;
+    this.ctx = ctx;
+    this.recovery = recovery;
+  }
+
+  /** Open (creating if needed), migrate to the latest schema and run startup recovery. */
+  static async open(dir: string, options: LibraryOpenOptions = {}): Promise<Library> {
+    const root = path.resolve(dir);
+    const fs = options.fs ?? defaultFsOps;
+    try {
+      await fs.mkdir(root, { recursive: true });
+    } catch (err) {
+      throw toLibraryError(err, `creating the library folder ${root}`);
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path.join(root, DATABASE_FILE), { timeout: 200 });
+      // Exclusive locking makes the open itself the inter-process lock: a second studio (or the
+      // CLI) on the same folder gets SQLITE_BUSY here instead of racing recovery against imports.
+      // The OS drops the lock when the process dies, even by SIGKILL.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      // FULL: a commit survives power loss, matching the fsync'd files rows point at.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.exec('BEGIN IMMEDIATE; COMMIT');
+      migrate(db);
+      const store = new FileStore(root, fs);
+      await store.init();
+      const ctx: LibraryContext = { db, store, now: options.now ?? Date.now };
+      const report = await recover(ctx);
+      return new Library(root, ctx, report);
+    } catch (err) {
+      db?.close();
+      const code = (err as { code?: string }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') {
+        throw new LibraryError('locked', `The library at ${root} is open in another studio window or process.`, {
+          cause: err,
+        });
+      }
+      throw toLibraryError(err, `opening the library at ${root}`);
+    }
+  }
+
+  close(): void {
+    if (!this.ctx.db.open) return;
+    try {
+      this.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A checkpoint that fails (full or read-only disk) is redone by the next open.
+    }
+    this.ctx.db.close();
+  }
+
+  /** SQLite's own consistency check: 'ok' or the list of problems. */
+  integrityCheck(): string[] {
+    return (this.ctx.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+
+  // Projects
+
+  listProjects(): ProjectSummary[] {
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT pr.*, (SELECT count(*) FROM photos p WHERE p.project_id = pr.id) AS photo_count,
+                (SELECT p.id FROM photos p WHERE p.project_id = pr.id ORDER BY p.imported_at DESC, p.id DESC LIMIT 1)
+                  AS cover
+         FROM projects pr ORDER BY pr.updated_at DESC, pr.id DESC`,
+      )
+      .all() as (ProjectRow & { photo_count: number; cover: number | null })[];
+    return rows.map((r) => ({ ...toProject(r), photoCount: r.photo_count, coverPhotoId: r.cover }));
+  }
+
+  getProject(id: number): Project {
+    const row = this.ctx.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    if (!row) throw notFound('Project', id);
+    return toProject(row);
+  }
+
+  createProject(input: { name: string; description?: string }): Project {
+    const name = cleanName(input.name, 'project');
+    const now = this.ctx.now();
+    try {
+      const r = this.ctx.db
+        .prepare('INSERT INTO projects (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        .run(name, input.description ?? '', now, now);
+      return this.getProject(Number(r.lastInsertRowid));
+    } catch (err) {
+      throw toLibraryError(err, `creating project "${name}"`);
+    }
+  }
+
+  renameProject(id: number, name: string): Project {
+    const clean = cleanName(name, 'project');
+    const r = this.ctx.db
+      .prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?')
+      .run(clean, this.ctx.now(), id);
+    if (r.changes === 0) throw notFound('Project', id);
+    return this.getProject(id);
+  }
+
+  /** Delete a project with its photos, fine-tuned models, runs and exports, rows first then files. */
+  async deleteProject(id: number): Promise<void> {
+    const r = this.ctx.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+    if (r.changes === 0) throw notFound('Project', id);
+    // If this fails (or the process dies), the files are unreferenced and recovery deletes them.
+    await this.ctx.store.remove(`projects/${id}`).catch(() => undefined);
+  }
+
+  // Photos
+
+  importPhotos(
+    projectId: number,
+    files: ImportFile[],
+    analyze: Analyzer,
+    onProgress?: (p: ImportProgress) => void,
+  ): Promise<ImportOutcome[]> {
+    return importPhotos(this.ctx, projectId, files, analyze, onProgress);
+  }
+
+  listPhotos(query: PhotoQuery): Page<Photo> {
+    return listPhotos(this.ctx, query);
+  }
+
+  getPhoto(id: number): PhotoDetail {
+    return getPhoto(this.ctx, id);
+  }
+
+  readPhotoFile(id: number): Promise<Buffer> {
+    return this.ctx.store.read(getPhotoRow(this.ctx, id).file_path);
+  }
+
+  readThumbnail(id: number): Promise<Buffer> {
+    return this.ctx.store.read(getPhotoRow(this.ctx, id).thumb_path);
+  }
+
+  /** Absolute path of the original, for the engine to read without copying bytes through IPC. */
+  photoFilePath(id: number): string {
+    return this.ctx.store.abs(getPhotoRow(this.ctx, id).file_path);
+  }
+
+  renamePhoto(id: number, name: string): Photo {
+    return renamePhoto(this.ctx, id, name);
+  }
+
+  setPhotoLabelAge(id: number, age: number | null): Photo {
+    return setLabelAge(this.ctx, id, age);
+  }
+
+  replaceFaces(id: number, faces: Face[]): PhotoDetail {
+    return replaceFaces(this.ctx, id, faces);
+  }
+
+  deletePhotos(ids: number[]): Promise<number> {
+    return deletePhotos(this.ctx, ids);
+  }
+
+  tagPhotos(photoIds: number[], tags: string[]): void {
+    tagPhotos(this.ctx, photoIds, tags);
+  }
+
+  untagPhotos(photoIds: number[], tags: string[]): void {
+    untagPhotos(this.ctx, photoIds, tags);
+  }
+
+  listTags(projectId: number): TagCount[] {
+    return listTags(this.ctx, projectId);
+  }
+
+  // Models
+
+  registerModel(input: RegisterModelInput): Promise<ModelWithLineage> {
+    return registerModel(this.ctx, input);
+  }
+
+  listModels(filter?: { kind?: ModelKind; projectId?: number }): ModelWithLineage[] {
+    return listModels(this.ctx, filter);
+  }
+
+  getModel(id: number): ModelWithLineage {
+    return getModel(this.ctx, id);
+  }
+
+  modelWeightsPath(id: number): string {
+    return modelWeightsPath(this.ctx, id);
+  }
+
+  updateModelMetrics(id: number, metrics: JsonObject): Model {
+    return updateModelMetrics(this.ctx, id, metrics);
+  }
+
+  renameModel(id: number, name: string): Model {
+    return renameModel(this.ctx, id, name);
+  }
+
+  deleteModel(id: number): Promise<void> {
+    return deleteModel(this.ctx, id);
+  }
+
+  // Training runs
+
+  createRun(input: CreateRunInput): Run {
+    return createRun(this.ctx, input);
+  }
+
+  getRun(id: number): Run {
+    return getRun(this.ctx, id);
+  }
+
+  listRuns(filter?: { projectId?: number; status?: RunStatus }): Run[] {
+    return listRuns(this.ctx, filter);
+  }
+
+  setRunStatus(id: number, status: RunStatus, error?: string): Run {
+    return setRunStatus(this.ctx, id, status, error);
+  }
+
+  recordRunProgress(id: number, step: number, points: MetricPoint[]): void {
+    recordRunProgress(this.ctx, id, step, points);
+  }
+
+  getRunMetrics(id: number, opts?: { names?: string[]; sinceStep?: number; maxPoints?: number }): MetricSeries[] {
+    return getRunMetrics(this.ctx, id, opts);
+  }
+
+  addRunSample(runId: number, step: number, bytes: Buffer): Promise<RunSample> {
+    return addRunSample(this.ctx, runId, step, bytes);
+  }
+
+  listRunSamples(runId: number): RunSample[] {
+    return listRunSamples(this.ctx, runId);
+  }
+
+  readRunSample(sampleId: number): Promise<Buffer> {
+    return readRunSample(this.ctx, sampleId);
+  }
+
+  setRunOutputModel(runId: number, modelId: number): Run {
+    return setRunOutputModel(this.ctx, runId, modelId);
+  }
+
+  deleteRun(runId: number): Promise<void> {
+    return deleteRun(this.ctx, runId);
+  }
+
+  // Exports
+
+  recordExport(input: RecordExportInput): Promise<ExportRecord> {
+    return recordExport(this.ctx, input);
+  }
+
+  listExports(filter: { projectId?: number; photoId?: number } = {}): ExportRecord[] {
+    return listExports(this.ctx, filter);
+  }
+
+  readExport(id: number): Promise<Buffer> {
+    return readExport(this.ctx, id);
+  }
+
+  deleteExport(id: number): Promise<void> {
+    return deleteExport(this.ctx, id);
+  }
+}
+
+function cleanName(name: unknown, what: string): string {
+  const clean = typeof name === 'string' ? name.trim() : '';
+  if (!clean || clean.length > 200) throw new LibraryError('invalid-input', `A ${what} name must be 1 to 200 characters.`);
+  return clean;
+}
+
+export async function libraryExists(dir: string): Promise<boolean> {
+  return fsp
+    .stat(path.join(dir, DATABASE_FILE))
+    .then(() => true)
+    .catch(() => false);
+}
