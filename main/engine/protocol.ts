@@ -1,0 +1,67 @@
+/**
+ * Messages between main (the supervisor) and the engine process. Both directions are
+ * discriminated unions on `type`; requests carry an id that responses, progress events and
+ * cancellations refer to. Payloads are structured-clone data (Uint8Array allowed).
+ *
+ * To add an engine operation: add an entry to EngineOps (request and response shapes) and a
+ * handler in main/engine/worker-ops.ts; call it from main with `supervisor.request(op, payload)`.
+ */
+import type { BackendName } from '../../preload/schemas/system';
+import type { Result } from '../../preload/schemas/common';
+
+export interface EngineInfo {
+  backend: BackendName;
+  threads: number | null;
+  device: string;
+  pid: number;
+  versions: { tfjs: string | null; node: string };
+}
+
+export interface EngineOps {
+  /** Round trip through the engine; delayMs is a test hook (honoured only with testHooks). */
+  ping: {
+    request: { echo?: string; delayMs?: number };
+    response: { echo: string | null; backend: BackendName; pid: number };
+  };
+  /** Backend, threads and device as the engine sees them now. */
+  info: { request: Record<string, never>; response: EngineInfo };
+}
+
+export type EngineOp = keyof EngineOps;
+export type EngineRequestOf<K extends EngineOp> = EngineOps[K]['request'];
+export type EngineResponseOf<K extends EngineOp> = EngineOps[K]['response'];
+
+export interface EngineInitOptions {
+  backend: 'auto' | BackendName;
+  threads: number | null;
+  /** Enables test-only behaviour such as ping delays. */
+  testHooks: boolean;
+}
+
+export type MainToEngine =
+  | { type: 'init'; options: EngineInitOptions }
+  | { type: 'request'; id: number; op: EngineOp; payload: unknown }
+  | { type: 'cancel'; id: number }
+  | { type: 'shutdown' };
+
+export type EngineToMain =
+  | { type: 'ready'; info: EngineInfo }
+  | { type: 'init-failed'; message: string }
+  | { type: 'response'; id: number; result: Result<unknown> }
+  | { type: 'progress'; id: number; data: unknown }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+
+const MAIN_TO_ENGINE_TYPES = new Set(['init', 'request', 'cancel', 'shutdown']);
+const ENGINE_TO_MAIN_TYPES = new Set(['ready', 'init-failed', 'response', 'progress', 'log']);
+
+function hasType(m: unknown, allowed: Set<string>): boolean {
+  return typeof m === 'object' && m !== null && allowed.has((m as { type?: unknown }).type as string);
+}
+
+export function isMainToEngine(m: unknown): m is MainToEngine {
+  return hasType(m, MAIN_TO_ENGINE_TYPES);
+}
+
+export function isEngineToMain(m: unknown): m is EngineToMain {
+  return hasType(m, ENGINE_TO_MAIN_TYPES);
+}

@@ -1,0 +1,66 @@
+/**
+ * Engine-side handlers, one per EngineOps entry. They run inside the engine process only (never
+ * on main's event loop), so tensor work belongs here or in models/ functions called from here.
+ */
+import type { BackendChoice } from './backend';
+import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
+
+export interface OpContext {
+  signal: AbortSignal;
+  progress(data: unknown): void;
+  testHooks: boolean;
+  backend: BackendChoice;
+  tfjsVersion: string | null;
+}
+
+/** Thrown by handlers to answer with a typed error instead of 'internal'. */
+export class EngineOpError extends Error {
+  constructor(
+    readonly code: 'cancelled' | 'not-found' | 'bad-image' | 'no-face' | 'invalid-payload' | 'unsupported' | 'internal',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new EngineOpError('cancelled', 'cancelled'));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new EngineOpError('cancelled', 'cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function engineInfo(ctx: OpContext): EngineInfo {
+  return {
+    backend: ctx.backend.backend,
+    threads: ctx.backend.threads,
+    device: ctx.backend.device,
+    pid: process.pid,
+    versions: { tfjs: ctx.tfjsVersion, node: process.versions.node },
+  };
+}
+
+type Handlers = {
+  [K in EngineOp]: (payload: EngineRequestOf<K>, ctx: OpContext) => Promise<EngineResponseOf<K>>;
+};
+
+export const workerOps: Handlers = {
+  async ping(payload, ctx) {
+    if (payload.delayMs) {
+      if (!ctx.testHooks) throw new EngineOpError('unsupported', 'ping delays are a test hook');
+      await abortableDelay(payload.delayMs, ctx.signal);
+    }
+    return { echo: payload.echo ?? null, backend: ctx.backend.backend, pid: process.pid };
+  },
+  async info(_payload, ctx) {
+    return engineInfo(ctx);
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * Engine process entry (bundled to dist/engine.cjs). Started by main as an Electron
+ * utilityProcess or a forked Node process; speaks the protocol in ./protocol over whichever
+ * parent port it has. Initialises the tfjs backend once, then serves requests concurrently;
+ * a cancel message aborts the matching request's AbortSignal.
+ */
+import { initEngineBackend, tfjsVersion, type BackendChoice } from './backend';
+import { isMainToEngine, type EngineInitOptions, type EngineToMain, type MainToEngine } from './protocol';
+import { EngineOpError, workerOps, type OpContext } from './worker-ops';
+
+interface ParentPort {
+  post(message: EngineToMain): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
+
+function connectParent(): ParentPort {
+  const utilityPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+  if (utilityPort) {
+    return {
+      post: (m) => utilityPort.postMessage(m),
+      onMessage: (l) => utilityPort.on('message', (e) => l(e.data)),
+    };
+  }
+  if (typeof process.send === 'function') {
+    return {
+      post: (m) => {
+        process.send?.(m);
+      },
+      onMessage: (l) => process.on('message', l),
+    };
+  }
+  throw new Error('engine: started without a parent channel (run it through main)');
+}
+
+const port = connectParent();
+const inflight = new Map<number, AbortController>();
+let ready: Promise<{ backend: BackendChoice; options: EngineInitOptions }> | null = null;
+
+function log(level: 'info' | 'warn' | 'error', message: string) {
+  port.post({ type: 'log', level, message });
+}
+
+async function init(options: EngineInitOptions) {
+  const backend = await initEngineBackend(options.backend, options.threads);
+  port.post({
+    type: 'ready',
+    info: {
+      backend: backend.backend,
+      threads: backend.threads,
+      device: backend.device,
+      pid: process.pid,
+      versions: { tfjs: tfjsVersion, node: process.versions.node },
+    },
+  });
+  return { backend, options };
+}
+
+async function serve(msg: Extract<MainToEngine, { type: 'request' }>) {
+  const controller = new AbortController();
+  inflight.set(msg.id, controller);
+  try {
+    if (!ready) throw new EngineOpError('internal', 'engine received a request before init');
+    const { backend, options } = await ready;
+    const handler = workerOps[msg.op] as ((p: unknown, c: OpContext) => Promise<unknown>) | undefined;
+    if (!handler) throw new EngineOpError('unsupported', `unknown engine op ${String(msg.op)}`);
+    const ctx: OpContext = {
+      signal: controller.signal,
+      progress: (data) => port.post({ type: 'progress', id: msg.id, data }),
+      testHooks: options.testHooks,
+      backend,
+      tfjsVersion,
+    };
+    const value = await handler(msg.payload, ctx);
+    port.post({ type: 'response', id: msg.id, result: { ok: true, value } });
+  } catch (err) {
+    const code = err instanceof EngineOpError ? err.code : 'internal';
+    const message = err instanceof Error ? err.message : String(err);
+    port.post({ type: 'response', id: msg.id, result: { ok: false, error: { code, message } } });
+  } finally {
+    inflight.delete(msg.id);
+  }
+}
+
+port.onMessage((raw) => {
+  if (!isMainToEngine(raw)) {
+    log('warn', 'engine: ignored a malformed message');
+    return;
+  }
+  switch (raw.type) {
+    case 'init':
+      ready = init(raw.options);
+      ready.catch((err: unknown) => {
+        port.post({ type: 'init-failed', message: err instanceof Error ? err.message : String(err) });
+      });
+      break;
+    case 'request':
+      void serve(raw);
+      break;
+    case 'cancel':
+      inflight.get(raw.id)?.abort();
+      break;
+    case 'shutdown':
+      for (const c of inflight.values()) c.abort();
+      // Give cancelled handlers a tick to answer, then leave.
+      setImmediate(() => process.exit(0));
+      break;
+  }
+});
