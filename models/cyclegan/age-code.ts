@@ -1,0 +1,50 @@
+/**
+ * Continuous age condition: a vector with one entry per domain, linear interpolation between the
+ * two neighbouring domain centres (clamped at the ends). With domains centred at 23 and 72, age 23
+ * is [1, 0], age 72 is [0, 1] and age 47.5 is [0.5, 0.5], so the studio's 0-90 slider moves
+ * smoothly between what the generator learnt for each domain.
+ */
+import { domainCentre, type AgeDomain } from './config';
+
+export function ageCode(age: number, domains: readonly AgeDomain[]): Float32Array {
+  const code = new Float32Array(domains.length);
+  const centres = domains.map(domainCentre);
+  if (age <= centres[0]) {
+    code[0] = 1;
+    return code;
+  }
+  const last = centres.length - 1;
+  if (age >= centres[last]) {
+    code[last] = 1;
+    return code;
+  }
+  let i = 0;
+  while (age > centres[i + 1]) i++;
+  const t = (age - centres[i]) / (centres[i + 1] - centres[i]);
+  code[i] = 1 - t;
+  code[i + 1] = t;
+  return code;
+}
+
+/** Index of the domain whose range holds `age` (max inclusive in whole years), or -1. */
+export function domainOf(age: number, domains: readonly AgeDomain[]): number {
+  return domains.findIndex((d) => age >= d.min && (d.max === null || age < d.max + 1));
+}
+
+/** Codes of several ages, row-major [ages.length, domains.length]. */
+export function ageCodes(ages: ArrayLike<number>, domains: readonly AgeDomain[]): Float32Array {
+  const g = domains.length;
+  const out = new Float32Array(ages.length * g);
+  for (let i = 0; i < ages.length; i++) out.set(ageCode(ages[i], domains), i * g);
+  return out;
+}
+
+/**
+ * A target age in domain `d` for training: its centre, or uniform over its range (open-ended
+ * domains span 20 years) when `uniform`.
+ */
+export function sampleDomainAge(d: AgeDomain, uniform: boolean, rand: () => number): number {
+  if (!uniform) return domainCentre(d);
+  const hi = d.max === null ? d.min + 20 : d.max + 1;
+  return d.min + rand() * (hi - d.min);
+}

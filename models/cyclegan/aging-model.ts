@@ -1,0 +1,75 @@
+/**
+ * Inference side: a trained (or exported) CycleGAN generator behind the AgingModel interface.
+ * output = G(x, code(target)); reconstruction = G(x, code(source)), so paste-back transfers only
+ * the change the model made, not its reconstruction error. An untrained residual generator is
+ * exactly the identity, and then reconstruction is null.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { AgingModel } from '../train/types';
+import type { CycleGanConfig } from './config';
+import { ageCode } from './age-code';
+import { AgeGenerator } from './generator';
+import { readCycleGanMeta } from './trainer-io';
+
+export class CycleGanAgingModel implements AgingModel {
+  readonly kind = 'cyclegan' as const;
+  readonly resolution: number;
+
+  /** `identityAtSource`: the generator is known to return its input unchanged (untrained). */
+  constructor(
+    readonly gen: AgeGenerator,
+    readonly config: CycleGanConfig,
+    private readonly identityAtSource: boolean,
+    private readonly ownsGenerator: boolean,
+  ) {
+    this.resolution = config.resolution;
+  }
+
+  private run(faces: tf.Tensor4D, age: number): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [n, h, w] = faces.shape;
+      const r = this.resolution;
+      const x = h === r && w === r ? faces : tf.image.resizeBilinear(faces, [r, r], true);
+      const code = tf.tile(tf.tensor2d(ageCode(age, this.config.domains), [1, this.config.domains.length]), [n, 1]);
+      let y = tf.clipByValue(this.gen.translate(x, code as tf.Tensor2D).image, -1, 1) as tf.Tensor4D;
+      if (h !== r || w !== r) y = tf.image.resizeBilinear(y, [h, w], true);
+      return y;
+    });
+  }
+
+  async age(
+    faces: tf.Tensor4D,
+    sourceAge: number,
+    targetAge: number,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
+    opts.signal?.throwIfAborted();
+    const output = this.run(faces, targetAge);
+    if (this.identityAtSource) return { output, reconstruction: null };
+    // Let an abort between the two passes land before the second one.
+    await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) {
+      output.dispose();
+      opts.signal.throwIfAborted();
+    }
+    return { output, reconstruction: this.run(faces, sourceAge) };
+  }
+
+  dispose(): void {
+    if (this.ownsGenerator) this.gen.dispose();
+  }
+}
+
+/** Loads a checkpoint or an exported model folder (meta.json + G.json/G.bin). */
+export async function loadCycleGanModel(dir: string): Promise<AgingModel> {
+  const meta = await readCycleGanMeta(dir);
+  const gen = new AgeGenerator(meta.config);
+  try {
+    await gen.params.load(dir);
+  } catch (err) {
+    gen.dispose();
+    throw err;
+  }
+  const identity = meta.step === 0 && meta.config.generator.output !== 'direct';
+  return new CycleGanAgingModel(gen, meta.config, identity, true);
+}

@@ -1,0 +1,197 @@
+/**
+ * Configuration of the CycleGAN-style age translator. Everything that changes what a checkpoint
+ * computes lives here and is saved beside every checkpoint (meta.json), so any checkpoint
+ * can be reloaded and reproduced.
+ */
+
+/** One age domain. `max` null means open-ended (e.g. 60+). Ages in years. */
+export interface AgeDomain {
+  name: string;
+  min: number;
+  max: number | null;
+  /** Age whose condition code is exactly this domain's one-hot; default mid-range (min + 10 if open). */
+  centre?: number;
+}
+
+/**
+ * How the generator turns its raw output into an image:
+ * - 'mask-residual': out = x + mask * delta, mask = sigmoid(raw[3]), delta = 2 tanh(raw[0..2]);
+ *   starts as the exact identity (zeroed head) and edits only where the mask opens.
+ * - 'residual': out = x + 2 tanh(raw) (identity at start, no mask).
+ * - 'direct': out = tanh(raw), the original CycleGAN head.
+ */
+export type GeneratorOutput = 'mask-residual' | 'residual' | 'direct';
+
+/**
+ * How the discriminator sees the age: 'projection' (inner product of patch features with a
+ * learned per-domain embedding, Miyato & Koyama 2018), 'channels' (code tiled and concatenated to
+ * the input), 'none' (plain PatchGAN: realism only).
+ */
+export type DiscriminatorConditioning = 'projection' | 'channels' | 'none';
+
+export interface CycleGanConfig {
+  format: 'cyclegan-config';
+  version: 1;
+  /** Final training and inference resolution (a multiple of 2^nDown). */
+  resolution: number;
+  /**
+   * Progressive schedule: train at `resolution` of the first entry whose untilStep is above the
+   * current step, then at `resolution` (the generator is fully convolutional).
+   */
+  resolutionSchedule: Array<{ untilStep: number; resolution: number }>;
+  /** Age domains, ascending. Two for classic young <-> old; more for one slider across ages. */
+  domains: AgeDomain[];
+  /** 'centre': target age = a domain centre (clean one-hot code); 'uniform': uniform in its range. */
+  targetSampling: 'centre' | 'uniform';
+  generator: {
+    ngf: number;
+    nBlocks: number;
+    nDown: number;
+    /** Concatenate the age code to every residual block's input too (not only the image input). */
+    condAtBlocks: boolean;
+    output: GeneratorOutput;
+  };
+  discriminator: {
+    ndf: number;
+    /** 3 = 70x70 receptive field. */
+    nLayers: number;
+    conditioning: DiscriminatorConditioning;
+  };
+  loss: {
+    gan: number;
+    cycle: number;
+    /** Identity weight as a fraction of the cycle weight (CycleGAN: 0.5). */
+    identity: number;
+    /** Cross-entropy of a frozen age classifier on generated faces (used only when one is given). */
+    ageClassifier: number;
+    /** Soft-label width (years) for the classifier's target. */
+    ageClassifierSigma: number;
+    /** D learns that a real face with a wrong age code is fake (matching-aware D); 0 disables. */
+    wrongAge: number;
+    /** Mean of the mask (sparsity): edit only what ageing changes. */
+    maskL1: number;
+    /** Total variation of the mask (smoothness): no speckle. */
+    maskTv: number;
+    /**
+     * Cycle and identity weights ramp from `reconRampFrom` x their value to 1 x between
+     * reconRampStart and reconRampStart + reconRampSteps, so the age signal exists before the
+     * easy identity answer is rewarded.
+     */
+    reconRampFrom: number;
+    reconRampStart: number;
+    reconRampSteps: number;
+  };
+  optim: {
+    lr: number;
+    beta1: number;
+    beta2: number;
+    /** Steps at constant lr, then linear decay to 0 over decaySteps (CycleGAN's n_epochs / n_epochs_decay). */
+    constantSteps: number;
+    decaySteps: number;
+  };
+  /** Image pool of earlier fakes shown to D (Shrivastava et al.); 0 disables. */
+  poolSize: number;
+  /** Preferred batch size for the training loop (CycleGAN: 1). */
+  batchSize: number;
+  seed: number;
+}
+
+export const YOUNG_OLD_DOMAINS: AgeDomain[] = [
+  { name: 'young', min: 18, max: 29 },
+  { name: 'old', min: 60, max: null },
+];
+
+/** Coarse groups covering 0-90+ so one generator serves the whole age slider. */
+export const COARSE_DOMAINS: AgeDomain[] = [
+  { name: 'child', min: 0, max: 12, centre: 7 },
+  { name: 'young', min: 13, max: 29, centre: 23 },
+  { name: 'adult', min: 30, max: 44, centre: 37 },
+  { name: 'middle', min: 45, max: 59, centre: 52 },
+  { name: 'old', min: 60, max: null, centre: 72 },
+];
+
+export interface DefaultConfigOptions {
+  /** 'young-old' (issue default) or 'coarse' (five groups for the 0-90 slider). */
+  domains?: 'young-old' | 'coarse' | AgeDomain[];
+  /** Total planned steps; sets the constant/decay split (half and half, as in CycleGAN). */
+  totalSteps?: number;
+}
+
+/**
+ * Defaults sized for CPU/wasm training on 2 cores: ngf 32 (CycleGAN uses 64), 6 blocks at 128 and
+ * 9 at 256 (as CycleGAN), 70x70 PatchGAN with ndf 32, progressive 64 -> final resolution for the
+ * first 60% of steps.
+ */
+export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptions = {}): CycleGanConfig {
+  const totalSteps = opts.totalSteps ?? 20000;
+  const domains =
+    opts.domains === 'coarse' ? COARSE_DOMAINS : Array.isArray(opts.domains) ? opts.domains : YOUNG_OLD_DOMAINS;
+  const warm = Math.round(totalSteps * 0.6);
+  return {
+    format: 'cyclegan-config',
+    version: 1,
+    resolution,
+    resolutionSchedule: resolution > 64 ? [{ untilStep: warm, resolution: 64 }] : [],
+    domains: domains.map((d) => ({ ...d })),
+    targetSampling: 'centre',
+    generator: {
+      ngf: 32,
+      nBlocks: resolution >= 256 ? 9 : 6,
+      nDown: 2,
+      condAtBlocks: true,
+      output: 'mask-residual',
+    },
+    discriminator: { ndf: 32, nLayers: 3, conditioning: 'projection' },
+    loss: {
+      gan: 1,
+      cycle: 10,
+      identity: 0.5,
+      ageClassifier: 1,
+      ageClassifierSigma: 3,
+      wrongAge: 0.5,
+      maskL1: 0.02,
+      maskTv: 0.05,
+      reconRampFrom: 0.1,
+      reconRampStart: Math.round(totalSteps * 0.05),
+      reconRampSteps: Math.round(totalSteps * 0.2),
+    },
+    optim: {
+      lr: 2e-4,
+      beta1: 0.5,
+      beta2: 0.999,
+      constantSteps: Math.round(totalSteps / 2),
+      decaySteps: totalSteps - Math.round(totalSteps / 2),
+    },
+    poolSize: 50,
+    batchSize: 1,
+    seed: 1,
+  };
+}
+
+/** Throws with a readable message when a config cannot work. */
+export function validateCycleGanConfig(c: CycleGanConfig): void {
+  if (c.format !== 'cyclegan-config' || c.version !== 1) throw new Error('not a cyclegan config (version 1)');
+  const step = 2 ** c.generator.nDown;
+  for (const r of [c.resolution, ...c.resolutionSchedule.map((s) => s.resolution)]) {
+    if (!Number.isInteger(r) || r < 16 || r % step !== 0) {
+      throw new Error(`resolution ${r} must be an integer >= 16 divisible by ${step}`);
+    }
+  }
+  const patches = Math.min(c.resolution, ...c.resolutionSchedule.map((s) => s.resolution)) / 2 ** c.discriminator.nLayers - 2;
+  if (patches < 1) throw new Error(`resolution too small for a ${c.discriminator.nLayers}-layer PatchGAN`);
+  if (c.domains.length < 2) throw new Error('need at least two age domains');
+  for (let i = 0; i < c.domains.length; i++) {
+    const d = c.domains[i];
+    if (d.max !== null && d.max < d.min) throw new Error(`domain ${d.name}: max < min`);
+    if (i > 0 && domainCentre(c.domains[i - 1]) >= domainCentre(d)) {
+      throw new Error('domains must be in ascending order of age');
+    }
+  }
+  if (c.optim.lr <= 0 || c.optim.constantSteps < 0 || c.optim.decaySteps < 0) throw new Error('bad optimiser schedule');
+  if (c.poolSize < 0 || !Number.isInteger(c.poolSize)) throw new Error('poolSize must be a non-negative integer');
+}
+
+export function domainCentre(d: AgeDomain): number {
+  if (d.centre !== undefined) return d.centre;
+  return d.max === null ? d.min + 10 : (d.min + d.max) / 2;
+}

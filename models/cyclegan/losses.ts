@@ -1,0 +1,24 @@
+/** Loss terms of the recipe, each a scalar tensor; callers run them inside tidy/minimize. */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Least-squares GAN (Mao et al. 2017): mean (score - target)^2 over all patches. */
+export function lsgan(scores: tf.Tensor, target: 0 | 1): tf.Scalar {
+  return tf.mean(tf.square(target === 1 ? tf.sub(scores, 1) : scores));
+}
+
+export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
+  return tf.mean(tf.abs(tf.sub(a, b)));
+}
+
+/** Mean absolute difference of neighbouring pixels of a mask [N, H, W, 1] (smoothness). */
+export function totalVariation(m: tf.Tensor4D): tf.Scalar {
+  const [n, h, w, c] = m.shape;
+  const dy = tf.sub(tf.slice(m, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(m, [0, 0, 0, 0], [n, h - 1, w, c]));
+  const dx = tf.sub(tf.slice(m, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(m, [0, 0, 0, 0], [n, h, w - 1, c]));
+  return tf.add(tf.mean(tf.abs(dy)), tf.mean(tf.abs(dx)));
+}
+
+/** Cross-entropy against soft labels: logits [N, K], target [N, K] rows summing to 1. */
+export function softCrossEntropy(logits: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1)));
+}
