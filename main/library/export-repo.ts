@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
 import { LibraryError, toLibraryError } from './errors';
 import { getModelRow } from './model-repo';
+import { withReserve } from './space-reserve';
 import { type ExportRow, type LibraryContext, extensionFor, notFound, toExport } from './rows';
 import type { ExportRecord, RecordExportInput } from './types';
 
@@ -69,6 +70,7 @@ export async function readExport(ctx: LibraryContext, id: number): Promise<Buffe
 
 export async function deleteExport(ctx: LibraryContext, id: number): Promise<void> {
   const row = getExportRow(ctx, id);
-  ctx.db.prepare('DELETE FROM exports WHERE id = ?').run(id);
+  await withReserve(ctx.reserve, 'deleting the export', () => ctx.db.prepare('DELETE FROM exports WHERE id = ?').run(id));
   await ctx.store.remove(row.file_path).catch(() => undefined);
+  await ctx.reserve.ensure();
 }

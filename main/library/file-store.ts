@@ -11,7 +11,7 @@ import { toLibraryError } from './errors';
 /** The fs/promises calls the store uses; tests inject failing versions to simulate ENOSPC. */
 export type FsOps = Pick<
   typeof nodeFs,
-  'open' | 'rename' | 'mkdir' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'copyFile' | 'rmdir'
+  'open' | 'rename' | 'mkdir' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'copyFile' | 'rmdir' | 'access'
 >;
 
 export const defaultFsOps: FsOps = nodeFs;

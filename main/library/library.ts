@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LibraryError, toLibraryError } from './errors';
@@ -28,6 +28,7 @@ import {
   untagPhotos,
 } from './photo-repo';
 import { recover } from './recovery';
+import { DEFAULT_RESERVE_BYTES, SpaceReserve, withReserve } from './space-reserve';
 import { type LibraryContext, type ProjectRow, notFound, toProject } from './rows';
 import {
   addRunSample,
@@ -78,6 +79,8 @@ export interface LibraryOpenOptions {
   fs?: FsOps;
   /** Clock in Unix ms (tests pin it). */
   now?: () => number;
+  /** Bytes kept free beside the database so deletes work on a full disk (0 disables). */
+  reserveBytes?: number;
 }
 
 /**
@@ -106,6 +109,16 @@ export class Library {
     } catch (err) {
       throw toLibraryError(err, `creating the library folder ${root}`);
     }
+    try {
+      // A read-only folder would otherwise surface as SQLite's opaque "disk I/O error".
+      await fs.access(root, fsConstants.W_OK);
+    } catch (err) {
+      throw new LibraryError(
+        'read-only',
+        `The library folder ${root} is read-only (${(err as { code?: string }).code ?? 'not writable'}); the studio needs to write there. Make it writable or choose another folder.`,
+        { cause: err },
+      );
+    }
     let db: Database.Database | undefined;
     try {
       db = new Database(path.join(root, DATABASE_FILE), { timeout: 200 });
@@ -121,8 +134,10 @@ export class Library {
       migrate(db);
       const store = new FileStore(root, fs);
       await store.init();
-      const ctx: LibraryContext = { db, store, now: options.now ?? Date.now };
+      const reserve = new SpaceReserve(root, fs, options.reserveBytes ?? DEFAULT_RESERVE_BYTES);
+      const ctx: LibraryContext = { db, store, reserve, now: options.now ?? Date.now };
       const report = await recover(ctx);
+      await reserve.ensure();
       return new Library(root, ctx, report);
     } catch (err) {
       db?.close();
@@ -186,19 +201,22 @@ export class Library {
 
   renameProject(id: number, name: string): Project {
     const clean = cleanName(name, 'project');
-    const r = this.ctx.db
-      .prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?')
-      .run(clean, this.ctx.now(), id);
+    const r = guard(`renaming project ${id}`, () =>
+      this.ctx.db.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(clean, this.ctx.now(), id),
+    );
     if (r.changes === 0) throw notFound('Project', id);
     return this.getProject(id);
   }
 
   /** Delete a project with its photos, fine-tuned models, runs and exports, rows first then files. */
   async deleteProject(id: number): Promise<void> {
-    const r = this.ctx.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+    const r = await withReserve(this.ctx.reserve, `deleting project ${id}`, () =>
+      this.ctx.db.prepare('DELETE FROM projects WHERE id = ?').run(id),
+    );
     if (r.changes === 0) throw notFound('Project', id);
     // If this fails (or the process dies), the files are unreferenced and recovery deletes them.
     await this.ctx.store.remove(`projects/${id}`).catch(() => undefined);
+    await this.ctx.reserve.ensure();
   }
 
   // Photos
@@ -209,15 +227,15 @@ export class Library {
     analyze: Analyzer,
     onProgress?: (p: ImportProgress) => void,
   ): Promise<ImportOutcome[]> {
-    return importPhotos(this.ctx, projectId, files, analyze, onProgress);
+    return guard('trying to import photos', () => importPhotos(this.ctx, projectId, files, analyze, onProgress));
   }
 
   listPhotos(query: PhotoQuery): Page<Photo> {
-    return listPhotos(this.ctx, query);
+    return guard('trying to list photos', () => listPhotos(this.ctx, query));
   }
 
   getPhoto(id: number): PhotoDetail {
-    return getPhoto(this.ctx, id);
+    return guard('trying to get photo', () => getPhoto(this.ctx, id));
   }
 
   readPhotoFile(id: number): Promise<Buffer> {
@@ -234,125 +252,140 @@ export class Library {
   }
 
   renamePhoto(id: number, name: string): Photo {
-    return renamePhoto(this.ctx, id, name);
+    return guard('trying to rename photo', () => renamePhoto(this.ctx, id, name));
   }
 
   setPhotoLabelAge(id: number, age: number | null): Photo {
-    return setLabelAge(this.ctx, id, age);
+    return guard('trying to set label age', () => setLabelAge(this.ctx, id, age));
   }
 
   replaceFaces(id: number, faces: Face[]): PhotoDetail {
-    return replaceFaces(this.ctx, id, faces);
+    return guard('trying to replace faces', () => replaceFaces(this.ctx, id, faces));
   }
 
   deletePhotos(ids: number[]): Promise<number> {
-    return deletePhotos(this.ctx, ids);
+    return guard('trying to delete photos', () => deletePhotos(this.ctx, ids));
   }
 
   tagPhotos(photoIds: number[], tags: string[]): void {
-    tagPhotos(this.ctx, photoIds, tags);
+    guard('trying to tag photos', () => tagPhotos(this.ctx, photoIds, tags));
   }
 
   untagPhotos(photoIds: number[], tags: string[]): void {
-    untagPhotos(this.ctx, photoIds, tags);
+    guard('trying to untag photos', () => untagPhotos(this.ctx, photoIds, tags));
   }
 
   listTags(projectId: number): TagCount[] {
-    return listTags(this.ctx, projectId);
+    return guard('trying to list tags', () => listTags(this.ctx, projectId));
   }
 
   // Models
 
   registerModel(input: RegisterModelInput): Promise<ModelWithLineage> {
-    return registerModel(this.ctx, input);
+    return guard('trying to register model', () => registerModel(this.ctx, input));
   }
 
   listModels(filter?: { kind?: ModelKind; projectId?: number }): ModelWithLineage[] {
-    return listModels(this.ctx, filter);
+    return guard('trying to list models', () => listModels(this.ctx, filter));
   }
 
   getModel(id: number): ModelWithLineage {
-    return getModel(this.ctx, id);
+    return guard('trying to get model', () => getModel(this.ctx, id));
   }
 
   modelWeightsPath(id: number): string {
-    return modelWeightsPath(this.ctx, id);
+    return guard('trying to find model weights', () => modelWeightsPath(this.ctx, id));
   }
 
   updateModelMetrics(id: number, metrics: JsonObject): Model {
-    return updateModelMetrics(this.ctx, id, metrics);
+    return guard('trying to update model metrics', () => updateModelMetrics(this.ctx, id, metrics));
   }
 
   renameModel(id: number, name: string): Model {
-    return renameModel(this.ctx, id, name);
+    return guard('trying to rename model', () => renameModel(this.ctx, id, name));
   }
 
   deleteModel(id: number): Promise<void> {
-    return deleteModel(this.ctx, id);
+    return guard('trying to delete model', () => deleteModel(this.ctx, id));
   }
 
   // Training runs
 
   createRun(input: CreateRunInput): Run {
-    return createRun(this.ctx, input);
+    return guard('trying to create run', () => createRun(this.ctx, input));
   }
 
   getRun(id: number): Run {
-    return getRun(this.ctx, id);
+    return guard('trying to get run', () => getRun(this.ctx, id));
   }
 
   listRuns(filter?: { projectId?: number; status?: RunStatus }): Run[] {
-    return listRuns(this.ctx, filter);
+    return guard('trying to list runs', () => listRuns(this.ctx, filter));
   }
 
   setRunStatus(id: number, status: RunStatus, error?: string): Run {
-    return setRunStatus(this.ctx, id, status, error);
+    return guard('trying to set run status', () => setRunStatus(this.ctx, id, status, error));
   }
 
   recordRunProgress(id: number, step: number, points: MetricPoint[]): void {
-    recordRunProgress(this.ctx, id, step, points);
+    guard('trying to record run progress', () => recordRunProgress(this.ctx, id, step, points));
   }
 
   getRunMetrics(id: number, opts?: { names?: string[]; sinceStep?: number; maxPoints?: number }): MetricSeries[] {
-    return getRunMetrics(this.ctx, id, opts);
+    return guard('trying to get run metrics', () => getRunMetrics(this.ctx, id, opts));
   }
 
   addRunSample(runId: number, step: number, bytes: Buffer): Promise<RunSample> {
-    return addRunSample(this.ctx, runId, step, bytes);
+    return guard('trying to add run sample', () => addRunSample(this.ctx, runId, step, bytes));
   }
 
   listRunSamples(runId: number): RunSample[] {
-    return listRunSamples(this.ctx, runId);
+    return guard('trying to list run samples', () => listRunSamples(this.ctx, runId));
   }
 
   readRunSample(sampleId: number): Promise<Buffer> {
-    return readRunSample(this.ctx, sampleId);
+    return guard('trying to read run sample', () => readRunSample(this.ctx, sampleId));
   }
 
   setRunOutputModel(runId: number, modelId: number): Run {
-    return setRunOutputModel(this.ctx, runId, modelId);
+    return guard('trying to set run output model', () => setRunOutputModel(this.ctx, runId, modelId));
   }
 
   deleteRun(runId: number): Promise<void> {
-    return deleteRun(this.ctx, runId);
+    return guard('trying to delete run', () => deleteRun(this.ctx, runId));
   }
 
   // Exports
 
   recordExport(input: RecordExportInput): Promise<ExportRecord> {
-    return recordExport(this.ctx, input);
+    return guard('trying to record export', () => recordExport(this.ctx, input));
   }
 
   listExports(filter: { projectId?: number; photoId?: number } = {}): ExportRecord[] {
-    return listExports(this.ctx, filter);
+    return guard('trying to list exports', () => listExports(this.ctx, filter));
   }
 
   readExport(id: number): Promise<Buffer> {
-    return readExport(this.ctx, id);
+    return guard('trying to read export', () => readExport(this.ctx, id));
   }
 
   deleteExport(id: number): Promise<void> {
-    return deleteExport(this.ctx, id);
+    return guard('trying to delete export', () => deleteExport(this.ctx, id));
+  }
+}
+
+/** Map fs/SQLite failures of any call (full or read-only disk, ...) to a LibraryError with a code. */
+function guard<T>(doing: string, fn: () => T): T {
+  try {
+    const r = fn();
+    if (r instanceof Promise) {
+      return r.catch((err: unknown) => {
+        throw toLibraryError(err, doing);
+      }) as T;
+    }
+    return r;
+  } catch (err) {
+    throw toLibraryError(err, doing);
   }
 }
 
@@ -360,11 +393,4 @@ function cleanName(name: unknown, what: string): string {
   const clean = typeof name === 'string' ? name.trim() : '';
   if (!clean || clean.length > 200) throw new LibraryError('invalid-input', `A ${what} name must be 1 to 200 characters.`);
   return clean;
-}
-
-export async function libraryExists(dir: string): Promise<boolean> {
-  return fsp
-    .stat(path.join(dir, DATABASE_FILE))
-    .then(() => true)
-    .catch(() => false);
 }

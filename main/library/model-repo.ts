@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { LibraryError, toLibraryError } from './errors';
+import { withReserve } from './space-reserve';
 import { type LibraryContext, type ModelRow, notFound, toModel } from './rows';
 import type { JsonObject, Model, ModelKind, ModelWithLineage, RegisterModelInput } from './types';
 
@@ -135,6 +136,9 @@ export function renameModel(ctx: LibraryContext, id: number, name: string): Mode
 export async function deleteModel(ctx: LibraryContext, id: number): Promise<void> {
   const row = getModelRow(ctx, id);
   if (row.is_base) throw new LibraryError('base-model-immutable', `Base model "${row.name}" cannot be deleted.`);
-  ctx.db.prepare('DELETE FROM models WHERE id = ?').run(id);
+  await withReserve(ctx.reserve, `deleting model "${row.name}"`, () =>
+    ctx.db.prepare('DELETE FROM models WHERE id = ?').run(id),
+  );
   await ctx.store.remove(row.weights_dir).catch(() => undefined);
+  await ctx.reserve.ensure();
 }

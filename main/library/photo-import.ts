@@ -136,8 +136,14 @@ async function storePhoto(
   const photoRel = `projects/${projectId}/photos/${sha256}.${extensionFor(format)}`;
   const thumbRel = `projects/${projectId}/thumbs/${sha256}.jpg`;
   const thumb = await makeThumbnail(bytes);
-  await store.writeAtomic(photoRel, bytes, `saving "${name}"`);
-  await store.writeAtomic(thumbRel, thumb, `saving the thumbnail of "${name}"`);
+  try {
+    await store.writeAtomic(photoRel, bytes, `saving "${name}"`);
+    await store.writeAtomic(thumbRel, thumb, `saving the thumbnail of "${name}"`);
+  } catch (err) {
+    // Free the space now (a full disk is the usual cause) rather than at the next start.
+    await removeIfUnreferenced(ctx, [photoRel, thumbRel]);
+    throw err;
+  }
   const insertPhoto = db.prepare(
     `INSERT INTO photos (project_id, name, sha256, file_path, thumb_path, format, byte_size, width, height,
                          orientation, imported_at, primary_age)

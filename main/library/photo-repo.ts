@@ -1,5 +1,6 @@
 import { LibraryError } from './errors';
 import { primaryAge } from './photo-import';
+import { withReserve } from './space-reserve';
 import {
   type FaceRow,
   type LibraryContext,
@@ -119,7 +120,8 @@ export function replaceFaces(ctx: LibraryContext, id: number, faces: Face[]): Ph
 export async function deletePhotos(ctx: LibraryContext, ids: number[]): Promise<number> {
   const { db, store } = ctx;
   const files: string[] = [];
-  const deleted = db.transaction(() => {
+  const deleted = await withReserve(ctx.reserve, 'deleting photos', db.transaction(() => {
+    files.length = 0; // a retry after releasing the reserve starts over
     let n = 0;
     const photo = db.prepare<[number], { file_path: string; thumb_path: string }>(
       'SELECT file_path, thumb_path FROM photos WHERE id = ?',
@@ -132,8 +134,9 @@ export async function deletePhotos(ctx: LibraryContext, ids: number[]): Promise<
       n += db.prepare('DELETE FROM photos WHERE id = ?').run(id).changes;
     }
     return n;
-  })();
+  }));
   for (const rel of files) await store.remove(rel).catch(() => undefined);
+  await ctx.reserve.ensure();
   return deleted;
 }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FileStore } from './file-store';
+import type { SpaceReserve } from './space-reserve';
 import { LibraryError } from './errors';
 import type {
   ExportRecord,
@@ -19,6 +20,7 @@ import type {
 export interface LibraryContext {
   db: Database.Database;
   store: FileStore;
+  reserve: SpaceReserve;
   now: () => number;
 }
 

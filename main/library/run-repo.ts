@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { LibraryError, toLibraryError } from './errors';
 import { getModelRow } from './model-repo';
+import { withReserve } from './space-reserve';
 import {
   type LibraryContext,
   type RunRow,
@@ -190,6 +191,7 @@ export async function deleteRun(ctx: LibraryContext, runId: number): Promise<voi
   if (run.status === 'running') throw new LibraryError('invalid-transition', `Run ${runId} is running; stop it first.`);
   const files = (ctx.db.prepare('SELECT file_path FROM run_samples WHERE run_id = ?').all(runId) as { file_path: string }[])
     .map((r) => r.file_path);
-  ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  await withReserve(ctx.reserve, `deleting run ${runId}`, () => ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(runId));
   for (const f of files) await ctx.store.remove(f).catch(() => undefined);
+  await ctx.reserve.ensure();
 }
