@@ -1,0 +1,52 @@
+/**
+ * Age, gender and the 128-d identity descriptor of an aligned face crop, with the face-api nets.
+ * Photos and generated faces go through exactly this function (on the canonical crop), so "the
+ * output looks N years old" and "the output is still the same person" compare like with like.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assertFaceModelsLoaded, faceapi } from './face-models';
+import { CANONICAL_FACE_RECT } from './template';
+import { asNetInput } from './tensor-io';
+
+export interface FaceEstimate {
+  /** Estimated age in years (face-api's regression head; not rounded). */
+  age: number;
+  gender: 'male' | 'female';
+  genderProbability: number;
+  /** face-api recognition descriptor; Euclidean distance < 0.6 usually means the same person. */
+  descriptor: Float32Array;
+}
+
+/** Any square canonical crop: size * size * 3 uint8 RGB (an AlignedFace or a model's output). */
+export interface SquareCrop {
+  size: number;
+  data: Uint8Array;
+}
+
+/**
+ * Crops CANONICAL_FACE_RECT out of the canonical crop ([h, w, 3] int32 tensor) and runs the
+ * age/gender (112x112 internally) and recognition (150x150 internally) nets on it.
+ */
+export async function estimateAgeAndDescriptor(crop: SquareCrop): Promise<FaceEstimate> {
+  assertFaceModelsLoaded();
+  if (crop.data.length !== crop.size * crop.size * 3) throw new Error('crop data does not match its size');
+  const r = CANONICAL_FACE_RECT;
+  const x = Math.round(r.x * crop.size);
+  const y = Math.round(r.y * crop.size);
+  const side = Math.round(r.width * crop.size);
+  const face = tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y, x, 0], [side, side, 3]));
+  try {
+    const ag = (await faceapi.nets.ageGenderNet.predictAgeAndGender(asNetInput(face))) as faceapi.AgeAndGenderPrediction;
+    const descriptor = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(asNetInput(face))) as Float32Array;
+    return { age: ag.age, gender: ag.gender as 'male' | 'female', genderProbability: ag.genderProbability, descriptor };
+  } finally {
+    face.dispose();
+  }
+}
+
+/** Euclidean distance between two descriptors. */
+export function descriptorDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
