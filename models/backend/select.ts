@@ -1,0 +1,111 @@
+/**
+ * Chooses the engine's tfjs backend once per process, in order of speed:
+ *   tensorflow-gpu (@tensorflow/tfjs-node-gpu with a CUDA device) > tensorflow (@tensorflow/tfjs-node)
+ *   > wasm (SIMD, XNNPACK threads, our training kernels) > cpu.
+ * An override (function argument, else FACE_AGE_BACKEND) is tried first; if it cannot start, the
+ * default order continues after it and every failure is reported in fallbacksTried.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import { registerGradientFixes } from './grad-fixes';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { loadWasmBackend } from './wasm-setup';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Human-readable device, e.g. "CUDA GPU" or "CPU: <model> (2 logical cores)". */
+  device: string;
+  /** Threads the backend computes with (XNNPACK pool for wasm, 1 for cpu). */
+  threads: number;
+  simd: boolean;
+  fallbacksTried: Array<{ name: BackendName; error: string }>;
+  /** Set when wasm runs with fewer threads than requested, with the reason. */
+  threadsNote?: string;
+}
+
+export interface InitBackendOptions {
+  backend?: BackendName;
+  /** wasm threads; default FACE_AGE_THREADS, else every logical core (at most 8). */
+  threads?: number;
+}
+
+let chosen: Promise<BackendInfo> | null = null;
+
+/** Starts the backend (first call) and returns what was chosen; later calls return the same info. */
+export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
+  chosen ??= choose(opts).catch((e: unknown) => {
+    chosen = null;
+    throw e;
+  });
+  return chosen;
+}
+
+export function parseBackendName(s: string | undefined): BackendName | undefined {
+  if (s === undefined || s === '' || s === 'auto') return undefined;
+  if ((BACKEND_ORDER as readonly string[]).includes(s)) return s as BackendName;
+  throw new Error(`unknown backend "${s}" (expected one of ${BACKEND_ORDER.join(', ')}, or auto)`);
+}
+
+function cpuDevice(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model?.trim() || 'unknown model';
+  return `CPU: ${model} (${cpus.length} logical cores)`;
+}
+
+function defaultThreads(): number {
+  const env = process.env.FACE_AGE_THREADS;
+  if (env && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+function nodeRequire(): NodeJS.Require {
+  return typeof require === 'function' ? require : createRequire(import.meta.url);
+}
+
+async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
+  const requested = opts.backend ?? parseBackendName(process.env.FACE_AGE_BACKEND);
+  const order = requested ? [requested, ...BACKEND_ORDER.filter((b) => b !== requested)] : [...BACKEND_ORDER];
+  const fallbacksTried: BackendInfo['fallbacksTried'] = [];
+  // Gradients: @tensorflow/tfjs registered its set at import; ours replace the faulty ones.
+  registerGradientFixes();
+  for (const name of order) {
+    try {
+      const info = await tryBackend(name, opts.threads ?? defaultThreads());
+      return { ...info, fallbacksTried };
+    } catch (e) {
+      fallbacksTried.push({ name, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  throw new Error(`no tfjs backend could start: ${fallbacksTried.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
+}
+
+async function tryBackend(name: BackendName, threads: number): Promise<Omit<BackendInfo, 'fallbacksTried'>> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow': {
+      const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      nodeRequire()(pkg); // registers the native 'tensorflow' backend; throws when not installed
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend did not start`);
+      const binding = (tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } }).binding;
+      const gpu = binding?.isUsingGpuDevice?.() ?? false;
+      if (name === 'tensorflow-gpu' && !gpu) {
+        // The native CPU kernels are already loaded and are what tfjs-node would give.
+        return { name: 'tensorflow', device: `${cpuDevice()}, native TensorFlow (no CUDA device)`, threads: os.cpus().length, simd: true };
+      }
+      return { name, device: gpu ? 'CUDA GPU (native TensorFlow)' : `${cpuDevice()}, native TensorFlow`, threads: os.cpus().length, simd: true };
+    }
+    case 'wasm': {
+      registerWasmTrainingKernels();
+      const r = await loadWasmBackend(threads);
+      return { name, device: cpuDevice(), threads: r.threads, simd: r.simd, ...(r.threadsNote ? { threadsNote: r.threadsNote } : {}) };
+    }
+    case 'cpu': {
+      if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend did not start');
+      return { name, device: cpuDevice(), threads: 1, simd: false };
+    }
+  }
+}
