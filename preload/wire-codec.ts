@@ -39,7 +39,7 @@ function lower(value: unknown, attachments: Uint8Array[]): unknown {
   return value;
 }
 
-export function encodeFrame(message: unknown): Uint8Array {
+export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
   const attachments: Uint8Array[] = [];
   const header = new TextEncoder().encode(JSON.stringify(lift(message, attachments)));
   let size = 4 + header.byteLength;

@@ -1,0 +1,110 @@
+/**
+ * The `face-age` commands as data: name, summary, usage, options and a run function. Commands a
+ * later issue fills in answer "not available yet" with exit code 2, never fake output.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { runFoundationBench } from './foundation-bench';
+
+export interface GlobalOptions {
+  library: string | undefined;
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  json: boolean;
+  enginePath: string;
+}
+
+export interface CommandOutput {
+  /** Human-readable lines (printed without --json). */
+  text: string[];
+  /** Machine-readable result (printed with --json). */
+  json: unknown;
+}
+
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, notAvailable: 2, usage: 64 } as const;
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: { values: Record<string, unknown>; positionals: string[]; global: GlobalOptions }): Promise<CommandOutput>;
+}
+
+function notYet(name: string, what: string): Command['run'] {
+  return async () => {
+    throw new CliError('not-available-yet', `face-age ${name}: ${what} is not available yet in this version.`, EXIT.notAvailable);
+  };
+}
+
+export const COMMANDS: Command[] = [
+  {
+    name: 'detect',
+    summary: 'Detect faces, landmarks and estimated ages in images',
+    usage: 'face-age detect <image...> [--json]',
+    options: {},
+    run: notYet('detect', 'face detection'),
+  },
+  {
+    name: 'age',
+    summary: 'Age or rejuvenate the faces in an image',
+    usage: 'face-age age <image> --to <age> [--model <id>] [--out <file>] [--json]',
+    options: { to: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' } },
+    run: notYet('age', 'batch aging'),
+  },
+  {
+    name: 'train',
+    summary: 'Train an Age-cGAN or CycleGAN model on a folder of labelled faces',
+    usage: 'face-age train --kind <age-cgan|cyclegan> --data <dir> [--steps N] [--resolution N] [--json]',
+    options: {
+      kind: { type: 'string' },
+      data: { type: 'string' },
+      steps: { type: 'string' },
+      resolution: { type: 'string' },
+    },
+    run: notYet('train', 'training'),
+  },
+  {
+    name: 'finetune',
+    summary: 'Fine-tune a model on one person\'s photos',
+    usage: 'face-age finetune --base <model-id> <image...> [--steps N] [--json]',
+    options: { base: { type: 'string' }, steps: { type: 'string' } },
+    run: notYet('finetune', 'fine-tuning'),
+  },
+  {
+    name: 'eval',
+    summary: 'Evaluate a model: age accuracy and identity preservation',
+    usage: 'face-age eval --model <id> --data <dir> [--json]',
+    options: { model: { type: 'string' }, data: { type: 'string' } },
+    run: notYet('eval', 'evaluation'),
+  },
+  {
+    name: 'bench',
+    summary: 'Measure the engine: backend start-up time and request round trips',
+    usage: 'face-age bench [--pings N] [--json]',
+    options: { pings: { type: 'string' } },
+    async run({ values, global }) {
+      const pings = values.pings === undefined ? 200 : Number(values.pings);
+      if (!Number.isInteger(pings) || pings < 1 || pings > 100_000) {
+        throw new CliError('invalid-payload', '--pings must be an integer from 1 to 100000', EXIT.usage);
+      }
+      const r = await runFoundationBench({ enginePath: global.enginePath, backend: global.backend, pings });
+      return {
+        json: r,
+        text: [
+          `backend ${r.backend} (${r.device}), threads ${r.threads ?? 'auto'}`,
+          `engine start to ready: ${r.engineStartMs.toFixed(0)} ms`,
+          `ping round trip over ${r.pings} requests: p50 ${r.pingP50Ms.toFixed(2)} ms, p95 ${r.pingP95Ms.toFixed(2)} ms`,
+        ],
+      };
+    },
+  },
+];

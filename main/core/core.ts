@@ -1,0 +1,114 @@
+/**
+ * One studio core shared by every host (Electron, browser host, CLI, tests): the library, the
+ * engine supervisor, settings, grants, the event bus and the typed router over all handlers.
+ * Hosts only translate their transport into `core.dispatch` and `core.events`.
+ */
+import { join } from 'node:path';
+import { Library } from '../library/library';
+import { EngineSupervisor } from '../engine/supervisor';
+import type { EngineLauncher } from '../engine/launcher';
+import type { CoreContext, HostVersions, NativeDialogs } from './context';
+import { EventBus } from './events';
+import { GrantStore } from './grants';
+import { dialogHandlers } from './handlers/dialogs';
+import { libraryHandlers } from './handlers/library';
+import { modelHandlers } from './handlers/models';
+import { engineStatusOf, systemHandlers } from './handlers/system';
+import { createRouter, type CallContext, type HostKind, type Router } from './router';
+import { SettingsStore } from './settings-store';
+
+export interface StudioCoreOptions {
+  host: HostKind;
+  /** Folder for settings.json (Electron: userData; others: the config dir). */
+  configDir: string;
+  /** Library used when settings name none. */
+  defaultLibraryDir: string;
+  /** Use this library for this launch regardless of settings (CLI/web `--library`). */
+  libraryDirOverride?: string;
+  /** Backend for this launch regardless of settings (CLI `--backend`). */
+  backendOverride?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  engineLauncher: EngineLauncher;
+  dialogs?: NativeDialogs | null;
+  versions: HostVersions;
+  testHooks?: boolean;
+  onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface StudioCore {
+  readonly events: EventBus;
+  readonly supervisor: EngineSupervisor;
+  readonly context: CoreContext;
+  dispatch: Router['dispatch'];
+  /** Starts the engine (the library opens on first use). */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export function createStudioCore(options: StudioCoreOptions): StudioCore {
+  const events = new EventBus();
+  const settings = new SettingsStore(join(options.configDir, 'settings.json'), options.defaultLibraryDir);
+  const initial = settings.get();
+  const log = options.onLog ?? (() => undefined);
+  const supervisor = new EngineSupervisor({
+    launcher: options.engineLauncher,
+    init: {
+      backend: options.backendOverride ?? initial.backendOverride,
+      threads: initial.threads,
+      testHooks: options.testHooks ?? false,
+    },
+    onLog: (level, message) => {
+      log(level, message);
+      events.emit('system:log', { level, source: 'engine', message, at: new Date().toISOString() });
+    },
+  });
+
+  let libraryDir = options.libraryDirOverride ?? initial.libraryDir;
+  let opening: Promise<Library> | null = null;
+  const library = (): Promise<Library> => {
+    opening ??= Library.open(libraryDir).catch((err: unknown) => {
+      opening = null;
+      throw err;
+    });
+    return opening;
+  };
+
+  const context: CoreContext = {
+    host: options.host,
+    supervisor,
+    events,
+    settings,
+    grants: new GrantStore(),
+    dialogs: options.dialogs ?? null,
+    versions: options.versions,
+    testHooks: options.testHooks ?? false,
+    library,
+    async reopenLibrary(dir) {
+      const next = await Library.open(dir);
+      const old = opening;
+      opening = Promise.resolve(next);
+      libraryDir = dir;
+      if (old) (await old.catch(() => null))?.close();
+    },
+  };
+
+  supervisor.onStatus((s) => events.emit('system:engineStatus', engineStatusOf(context, s)));
+
+  const lib = libraryHandlers(context);
+  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), dialogHandlers(context)], {
+    onError: (channel, err) => log('error', `${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  });
+
+  return {
+    events,
+    supervisor,
+    context,
+    dispatch: (channel: unknown, payload: unknown, call: CallContext) => router.dispatch(channel, payload, call),
+    start: () => supervisor.start(),
+    async close() {
+      await lib.flushDeletes();
+      await supervisor.stop();
+      if (opening) (await opening.catch(() => null))?.close();
+      opening = null;
+    },
+  };
+}
