@@ -13,8 +13,13 @@ interface OptimizerManifest {
   format: 'face-age-optimizer';
   version: 1;
   iterations: number;
+  /** Adam's running beta powers: recomputing them as beta^t differs in the last bits. */
+  accBeta?: [number, number];
   tensors: Array<{ name: string; shape: number[]; offset: number; length: number }>;
 }
+
+/** tf's AdamOptimizer keeps beta1^t and beta2^t in private variables. */
+type AdamInternals = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
 
 export async function saveOptimizer(opt: tf.Optimizer, dir: string, name: string): Promise<void> {
   const weights = await opt.getWeights();
@@ -32,7 +37,12 @@ export async function saveOptimizer(opt: tf.Optimizer, dir: string, name: string
     chunks.push(bytes);
     offset += bytes.length;
   }
-  const manifest: OptimizerManifest = { format: 'face-age-optimizer', version: 1, iterations, tensors };
+  const internals = opt as unknown as AdamInternals;
+  const accBeta: [number, number] | undefined =
+    internals.accBeta1 && internals.accBeta2
+      ? [(await internals.accBeta1.data())[0], (await internals.accBeta2.data())[0]]
+      : undefined;
+  const manifest: OptimizerManifest = { format: 'face-age-optimizer', version: 1, iterations, accBeta, tensors };
   await writeFileAtomic(path.join(dir, `${name}.bin`), Buffer.concat(chunks));
   await writeFileAtomic(path.join(dir, `${name}.json`), JSON.stringify(manifest));
 }
@@ -53,4 +63,12 @@ export async function loadOptimizer(opt: tf.Optimizer, dir: string, name: string
   await opt.setWeights(named);
   // setWeights copies each tensor into a new variable; the inputs are ours to free.
   tf.dispose(named.map((n) => n.tensor));
+  const internals = opt as unknown as AdamInternals;
+  const acc = manifest.accBeta;
+  if (acc && internals.accBeta1 && internals.accBeta2) {
+    tf.tidy(() => {
+      internals.accBeta1?.assign(tf.scalar(acc[0]));
+      internals.accBeta2?.assign(tf.scalar(acc[1]));
+    });
+  }
 }

@@ -1,0 +1,108 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  agingModelOfTrainer,
+  createCycleGanTrainer,
+  exportCycleGanModel,
+  loadCycleGanTrainer,
+} from '../../models/cyclegan/cyclegan';
+import { loadCycleGanModel } from '../../models/cyclegan/aging-model';
+import { readCycleGanMeta } from '../../models/cyclegan/trainer-io';
+import type { CycleGanTrainer } from '../../models/cyclegan/trainer';
+import { loadFaces, tinyConfig, useCpu, type Faces } from './cyclegan-fixtures';
+
+let tmp = '';
+let faces: Faces;
+beforeAll(async () => {
+  await useCpu();
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'cyclegan-'));
+  faces = await loadFaces(16, 2);
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  faces.images.dispose();
+});
+
+async function weights(t: CycleGanTrainer): Promise<Float32Array[]> {
+  const vars = [...t.gen.params.variables(), ...t.disc.params.variables()];
+  return Promise.all(vars.map(async (v) => (await v.data()) as Float32Array));
+}
+
+describe('cyclegan save / load / resume', () => {
+  it('a resumed run takes exactly the steps of the uninterrupted run', async () => {
+    const batch = { images: faces.images, ages: faces.ages };
+    const config = tinyConfig(16, { poolSize: 2 });
+    config.generator.ngf = 4;
+    const a = createCycleGanTrainer(config);
+    await a.trainStep(batch, true);
+    const dir = path.join(tmp, 'ckpt');
+    await a.save(dir, { metrics: { note: 1 } });
+    const meta = await readCycleGanMeta(dir);
+    expect(meta.kind).toBe('cyclegan');
+    expect(meta.step).toBe(1);
+    expect(meta.config).toEqual(a.config);
+    expect(Object.keys(meta.losses).sort()).toEqual([...a.lossNames].sort());
+    expect(meta.metrics).toEqual({ note: 1 });
+    // The pool is full (capacity 2), so its random swaps matter from here on.
+    expect(a.pool.size).toBe(2);
+    const la = await a.trainStep(batch, true);
+    const wa = await weights(a);
+
+    const b = await loadCycleGanTrainer(dir);
+    expect(b.step).toBe(1);
+    expect(b.pool.size).toBe(2);
+    const lb = await b.trainStep(batch, true);
+    const wb = await weights(b);
+    expect(lb).toEqual(la);
+    expect(wb.length).toBe(wa.length);
+    for (let i = 0; i < wa.length; i++) expect(wb[i]).toEqual(wa[i]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('exports a float16 model that ages faces like the trainer and leaks nothing', async () => {
+    const batch = { images: faces.images, ages: faces.ages };
+    const t = createCycleGanTrainer(tinyConfig(16));
+    const untrained = agingModelOfTrainer(t);
+    const u = await untrained.age(faces.images, 24, 70);
+    expect(u.reconstruction).toBeNull();
+    expect(tf.max(tf.abs(tf.sub(u.output, faces.images))).dataSync()[0]).toBe(0);
+    u.output.dispose();
+    await t.trainStep(batch, false);
+    await t.trainStep(batch, false);
+    const dir = path.join(tmp, 'export');
+    await exportCycleGanModel(t, dir);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['G.bin', 'G.json', 'meta.json']);
+    const gBytes = statSync(path.join(dir, 'G.bin')).size;
+    expect(gBytes).toBe(t.gen.params.count() * 2);
+
+    const model = await loadCycleGanModel(dir);
+    expect(model.kind).toBe('cyclegan');
+    expect(model.resolution).toBe(16);
+    const ref = await agingModelOfTrainer(t).age(faces.images, 24, 70);
+    const before = tf.memory().numTensors;
+    const got = await model.age(faces.images, 24, 70);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(got.output.shape).toEqual(faces.images.shape);
+    expect(got.reconstruction?.shape).toEqual(faces.images.shape);
+    const err = tf.max(tf.abs(tf.sub(got.output, ref.output))).dataSync()[0];
+    expect(err).toBeLessThan(0.02); // float16 weights
+    // The trained model changes the face, and the output stays a valid image.
+    expect(tf.max(tf.abs(tf.sub(got.output, faces.images))).dataSync()[0]).toBeGreaterThan(0);
+    expect(tf.max(tf.abs(got.output)).dataSync()[0]).toBeLessThanOrEqual(1);
+    // Any input size: resized to the model's resolution and back.
+    const big = tf.image.resizeBilinear(faces.images, [24, 24]) as tf.Tensor4D;
+    const gotBig = await model.age(big, 24, 70);
+    expect(gotBig.output.shape).toEqual([2, 24, 24, 3]);
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(model.age(faces.images, 24, 70, { signal: ctl.signal })).rejects.toThrow();
+    tf.dispose([got.output, got.reconstruction as tf.Tensor, ref.output, ref.reconstruction as tf.Tensor, big, gotBig.output, gotBig.reconstruction as tf.Tensor]);
+    model.dispose();
+    t.dispose();
+  });
+});
