@@ -43,6 +43,15 @@ export class FileStore {
 
   /** Write bytes durably at `rel`; the file is complete or absent, never partial. */
   async writeAtomic(rel: string, bytes: Buffer | Uint8Array, doing = `writing ${rel}`): Promise<void> {
+    const dir = await this.writeUnsyncedRename(rel, bytes, doing);
+    await this.syncDirs([dir], doing);
+  }
+
+  /**
+   * writeAtomic without the final directory fsync, for batches: write many files concurrently,
+   * then syncDirs() once over the folders returned, before any row points at them.
+   */
+  async writeUnsyncedRename(rel: string, bytes: Buffer | Uint8Array, doing = `writing ${rel}`): Promise<string> {
     const tmp = path.join(this.tmpRoot, `${randomUUID()}.tmp`);
     try {
       const fh = await this.fs.open(tmp, 'wx');
@@ -59,9 +68,18 @@ export class FileStore {
       const dest = this.abs(rel);
       await this.ensureDir(path.dirname(dest));
       await this.fs.rename(tmp, dest);
-      await this.syncDir(path.dirname(dest));
+      return path.dirname(dest);
     } catch (err) {
       await this.fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw toLibraryError(err, doing);
+    }
+  }
+
+  /** fsync each folder once, making the renames into them durable. */
+  async syncDirs(absDirs: string[], doing = 'saving files'): Promise<void> {
+    try {
+      await Promise.all([...new Set(absDirs)].map((d) => this.syncDir(d)));
+    } catch (err) {
       throw toLibraryError(err, doing);
     }
   }

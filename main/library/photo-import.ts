@@ -79,6 +79,26 @@ async function readSource(file: ImportFile): Promise<Buffer> {
   }
 }
 
+/** A validated, analysed photo waiting to be written and committed with its group. */
+interface Prepared {
+  index: number;
+  name: string;
+  sha256: string;
+  bytes: Buffer;
+  thumb: Buffer;
+  format: string;
+  analysis: AnalyzeResult;
+  photoRel: string;
+  thumbRel: string;
+}
+
+// Photos are committed in groups: files of a group are written concurrently, each folder is
+// fsynced once, then one transaction inserts the group's rows. This shares fsyncs (about 7 ms
+// each on a desktop SSD) between photos; a group is flushed at GROUP_SIZE photos or after
+// GROUP_MS so progress keeps flowing when the analyzer is slow.
+const GROUP_SIZE = 16;
+const GROUP_MS = 500;
+
 export async function importPhotos(
   ctx: LibraryContext,
   projectId: number,
@@ -91,16 +111,39 @@ export async function importPhotos(
   const findDup = db.prepare<[number, string], { id: number }>(
     'SELECT id FROM photos WHERE project_id = ? AND sha256 = ?',
   );
-  const results: ImportOutcome[] = [];
-  for (const file of files) {
+  const results: ImportOutcome[] = new Array(files.length);
+  let done = 0;
+  const report = (index: number, outcome: ImportOutcome) => {
+    results[index] = outcome;
+    done++;
+    onProgress?.({ done, total: files.length, last: outcome });
+  };
+  let group: Prepared[] = [];
+  let groupStart = 0;
+  // Same bytes twice in one group: resolved once the first copy is committed.
+  let repeats: { index: number; name: string; sha256: string }[] = [];
+  const flush = async () => {
+    for (const [index, outcome] of await commitGroup(ctx, projectId, group)) report(index, outcome);
+    for (const r of repeats) {
+      const row = findDup.get(projectId, r.sha256);
+      report(r.index, row
+        ? { name: r.name, status: 'duplicate', photoId: row.id }
+        : { name: r.name, status: 'error', code: 'io', message: `"${r.name}" repeats a file of this batch that could not be imported.` });
+    }
+    group = [];
+    repeats = [];
+  };
+
+  for (const [index, file] of files.entries()) {
     const name = (file.name || (file.path ? path.basename(file.path) : '')).trim() || 'untitled';
-    let outcome: ImportOutcome;
     try {
       const bytes = await readSource(file);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const dup = findDup.get(projectId, sha256);
       if (dup) {
-        outcome = { name, status: 'duplicate', photoId: dup.id };
+        report(index, { name, status: 'duplicate', photoId: dup.id });
+      } else if (group.some((g) => g.sha256 === sha256)) {
+        repeats.push({ index, name, sha256 });
       } else {
         const header = await checkImage(bytes, name);
         let analysis: AnalyzeResult;
@@ -111,38 +154,50 @@ export async function importPhotos(
           throw new LibraryError(e.code, e.message, { cause: err });
         }
         checkAnalysis(analysis, name);
-        outcome = await storePhoto(ctx, projectId, name, sha256, bytes, header.format, analysis);
+        const thumb = await makeThumbnail(bytes);
+        if (group.length === 0) groupStart = performance.now();
+        group.push({
+          index, name, sha256, bytes, thumb, format: header.format, analysis,
+          photoRel: `projects/${projectId}/photos/${sha256}.${extensionFor(header.format)}`,
+          thumbRel: `projects/${projectId}/thumbs/${sha256}.jpg`,
+        });
       }
     } catch (err) {
       const e = err instanceof LibraryError ? err : toLibraryError(err, `importing "${name}"`);
-      outcome = { name, status: 'error', code: e.code, message: e.message };
+      report(index, { name, status: 'error', code: e.code, message: e.message });
     }
-    results.push(outcome);
-    onProgress?.({ done: results.length, total: files.length, last: outcome });
+    if (group.length >= GROUP_SIZE || (group.length > 0 && performance.now() - groupStart > GROUP_MS)) await flush();
   }
+  await flush();
   return results;
 }
 
-async function storePhoto(
-  ctx: LibraryContext,
-  projectId: number,
-  name: string,
-  sha256: string,
-  bytes: Buffer,
-  format: string,
-  a: AnalyzeResult,
-): Promise<ImportOutcome> {
+function errorOutcome(p: Prepared, err: unknown, doing: string): ImportOutcome {
+  const e = toLibraryError(err, doing);
+  return { name: p.name, status: 'error', code: e.code, message: e.message };
+}
+
+/** Write a group's files durably, then insert its rows in one transaction. */
+async function commitGroup(ctx: LibraryContext, projectId: number, group: Prepared[]): Promise<[number, ImportOutcome][]> {
   const { db, store } = ctx;
-  const photoRel = `projects/${projectId}/photos/${sha256}.${extensionFor(format)}`;
-  const thumbRel = `projects/${projectId}/thumbs/${sha256}.jpg`;
-  const thumb = await makeThumbnail(bytes);
+  const out = new Map<Prepared, ImportOutcome>();
+  const dirs: string[] = [];
+  await Promise.all(
+    group.map(async (p) => {
+      try {
+        dirs.push(await store.writeUnsyncedRename(p.photoRel, p.bytes, `saving "${p.name}"`));
+        dirs.push(await store.writeUnsyncedRename(p.thumbRel, p.thumb, `saving the thumbnail of "${p.name}"`));
+      } catch (err) {
+        out.set(p, errorOutcome(p, err, `saving "${p.name}"`));
+      }
+    }),
+  );
+  let written = group.filter((p) => !out.has(p));
   try {
-    await store.writeAtomic(photoRel, bytes, `saving "${name}"`);
-    await store.writeAtomic(thumbRel, thumb, `saving the thumbnail of "${name}"`);
+    await store.syncDirs(dirs);
   } catch (err) {
-    // Free the space now (a full disk is the usual cause) rather than at the next start.
-    await removeIfUnreferenced(ctx, [photoRel, thumbRel]);
-    throw err;
+    for (const p of written) out.set(p, errorOutcome(p, err, `saving "${p.name}"`));
+    written = [];
   }
   const insertPhoto = db.prepare(
     `INSERT INTO photos (project_id, name, sha256, file_path, thumb_path, format, byte_size, width, height,
@@ -153,33 +208,46 @@ async function storePhoto(
     `INSERT INTO faces (photo_id, idx, box_x, box_y, box_w, box_h, score, landmarks, age, descriptor)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  try {
-    const id = db.transaction(() => {
-      const r = insertPhoto.run(
-        projectId, name, sha256, photoRel, thumbRel, format, bytes.length,
-        Math.round(a.width), Math.round(a.height), a.orientation || 1, ctx.now(), primaryAge(a.faces),
+  const findDup = db.prepare<[number, string], { id: number }>('SELECT id FROM photos WHERE project_id = ? AND sha256 = ?');
+  // Nested db.transaction calls are savepoints: one bad row does not undo the others.
+  const insertOne = db.transaction((p: Prepared): number => {
+    const a = p.analysis;
+    const r = insertPhoto.run(
+      projectId, p.name, p.sha256, p.photoRel, p.thumbRel, p.format, p.bytes.length,
+      Math.round(a.width), Math.round(a.height), a.orientation || 1, ctx.now(), primaryAge(a.faces),
+    );
+    const photoId = Number(r.lastInsertRowid);
+    a.faces.forEach((f, i) => {
+      insertFace.run(
+        photoId, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score ?? 0,
+        JSON.stringify(f.landmarks ?? []), f.age ?? null, descriptorBlob(f.descriptor ?? null),
       );
-      const photoId = Number(r.lastInsertRowid);
-      a.faces.forEach((f, i) => {
-        insertFace.run(
-          photoId, i, f.box.x, f.box.y, f.box.width, f.box.height, f.score ?? 0,
-          JSON.stringify(f.landmarks ?? []), f.age ?? null, descriptorBlob(f.descriptor ?? null),
-        );
-      });
-      return photoId;
+    });
+    return photoId;
+  });
+  const inserted = new Map<Prepared, ImportOutcome>();
+  try {
+    db.transaction(() => {
+      for (const p of written) {
+        try {
+          inserted.set(p, { name: p.name, status: 'imported', photoId: insertOne(p) });
+        } catch (err) {
+          // A concurrent import of the same bytes won: its row points at the very same files.
+          const row = isUniqueViolation(err) ? findDup.get(projectId, p.sha256) : undefined;
+          inserted.set(p, row ? { name: p.name, status: 'duplicate', photoId: row.id } : errorOutcome(p, err, `recording "${p.name}"`));
+        }
+      }
     })();
-    return { name, status: 'imported', photoId: id };
   } catch (err) {
-    if (isUniqueViolation(err)) {
-      // A concurrent import of the same bytes won: its row points at the very same files.
-      const row = db.prepare<[number, string], { id: number }>(
-        'SELECT id FROM photos WHERE project_id = ? AND sha256 = ?',
-      ).get(projectId, sha256);
-      if (row) return { name, status: 'duplicate', photoId: row.id };
-    }
-    await removeIfUnreferenced(ctx, [photoRel, thumbRel]);
-    throw toLibraryError(err, `recording "${name}"`);
+    // The commit itself failed (e.g. the WAL could not grow on a full disk): nothing was inserted.
+    inserted.clear();
+    for (const p of written) inserted.set(p, errorOutcome(p, err, `recording "${p.name}"`));
   }
+  for (const [p, o] of inserted) out.set(p, o);
+  // Free the space of files no row points at now (a full disk is the usual cause).
+  const unused = group.filter((p) => out.get(p)?.status === 'error').flatMap((p) => [p.photoRel, p.thumbRel]);
+  if (unused.length) await removeIfUnreferenced(ctx, unused);
+  return group.map((p) => [p.index, out.get(p)!]);
 }
 
 /** Delete store files that no photo row points at (best effort; recovery catches the rest). */

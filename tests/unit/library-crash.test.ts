@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/library/library';
 import type { RecoveryReport } from '../../main/library/types';
-import { checkLibraryFolder } from '../fixtures/library/check-consistency';
+import { checkLibraryFolder, expectConsistentLibrary } from '../fixtures/library/check-consistency';
 
 // A real child process mutates the library in a loop and is SIGKILLed at random moments; after
 // each kill the library must pass SQLite's integrity check and, once the next open's recovery has
@@ -97,13 +97,7 @@ describe('library under SIGKILL', () => {
       reports.push(lib.recovery);
       expect(lib.integrityCheck()).toEqual(['ok']);
       lib.close();
-      const c = checkLibraryFolder(dir);
-      expect(c.integrity).toEqual(['ok']);
-      expect(c.foreignKeyProblems).toBe(0);
-      expect(c.rowsWithMissingFiles).toEqual([]);
-      expect(c.orphanFiles).toEqual([]);
-      expect(c.tempFiles).toEqual([]);
-      expect(c.runningRuns).toBe(0);
+      expectConsistentLibrary(dir);
     }
     // The kills really interrupted work: operations ran and recovery had things to clean up.
     const final = checkLibraryFolder(dir);

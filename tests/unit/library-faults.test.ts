@@ -8,7 +8,7 @@ import { LibraryError } from '../../main/library/errors';
 import type { FsOps } from '../../main/library/file-store';
 import { headerOnlyAnalyzer } from '../../main/library/image-check';
 import { Library } from '../../main/library/library';
-import { checkLibraryFolder } from '../fixtures/library/check-consistency';
+import { checkLibraryFolder, expectConsistentLibrary } from '../fixtures/library/check-consistency';
 import { distinctJpeg, noisyJpeg } from '../fixtures/library/make-images';
 
 // Full and read-only disks. Where this process may mount (root in a container that allows it),
@@ -79,13 +79,7 @@ function faultyFs(code: string, failing: () => boolean): FsOps {
 }
 
 function expectClean(dir: string, photos: number): void {
-  const c = checkLibraryFolder(dir);
-  expect(c.integrity).toEqual(['ok']);
-  expect(c.foreignKeyProblems).toBe(0);
-  expect(c.rowsWithMissingFiles).toEqual([]);
-  expect(c.orphanFiles).toEqual([]);
-  expect(c.tempFiles).toEqual([]);
-  expect(c.counts.photos).toBe(photos);
+  expect(expectConsistentLibrary(dir).counts.photos).toBe(photos);
 }
 
 describe('full disk', () => {

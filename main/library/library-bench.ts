@@ -1,0 +1,143 @@
+import { mkdtempSync, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { headerOnlyAnalyzer } from './image-check';
+import { Library } from './library';
+import type { AnalyzeResult, ImportFile } from './types';
+
+// Library benchmark: import throughput and listing latency on a library of N (default 10,000)
+// real, distinct small JPEGs generated at run time. The analyzer is a stand-in: real sharp
+// metadata plus one synthetic face with a seeded age (so the age filter has data); face detection
+// is not part of this number.
+
+export interface LibraryBenchOptions {
+  photos?: number;
+  /** Side of the generated JPEGs in px. */
+  imageSize?: number;
+  /** Photos per importPhotos call. */
+  batch?: number;
+  /** Library folder (default: a new temp folder, removed afterwards unless keep). */
+  dir?: string;
+  keep?: boolean;
+  /** Timed repetitions of each listing query. */
+  repeats?: number;
+}
+
+export interface LatencyStats {
+  medianMs: number;
+  p95Ms: number;
+  matches: number;
+}
+
+export interface LibraryBenchResult {
+  photos: number;
+  imageSize: number;
+  generateSeconds: number;
+  importSeconds: number;
+  photosPerSecond: number;
+  reopenMs: number;
+  firstPage: LatencyStats;
+  searchByName: LatencyStats;
+  filterByAge: LatencyStats;
+  libraryMiB: number;
+}
+
+function seededAge(i: number): number {
+  return Math.round(((Math.imul(i + 1, 2654435761) >>> 0) / 4294967296) * 90);
+}
+
+async function benchJpeg(i: number, size: number): Promise<Buffer> {
+  const px = Buffer.alloc(size * size * 3, (i * 29) % 256);
+  // The index in binary as black/white pixels keeps every image distinct.
+  for (let bit = 0; bit < 16; bit++) px.fill((i >> bit) & 1 ? 255 : 0, bit * 3, bit * 3 + 3);
+  return sharp(px, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+}
+
+async function analyzer(bytes: Buffer, age: number): Promise<AnalyzeResult> {
+  const base = await headerOnlyAnalyzer(bytes);
+  const face = { box: { x: 4, y: 4, width: 24, height: 24 }, score: 0.99, landmarks: [], age, descriptor: null };
+  return { ...base, faces: [face] };
+}
+
+function stats(samples: number[], matches: number): LatencyStats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { medianMs: +at(0.5).toFixed(3), p95Ms: +at(0.95).toFixed(3), matches };
+}
+
+function time<T>(repeats: number, fn: () => T): { samples: number[]; last: T } {
+  const samples: number[] = [];
+  let last!: T;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    last = fn();
+    samples.push(performance.now() - t);
+  }
+  return { samples, last };
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await fsp.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += (await fsp.stat(path.join(e.parentPath, e.name))).size;
+  }
+  return total;
+}
+
+export async function runLibraryBench(opts: LibraryBenchOptions = {}): Promise<LibraryBenchResult> {
+  const n = opts.photos ?? 10_000;
+  const size = opts.imageSize ?? 64;
+  const batch = opts.batch ?? 100;
+  const repeats = opts.repeats ?? 30;
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'library-bench-'));
+  let lib = await Library.open(dir);
+  let generateMs = 0;
+  let importMs = 0;
+  try {
+    const project = lib.createProject({ name: 'bench' });
+    const ageOf = new Map<Buffer, number>();
+    for (let start = 0; start < n; start += batch) {
+      let t = performance.now();
+      const files: ImportFile[] = [];
+      for (let i = start; i < Math.min(n, start + batch); i++) {
+        const bytes = await benchJpeg(i, size);
+        ageOf.set(bytes, seededAge(i));
+        files.push({ name: `IMG_${String(i).padStart(5, '0')}.jpg`, bytes });
+      }
+      generateMs += performance.now() - t;
+      t = performance.now();
+      const res = await lib.importPhotos(project.id, files, (b) => analyzer(b, ageOf.get(b) ?? 0));
+      importMs += performance.now() - t;
+      ageOf.clear();
+      const bad = res.find((r) => r.status !== 'imported');
+      if (bad) throw new Error(`bench import failed: ${JSON.stringify(bad)}`);
+    }
+    lib.close();
+    const t0 = performance.now();
+    lib = await Library.open(dir);
+    const reopenMs = performance.now() - t0;
+
+    const page = time(repeats, () => lib.listPhotos({ projectId: project.id, limit: 100 }));
+    const search = time(repeats, () => lib.listPhotos({ projectId: project.id, search: 'IMG_012', limit: 100 }));
+    const ages = time(repeats, () =>
+      lib.listPhotos({ projectId: project.id, minAge: 30, maxAge: 40, sort: 'age-asc', limit: 100 }),
+    );
+    lib.close();
+    return {
+      photos: n,
+      imageSize: size,
+      generateSeconds: +(generateMs / 1000).toFixed(2),
+      importSeconds: +(importMs / 1000).toFixed(2),
+      photosPerSecond: +(n / (importMs / 1000)).toFixed(1),
+      reopenMs: +reopenMs.toFixed(1),
+      firstPage: stats(page.samples, page.last.total),
+      searchByName: stats(search.samples, search.last.total),
+      filterByAge: stats(ages.samples, ages.last.total),
+      libraryMiB: +((await folderBytes(dir)) / 2 ** 20).toFixed(1),
+    };
+  } finally {
+    lib.close();
+    if (!opts.keep && !opts.dir) await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
