@@ -22,6 +22,8 @@ export interface LibraryBenchOptions {
   keep?: boolean;
   /** Timed repetitions of each listing query. */
   repeats?: number;
+  /** Name substring for the search query (default 'IMG_012': 1% of 10,000 photos). */
+  search?: string;
 }
 
 export interface LatencyStats {
@@ -43,7 +45,8 @@ export interface LibraryBenchResult {
   libraryMiB: number;
 }
 
-function seededAge(i: number): number {
+/** The synthetic face age of bench photo i (0..90). */
+export function seededAge(i: number): number {
   return Math.round(((Math.imul(i + 1, 2654435761) >>> 0) / 4294967296) * 90);
 }
 
@@ -119,7 +122,7 @@ export async function runLibraryBench(opts: LibraryBenchOptions = {}): Promise<L
     const reopenMs = performance.now() - t0;
 
     const page = time(repeats, () => lib.listPhotos({ projectId: project.id, limit: 100 }));
-    const search = time(repeats, () => lib.listPhotos({ projectId: project.id, search: 'IMG_012', limit: 100 }));
+    const search = time(repeats, () => lib.listPhotos({ projectId: project.id, search: opts.search ?? 'IMG_012', limit: 100 }));
     const ages = time(repeats, () =>
       lib.listPhotos({ projectId: project.id, minAge: 30, maxAge: 40, sort: 'age-asc', limit: 100 }),
     );
