@@ -119,6 +119,7 @@ export class Library {
         { cause: err },
       );
     }
+    await refuseForeignFolder(root, fs);
     let db: Database.Database | undefined;
     try {
       db = new Database(path.join(root, DATABASE_FILE), { timeout: 200 });
@@ -371,6 +372,25 @@ export class Library {
 
   deleteExport(id: number): Promise<void> {
     return guard('trying to delete export', () => deleteExport(this.ctx, id));
+  }
+}
+
+// Files an OS drops into any folder; their presence does not make a folder "someone else's".
+const OS_LITTER = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini', '.directory']);
+
+/**
+ * Recovery deletes whatever in files/ and tmp/ no row points at, so a library is only created in
+ * an empty (or new) folder: pointing --library at a home folder must not wipe its files/ folder.
+ */
+async function refuseForeignFolder(root: string, fs: FsOps): Promise<void> {
+  const entries = await fs.readdir(root).catch(() => [] as string[]);
+  if (entries.includes(DATABASE_FILE)) return;
+  const other = entries.filter((e) => !OS_LITTER.has(e));
+  if (other.length > 0) {
+    throw new LibraryError(
+      'invalid-input',
+      `${root} is neither a studio library nor an empty folder (it holds ${other.slice(0, 3).join(', ')}${other.length > 3 ? ', ...' : ''}); choose an empty or new folder for the library.`,
+    );
   }
 }
 

@@ -320,4 +320,15 @@ describe('startup recovery', () => {
   it('refuses a second open of the same library while the first is open', async () => {
     await expect(Library.open(dir)).rejects.toMatchObject({ code: 'locked' });
   });
+
+  it('never adopts a non-empty folder that is not a library (recovery would delete its files)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'not-a-library-'));
+    await fsp.mkdir(path.join(home, 'files'));
+    await fsp.writeFile(path.join(home, 'files', 'tax-return.pdf'), 'precious');
+    await expect(Library.open(home)).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(Library.open(home)).rejects.toThrow(/neither a studio library nor an empty folder/);
+    expect(await fsp.readFile(path.join(home, 'files', 'tax-return.pdf'), 'utf8')).toBe('precious');
+    expect(existsSync(path.join(home, 'library.sqlite'))).toBe(false);
+    rmSync(home, { recursive: true });
+  });
 });
