@@ -17,6 +17,8 @@ export interface AlignedFace {
   toCrop: Affine;
   /** Crop pixel coordinates -> photo pixel coordinates (the inverse of toCrop). */
   toPhoto: Affine;
+  /** Fraction of the crop that shows real photo pixels (the rest is faded edge padding). */
+  insideFraction: number;
 }
 
 /** Photo pixels -> unit canonical coordinates, least squares on eyes and mouth corners. */
@@ -47,5 +49,5 @@ export function alignFace(
   const toCrop = cropTransform(unit, size);
   const toPhoto = invertAffine(toCrop);
   const crop = warpAffine(img, toPhoto, size, size);
-  return { size, data: crop.data, toCrop, toPhoto };
+  return { size, data: crop.data, toCrop, toPhoto, insideFraction: crop.insideFraction };
 }

@@ -31,10 +31,12 @@ export async function estimateAgeAndDescriptor(crop: SquareCrop): Promise<FaceEs
   assertFaceModelsLoaded();
   if (crop.data.length !== crop.size * crop.size * 3) throw new Error('crop data does not match its size');
   const r = CANONICAL_FACE_RECT;
-  const x = Math.round(r.x * crop.size);
-  const y = Math.round(r.y * crop.size);
-  const side = Math.round(r.width * crop.size);
-  const face = tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y, x, 0], [side, side, 3]));
+  // Clip the rect to the crop; the nets pad the (slightly non-square) rest to a square themselves.
+  const x0 = Math.max(0, Math.round(r.x * crop.size));
+  const y0 = Math.max(0, Math.round(r.y * crop.size));
+  const x1 = Math.min(crop.size, Math.round((r.x + r.width) * crop.size));
+  const y1 = Math.min(crop.size, Math.round((r.y + r.height) * crop.size));
+  const face = tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y0, x0, 0], [y1 - y0, x1 - x0, 3]));
   try {
     const ag = (await faceapi.nets.ageGenderNet.predictAgeAndGender(asNetInput(face))) as faceapi.AgeAndGenderPrediction;
     const descriptor = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(asNetInput(face))) as Float32Array;
