@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { LibraryError, toLibraryError } from './errors';
 import { deleteExport, listExports, readExport, recordExport } from './export-repo';
 import { FileStore, type FsOps, defaultFsOps } from './file-store';
-import { migrate } from './migrations';
+import { migrate, schemaVersion } from './migrations';
 import {
   deleteModel,
   getModel,
@@ -28,8 +28,9 @@ import {
   untagPhotos,
 } from './photo-repo';
 import { recover } from './recovery';
-import { DEFAULT_RESERVE_BYTES, SpaceReserve, withReserve } from './space-reserve';
-import { type LibraryContext, type ProjectRow, notFound, toProject } from './rows';
+import { DEFAULT_RESERVE_BYTES, SpaceReserve } from './space-reserve';
+import { createProject, deleteProject, getProject, listProjects, renameProject } from './project-repo';
+import type { LibraryContext } from './rows';
 import {
   addRunSample,
   createRun,
@@ -162,6 +163,11 @@ export class Library {
     this.ctx.db.close();
   }
 
+  /** Schema version (number of the last migration applied). */
+  get schemaVersion(): number {
+    return schemaVersion(this.ctx.db);
+  }
+
   /** SQLite's own consistency check: 'ok' or the list of problems. */
   integrityCheck(): string[] {
     return (this.ctx.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
@@ -170,54 +176,24 @@ export class Library {
   // Projects
 
   listProjects(): ProjectSummary[] {
-    const rows = this.ctx.db
-      .prepare(
-        `SELECT pr.*, (SELECT count(*) FROM photos p WHERE p.project_id = pr.id) AS photo_count,
-                (SELECT p.id FROM photos p WHERE p.project_id = pr.id ORDER BY p.imported_at DESC, p.id DESC LIMIT 1)
-                  AS cover
-         FROM projects pr ORDER BY pr.updated_at DESC, pr.id DESC`,
-      )
-      .all() as (ProjectRow & { photo_count: number; cover: number | null })[];
-    return rows.map((r) => ({ ...toProject(r), photoCount: r.photo_count, coverPhotoId: r.cover }));
+    return guard('trying to list projects', () => listProjects(this.ctx));
   }
 
   getProject(id: number): Project {
-    const row = this.ctx.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
-    if (!row) throw notFound('Project', id);
-    return toProject(row);
+    return getProject(this.ctx, id);
   }
 
   createProject(input: { name: string; description?: string }): Project {
-    const name = cleanName(input.name, 'project');
-    const now = this.ctx.now();
-    try {
-      const r = this.ctx.db
-        .prepare('INSERT INTO projects (name, description, created_at, updated_at) VALUES (?, ?, ?, ?)')
-        .run(name, input.description ?? '', now, now);
-      return this.getProject(Number(r.lastInsertRowid));
-    } catch (err) {
-      throw toLibraryError(err, `creating project "${name}"`);
-    }
+    return guard('trying to create a project', () => createProject(this.ctx, input));
   }
 
   renameProject(id: number, name: string): Project {
-    const clean = cleanName(name, 'project');
-    const r = guard(`renaming project ${id}`, () =>
-      this.ctx.db.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(clean, this.ctx.now(), id),
-    );
-    if (r.changes === 0) throw notFound('Project', id);
-    return this.getProject(id);
+    return guard('trying to rename the project', () => renameProject(this.ctx, id, name));
   }
 
   /** Delete a project with its photos, fine-tuned models, runs and exports, rows first then files. */
-  async deleteProject(id: number): Promise<void> {
-    const r = await withReserve(this.ctx.reserve, `deleting project ${id}`, () =>
-      this.ctx.db.prepare('DELETE FROM projects WHERE id = ?').run(id),
-    );
-    if (r.changes === 0) throw notFound('Project', id);
-    // If this fails (or the process dies), the files are unreferenced and recovery deletes them.
-    await this.ctx.store.remove(`projects/${id}`).catch(() => undefined);
-    await this.ctx.reserve.ensure();
+  deleteProject(id: number): Promise<void> {
+    return guard('trying to delete the project', () => deleteProject(this.ctx, id));
   }
 
   // Photos
@@ -407,10 +383,4 @@ function guard<T>(doing: string, fn: () => T): T {
   } catch (err) {
     throw toLibraryError(err, doing);
   }
-}
-
-function cleanName(name: unknown, what: string): string {
-  const clean = typeof name === 'string' ? name.trim() : '';
-  if (!clean || clean.length > 200) throw new LibraryError('invalid-input', `A ${what} name must be 1 to 200 characters.`);
-  return clean;
 }

@@ -37,6 +37,7 @@ async function expectUpgradedV1(dir: string): Promise<void> {
     // Nothing in a healthy v1 library is an orphan or missing.
     expect(lib.recovery).toMatchObject({ orphanFilesRemoved: 0, photosMarkedMissing: 0, samplesDropped: 0, exportsDropped: 0 });
     expect(lib.integrityCheck()).toEqual(['ok']);
+    expect(lib.schemaVersion).toBe(LATEST_VERSION);
 
     // Largest face's age was backfilled into the new column; age filtering works on old photos.
     const photo = lib.getPhoto(1);
