@@ -12,7 +12,7 @@
  * For stride 1 this is the usual "flipped filter" convolution.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { alias, f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type TensorInfo, type WasmKernelArgs } from './heap';
+import { f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
 
 interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
@@ -54,30 +54,7 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
   const phases = sh * sw;
   const oc = phases * ci;
 
-  // Phase filter [Th, Tw, CO, sh*sw*CI] from w [KH, KW, CI, CO] (small; one JS pass).
-  const f = backend.makeOutput([ph.taps, pw.taps, co, oc], 'float32');
-  const heap = heapF32(backend);
-  const wOff = f32Offset(backend, filter);
-  let o = f32Offset(backend, f);
-  for (let jh = 0; jh < ph.taps; jh++) {
-    for (let jw = 0; jw < pw.taps; jw++) {
-      for (let c = 0; c < co; c++) {
-        for (let rh = 0; rh < sh; rh++) {
-          const ikh = rh + g.pt - sh * (jh + ph.tmin);
-          for (let rw = 0; rw < sw; rw++) {
-            const ikw = rw + g.pl - sw * (jw + pw.tmin);
-            if (ikh < 0 || ikh >= kh || ikw < 0 || ikw >= kw) {
-              heap.fill(0, o, o + ci);
-              o += ci;
-              continue;
-            }
-            const base = wOff + (ikh * kw + ikw) * ci * co + c;
-            for (let k = 0; k < ci; k++) heap[o++] = heap[base + k * co];
-          }
-        }
-      }
-    }
-  }
+  const f = phaseFilter(backend, filter, g, ph, pw);
 
   let src = dy;
   const cropped = ph.cropBefore > 0 || pw.cropBefore > 0 || ph.keep < oh || pw.keep < ow;
@@ -90,23 +67,90 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
     pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
     dataFormat: 'NHWC',
   });
-  free(backend, f);
   if (cropped) free(backend, src);
-  // y: [B, Qh, Qw, sh*sw*CI] -> interleave phases -> [B, Qh*sh, Qw*sw, CI].
-  let full: TensorInfo;
-  if (phases === 1) {
-    full = y;
-  } else if (sh === sw) {
-    full = runWasmKernel(backend, 'DepthToSpace', { x: y }, { blockSize: sh, dataFormat: 'NHWC' });
-    free(backend, y);
-  } else {
-    const y6 = alias(y, [nb, ph.q, pw.q, sh, sw, ci]);
-    const t = runWasmKernel(backend, 'Transpose', { x: y6 }, { perm: [0, 1, 3, 2, 4, 5] });
-    free(backend, y);
-    full = alias(t, [nb, ph.q * sh, pw.q * sw, ci]);
+  if (phases === 1 && ph.q === ih && pw.q === iw) return y;
+  // y: [B, Qh, Qw, sh*sw*CI] -> dx[b, qh*sh + rh, qw*sw + rw, :] = y[b, qh, qw, (rh*sw + rw)*CI : +CI],
+  // cropped to [ih, iw]. (The stock DepthToSpace + Slice take ~10x longer.)
+  const out = backend.makeOutput([nb, ih, iw, ci], 'float32');
+  const heap = heapF32(backend);
+  const yOff = f32Offset(backend, y);
+  const oOff = f32Offset(backend, out);
+  for (let b = 0; b < nb; b++) {
+    for (let qh = 0; qh < ph.q; qh++) {
+      for (let rh = 0; rh < sh; rh++) {
+        const row = qh * sh + rh;
+        if (row >= ih) break;
+        const dstRow = oOff + (b * ih + row) * iw * ci;
+        const srcRow = yOff + ((b * ph.q + qh) * pw.q) * oc + rh * sw * ci;
+        for (let qw = 0; qw < pw.q; qw++) {
+          const col0 = qw * sw;
+          const n = Math.min(sw, iw - col0); // phases rw < n land inside
+          if (n <= 0) break;
+          const src = srcRow + qw * oc;
+          heap.copyWithin(dstRow + col0 * ci, src, src + n * ci);
+        }
+      }
+    }
   }
-  if (ph.q * sh === ih && pw.q * sw === iw) return full;
-  const out = runWasmKernel(backend, 'Slice', { x: full }, { begin: [0, 0, 0, 0], size: [nb, ih, iw, ci] });
-  free(backend, full);
+  free(backend, y);
   return out;
+}
+
+/**
+ * Phase filter F [Th, Tw, CO, sh*sw*CI] from w [KH, KW, CI, CO]: w transposed to [KH, KW, CO, CI]
+ * by the C++ kernel, then each tap's [CO, CI] rows placed with memmove (zeros for absent taps).
+ * Cached per filter buffer and geometry: within a training step every dx of a layer sees the same
+ * weights, and reusing F also lets XNNPACK reuse its packed operator (packing 2M weights ~20 ms).
+ */
+const filterCache = new Map<object, { key: string; f: TensorInfo }>();
+const FILTER_CACHE_MAX = 64;
+
+function phaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, ph: PhasePlan, pw: PhasePlan): TensorInfo {
+  const key = `${g.pt},${g.pl},${g.sh},${g.sw},${ph.taps},${pw.taps},${ph.tmin},${pw.tmin}`;
+  const hit = filterCache.get(filter.dataId);
+  if (hit && hit.key === key && backend.dataIdMap.has(hit.f.dataId)) return hit.f;
+  // Drop entries whose source weights are gone (old steps) or that belong to another backend instance.
+  for (const [id, e] of filterCache) {
+    if (!backend.dataIdMap.has(id) || id === filter.dataId) {
+      if (backend.dataIdMap.has(e.f.dataId)) free(backend, e.f);
+      filterCache.delete(id);
+    }
+  }
+  const { kh, kw, ci, co, sh, sw } = g;
+  const oc = sh * sw * ci;
+  const wt = runWasmKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+  const f = backend.makeOutput([ph.taps, pw.taps, co, oc], 'float32');
+  const heap = heapF32(backend);
+  const wtOff = f32Offset(backend, wt);
+  const fOff = f32Offset(backend, f);
+  for (let jh = 0; jh < ph.taps; jh++) {
+    for (let jw = 0; jw < pw.taps; jw++) {
+      for (let rh = 0; rh < sh; rh++) {
+        const ikh = rh + g.pt - sh * (jh + ph.tmin);
+        for (let rw = 0; rw < sw; rw++) {
+          const ikw = rw + g.pl - sw * (jw + pw.tmin);
+          const dst = fOff + (jh * pw.taps + jw) * co * oc + (rh * sw + rw) * ci;
+          const inside = ikh >= 0 && ikh < kh && ikw >= 0 && ikw < kw;
+          const src = wtOff + (ikh * kw + ikw) * co * ci;
+          if (oc === ci && inside) {
+            heap.copyWithin(dst, src, src + co * ci); // stride 1: whole [CO, CI] block
+            continue;
+          }
+          for (let c = 0; c < co; c++) {
+            const d = dst + c * oc;
+            if (inside) heap.copyWithin(d, src + c * ci, src + (c + 1) * ci);
+            else heap.fill(0, d, d + ci);
+          }
+        }
+      }
+    }
+  }
+  free(backend, wt);
+  if (filterCache.size >= FILTER_CACHE_MAX) {
+    const [oldId, old] = filterCache.entries().next().value!;
+    free(backend, old.f);
+    filterCache.delete(oldId);
+  }
+  filterCache.set(filter.dataId, { key, f });
+  return f;
 }

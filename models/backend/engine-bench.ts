@@ -1,0 +1,99 @@
+/**
+ * Engine benchmark: inference latency of the reference generator on one 128x128 image and the
+ * time of one full GAN training step (see reference-step.ts), medians over several runs, on the
+ * backend initBackend chose. `face-age bench --json` prints what runEngineBench returns;
+ * scripts/torch-peer.py prints the same fields for PyTorch, so the two can be compared side by side.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as os from 'node:os';
+import { initBackend, type BackendInfo, type BackendName } from './select';
+import { createReferenceSession } from './reference-step';
+
+export interface EngineBenchOptions {
+  backend?: BackendName;
+  threads?: number;
+  /** Timed runs per measurement (after warm-up). Default 5. */
+  runs?: number;
+  warmup?: number;
+  /** Also return per-kernel time of one profiled training step (slower). */
+  profileKernels?: boolean;
+}
+
+export interface TimingStats {
+  medianMs: number;
+  minMs: number;
+  runsMs: number[];
+}
+
+export interface EngineBenchResult {
+  engine: 'tfjs';
+  tfjsVersion: string;
+  backend: BackendInfo;
+  workload: { size: number; generator: string; discriminator: string; batch: 1 };
+  inference: TimingStats;
+  trainStep: TimingStats;
+  /** Kernel name -> [total ms, calls] in one profiled training step, biggest first. */
+  kernels?: Array<{ name: string; ms: number; calls: number }>;
+  loadAverage: number[];
+  leakedTensorsPerStep: number;
+}
+
+function stats(runs: number[]): TimingStats {
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { medianMs: r(medianMs), minMs: r(sorted[0]), runsMs: runs.map(r) };
+}
+
+async function timeRuns(n: number, f: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await f();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<EngineBenchResult> {
+  const backend = await initBackend({ backend: opts.backend, threads: opts.threads });
+  const runs = Math.max(1, opts.runs ?? 5);
+  const warmup = Math.max(1, opts.warmup ?? 2);
+  const session = createReferenceSession();
+  try {
+    await timeRuns(warmup, () => session.infer());
+    const inference = stats(await timeRuns(runs, () => session.infer()));
+    await timeRuns(warmup, () => session.trainStep());
+    const before = tf.memory().numTensors;
+    const trainStep = stats(await timeRuns(runs, () => session.trainStep()));
+    const leakedTensorsPerStep = (tf.memory().numTensors - before) / runs;
+    let kernels: EngineBenchResult['kernels'];
+    if (opts.profileKernels) {
+      const prof = await tf.profile(() => session.trainStep());
+      const agg = new Map<string, { ms: number; calls: number }>();
+      for (const k of prof.kernels) {
+        const a = agg.get(k.name) ?? { ms: 0, calls: 0 };
+        a.ms += Number(k.kernelTimeMs) || 0;
+        a.calls++;
+        agg.set(k.name, a);
+      }
+      kernels = [...agg.entries()]
+        .map(([name, a]) => ({ name, ms: Math.round(a.ms * 10) / 10, calls: a.calls }))
+        .sort((a, b) => b.ms - a.ms);
+    }
+    return {
+      engine: 'tfjs',
+      tfjsVersion: tf.version_core,
+      backend,
+      workload: { size: 128, generator: 'resnet ngf32 6 blocks, instance norm, reflect pad', discriminator: 'patchgan 70x70 ndf64', batch: 1 },
+      inference,
+      trainStep,
+      ...(kernels ? { kernels } : {}),
+      loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      leakedTensorsPerStep,
+    };
+  } finally {
+    session.dispose();
+  }
+}
