@@ -1,0 +1,122 @@
+/**
+ * Where training faces come from. A FaceSource is a random-access list of aligned square crops
+ * (uint8 RGB, size x size) with their ages and train/val split; FaceDataset samples and augments
+ * from it. Two implementations: in memory (a folder of images + labels.csv, for fine-tuning and
+ * tests) and the packed dataset on disk (packed-source.ts, read by positional file reads so a
+ * 1 GB pack never sits in memory).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+
+export const SPLIT_TRAIN = 0;
+export const SPLIT_VAL = 1;
+
+export interface FaceSource {
+  /** Side of the stored crops in pixels. */
+  readonly size: number;
+  readonly count: number;
+  /** Labelled age of each face in years. */
+  readonly ages: Float32Array;
+  /** SPLIT_TRAIN or SPLIT_VAL per face. */
+  readonly splits: Uint8Array;
+  /** Reads face `index` as size*size*3 RGB bytes (into `out` when given). */
+  read(index: number, out?: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** All faces held in one buffer (count * size * size * 3 bytes). */
+export class MemoryFaceSource implements FaceSource {
+  readonly count: number;
+  constructor(
+    readonly size: number,
+    readonly pixels: Uint8Array,
+    readonly ages: Float32Array,
+    readonly splits: Uint8Array,
+    readonly names: string[] = [],
+  ) {
+    this.count = ages.length;
+    if (pixels.length !== this.count * size * size * 3) throw new Error('pixel buffer does not match count x size');
+    if (splits.length !== this.count) throw new Error('splits length does not match count');
+  }
+
+  async read(index: number, out?: Uint8Array): Promise<Uint8Array> {
+    const n = this.size * this.size * 3;
+    const view = this.pixels.subarray(index * n, (index + 1) * n);
+    if (!out) return view;
+    out.set(view);
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface LabelRow {
+  file: string;
+  age: number;
+}
+
+/** Parses `file,age[,...]` with a header line; rows with a missing or non-numeric age are rejected loudly. */
+export function parseLabelsCsv(text: string): LabelRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return [];
+  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
+  const fi = header.indexOf('file');
+  const ai = header.indexOf('age');
+  if (fi < 0 || ai < 0) throw new Error('labels.csv needs a header with columns "file" and "age"');
+  return lines.slice(1).map((line, i) => {
+    const cols = line.split(',');
+    const age = Number(cols[ai]);
+    if (!cols[fi] || !Number.isFinite(age) || age < 0) {
+      throw new Error(`labels.csv line ${i + 2}: expected file,age but got "${line}"`);
+    }
+    return { file: cols[fi].trim(), age };
+  });
+}
+
+export interface FolderOptions {
+  /** Side of the crops kept in memory (default 128). Non-square images are centre-cropped. */
+  size?: number;
+  /** Share of faces put in the val split, chosen by a hash of the image bytes (default 0). */
+  valFraction?: number;
+}
+
+/**
+ * Loads a folder of aligned face images listed in `<dir>/labels.csv`. Byte-identical files are
+ * kept once (the split is by content hash, so a duplicate can never sit on both sides).
+ */
+export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Promise<MemoryFaceSource> {
+  const size = opts.size ?? 128;
+  const valFraction = opts.valFraction ?? 0;
+  const rows = parseLabelsCsv(await fs.readFile(path.join(dir, 'labels.csv'), 'utf8'));
+  const seen = new Set<string>();
+  const kept: Array<{ name: string; age: number; split: number; rgb: Buffer }> = [];
+  for (const row of rows) {
+    const bytes = await fs.readFile(path.join(dir, row.file));
+    const hash = createHash('sha256').update(bytes).digest();
+    const key = hash.toString('hex');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rgb = await sharp(bytes)
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .resize(size, size, { fit: 'cover', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+    const split = hash.readUInt32BE(0) / 4294967296 < valFraction ? SPLIT_VAL : SPLIT_TRAIN;
+    kept.push({ name: row.file, age: row.age, split, rgb });
+  }
+  const n = size * size * 3;
+  const pixels = new Uint8Array(kept.length * n);
+  kept.forEach((k, i) => pixels.set(k.rgb, i * n));
+  return new MemoryFaceSource(
+    size,
+    pixels,
+    Float32Array.from(kept.map((k) => k.age)),
+    Uint8Array.from(kept.map((k) => k.split)),
+    kept.map((k) => k.name),
+  );
+}
