@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LibraryError, toLibraryError } from './errors';
-import { checkImage, makeThumbnail } from './image-check';
+import { type ImageHeader, checkImage, makeThumbnail } from './image-check';
 import {
   type LibraryContext,
   descriptorBlob,
@@ -55,7 +55,12 @@ function analyzerError(err: unknown, name: string): { code: LibraryErrorCode; me
   return { code: 'io', message: `Analysing "${name}" failed: ${message}` };
 }
 
-function checkAnalysis(a: AnalyzeResult, name: string): void {
+/**
+ * Validate the analyzer's result and bring it to the oriented pixel space of the header check:
+ * the stored width/height are always sharp's EXIF-oriented dimensions, and face coordinates are
+ * rescaled when the analyzer worked on a proportionally resized decode.
+ */
+function normalizeAnalysis(a: AnalyzeResult, header: ImageHeader, name: string): AnalyzeResult {
   const ok =
     Number.isFinite(a.width) &&
     Number.isFinite(a.height) &&
@@ -64,6 +69,22 @@ function checkAnalysis(a: AnalyzeResult, name: string): void {
     Array.isArray(a.faces) &&
     a.faces.every((f) => f && f.box && Number.isFinite(f.box.x) && Number.isFinite(f.box.width));
   if (!ok) throw new LibraryError('invalid-input', `The analyzer returned malformed results for "${name}".`);
+  const sx = header.width / a.width;
+  const sy = header.height / a.height;
+  const result = { ...a, width: header.width, height: header.height, orientation: header.orientation };
+  if (Math.abs(sx - 1) < 1e-6 && Math.abs(sy - 1) < 1e-6) return result;
+  if (Math.abs(sx / sy - 1) > 0.02) {
+    throw new LibraryError(
+      'invalid-input',
+      `The analyzer saw "${name}" as ${a.width} x ${a.height} px but it is ${header.width} x ${header.height} px once EXIF orientation is applied.`,
+    );
+  }
+  const faces = a.faces.map((f) => ({
+    ...f,
+    box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
+    landmarks: (f.landmarks ?? []).map((p) => ({ x: p.x * sx, y: p.y * sy })),
+  }));
+  return { ...result, faces };
 }
 
 async function readSource(file: ImportFile): Promise<Buffer> {
@@ -153,7 +174,7 @@ export async function importPhotos(
           const e = analyzerError(err, name);
           throw new LibraryError(e.code, e.message, { cause: err });
         }
-        checkAnalysis(analysis, name);
+        analysis = normalizeAnalysis(analysis, header, name);
         const thumb = await makeThumbnail(bytes);
         if (group.length === 0) groupStart = performance.now();
         group.push({

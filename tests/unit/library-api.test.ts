@@ -126,6 +126,32 @@ describe('projects and photos', () => {
     expect(filesUnder(path.join(dir, 'tmp'))).toEqual([]);
   });
 
+  it('stores EXIF-oriented dimensions and brings face boxes into that space', async () => {
+    const p = lib.createProject({ name: 'Orientation' });
+    // 60 x 40 pixels stored, EXIF orientation 6 (rotate 90): displayed 40 x 60.
+    const raw = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#468' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const halfSize = async (): Promise<AnalyzeResult> => ({
+      width: 20, height: 30, orientation: 6, format: 'jpeg',
+      faces: [{ ...face(40), box: { x: 5, y: 5, width: 10, height: 12 }, landmarks: [{ x: 10, y: 15 }] }],
+    });
+    const [ok] = await lib.importPhotos(p.id, [{ name: 'rot.jpg', bytes: raw }], halfSize);
+    const photo = lib.getPhoto(ok.status === 'imported' ? ok.photoId : -1);
+    expect([photo.width, photo.height, photo.orientation]).toEqual([40, 60, 6]);
+    expect(photo.faces[0].box).toEqual({ x: 10, y: 10, width: 20, height: 24 });
+    expect(photo.faces[0].landmarks).toEqual([{ x: 20, y: 30 }]);
+    const thumb = await sharp(await lib.readThumbnail(photo.id)).metadata();
+    expect([thumb.width, thumb.height]).toEqual([40, 60]);
+
+    // An analyzer that ignored the orientation is caught instead of storing misplaced boxes.
+    const unrotated = async (): Promise<AnalyzeResult> => ({ width: 60, height: 40, orientation: 1, format: 'jpeg', faces: [] });
+    const other = await sharp(raw).withMetadata({ orientation: 8 }).jpeg().toBuffer();
+    const [bad] = await lib.importPhotos(p.id, [{ name: 'rot8.jpg', bytes: other }], unrotated);
+    expect(bad).toMatchObject({ status: 'error', code: 'invalid-input' });
+  });
+
   it('reports analyzer errors per file with their code and keeps going', async () => {
     const p = lib.createProject({ name: 'No faces' });
     const imgs = await Promise.all([21, 22].map((s) => distinctJpeg(s)));
