@@ -46,6 +46,8 @@ async function buildNode() {
         external: b.external ?? NODE_EXTERNALS,
         sourcemap: 'linked',
         logLevel: 'warning',
+        // models/ guards import.meta behind `typeof require`; in CJS the require path is taken.
+        logOverride: { 'empty-import-meta': 'silent' },
         // Sandboxed preload runs in a browser-like context: no process.env lookups at runtime.
         define: b.platform === 'browser' ? { 'process.env.NODE_ENV': '"production"' } : undefined,
       }),

@@ -6,16 +6,7 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { REQUEST_CHANNELS, fail, ipcEventName, ipcRequestName } from '../../preload/contract';
 import type { StudioCore } from '../core/core';
-
-export function isAppPage(url: string, rendererIndexUrl: string): boolean {
-  try {
-    const u = new URL(url);
-    const expected = new URL(rendererIndexUrl);
-    return u.protocol === expected.protocol && u.host === expected.host && u.pathname === expected.pathname;
-  } catch {
-    return false;
-  }
-}
+import { isAppPage } from './app-page';
 
 export function registerIpc(core: StudioCore, appWindows: () => BrowserWindow[], rendererIndexUrl: string): () => void {
   const trusted = (e: IpcMainInvokeEvent): boolean => {

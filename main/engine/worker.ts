@@ -47,6 +47,7 @@ function log(level: 'info' | 'warn' | 'error', message: string) {
 
 async function init(options: EngineInitOptions) {
   const backend = await initEngineBackend(options.backend, options.threads);
+  if (backend.fallbacks.length > 0) log('info', `backend ${backend.backend} after: ${backend.fallbacks.join('; ')}`);
   port.post({
     type: 'ready',
     info: {

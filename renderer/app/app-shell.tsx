@@ -1,4 +1,7 @@
-/** The studio shell: theme (light/dark/system), app bar with engine status, left navigation, content. */
+/**
+ * The studio shell: theme (light/dark/system, built by renderer/theme), app bar with engine
+ * status, left navigation, the current section's screen, and the app-wide notice host.
+ */
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import {
@@ -19,11 +22,13 @@ import {
   useMediaQuery,
 } from '@mui/material';
 import { Suspense, useMemo } from 'react';
+import { NoticeHost } from '../components/notice-host';
 import { useSection } from '../lib/use-section';
+import { createStudioTheme } from '../theme/create-studio-theme';
 import { useSettings } from '../lib/use-studio';
 import { EngineChip } from './engine-chip';
 import { SECTIONS } from './sections';
-import { studioTheme } from './theme';
+
 
 const NAV_WIDTH = 200;
 
@@ -32,7 +37,7 @@ export function AppShell() {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
   const theme = settings?.theme ?? 'system';
   const mode = theme === 'system' ? (prefersDark ? 'dark' : 'light') : theme;
-  const muiTheme = useMemo(() => studioTheme(mode), [mode]);
+  const muiTheme = useMemo(() => createStudioTheme(mode), [mode]);
   const [sectionId, go] = useSection();
   const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0]!;
   const Screen = section.screen;
@@ -88,6 +93,7 @@ export function AppShell() {
           )}
         </Box>
       </Box>
+      <NoticeHost />
     </ThemeProvider>
   );
 }

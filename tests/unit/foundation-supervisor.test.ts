@@ -1,29 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkLauncher } from '../../main/engine/launcher';
 import { EngineSupervisor, type SupervisorStatus } from '../../main/engine/supervisor';
+import { bundleEngine } from './foundation-engine-bundle';
 
 // Real engine processes: the worker is bundled the same way scripts/build.mjs bundles it.
 let dir = '';
 let enginePath = '';
 
 beforeAll(async () => {
-  // Inside the repo (.tmp/ is git-ignored) so the bundle's externals resolve from node_modules.
-  mkdirSync(resolve('.tmp'), { recursive: true });
-  dir = mkdtempSync(resolve('.tmp', 'foundation-supervisor-'));
-  enginePath = join(dir, 'engine.cjs');
-  await build({
-    entryPoints: ['main/engine/worker.ts'],
-    outfile: enginePath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@tensorflow/*'],
-    logLevel: 'silent',
-  });
+  ({ dir, enginePath } = await bundleEngine('foundation-supervisor'));
 });
 
 afterAll(() => {

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStudioCore, type StudioCore } from '../../main/core/core';
@@ -9,23 +8,14 @@ import { forkLauncher } from '../../main/engine/launcher';
 import { CSP_HEADER } from '../../main/security/csp';
 import { SUBPROTOCOL, isLoopback, startWebHost, type WebHost } from '../../main/web/web-host';
 import { decodeFrame, encodeFrame } from '../../preload/wire-codec';
+import { bundleEngine } from './foundation-engine-bundle';
 
 let dir = '';
 let core: StudioCore;
 let host: WebHost;
 
 beforeAll(async () => {
-  mkdirSync(resolve('.tmp'), { recursive: true });
-  dir = mkdtempSync(resolve('.tmp', 'foundation-web-'));
-  await build({
-    entryPoints: ['main/engine/worker.ts'],
-    outfile: join(dir, 'engine.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['@tensorflow/*'],
-    logLevel: 'silent',
-  });
+  ({ dir } = await bundleEngine('foundation-web'));
   const rendererDir = join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>');

@@ -1,0 +1,25 @@
+/** Test helper: bundles the engine worker like scripts/build.mjs does, into a fresh .tmp folder. */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * The folder is inside the repo (.tmp/ is git-ignored) so the bundle's externals
+ * (@tensorflow/*) resolve from node_modules when the engine process starts.
+ */
+export async function bundleEngine(prefix: string): Promise<{ dir: string; enginePath: string }> {
+  mkdirSync(resolve('.tmp'), { recursive: true });
+  const dir = mkdtempSync(resolve('.tmp', `${prefix}-`));
+  const enginePath = join(dir, 'engine.cjs');
+  await build({
+    entryPoints: ['main/engine/worker.ts'],
+    outfile: enginePath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@tensorflow/*'],
+    logLevel: 'silent',
+  });
+  return { dir, enginePath };
+}
