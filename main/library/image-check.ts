@@ -19,10 +19,8 @@ export interface ImageHeader {
   orientation: number;
 }
 
-function lastPair(buf: Buffer, a: number, b: number): number {
-  for (let i = buf.length - 2; i >= 0; i--) if (buf[i] === a && buf[i + 1] === b) return i;
-  return -1;
-}
+const JPEG_EOI = Buffer.from([0xff, 0xd9]);
+const JPEG_SOS = Buffer.from([0xff, 0xda]);
 
 /** True when the container's end marker is where it should be (no decode needed). */
 function endLooksComplete(format: string, bytes: Buffer): boolean {
@@ -30,8 +28,7 @@ function endLooksComplete(format: string, bytes: Buffer): boolean {
     case 'jpeg': {
       // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so the end-of-image marker
       // must come after the last start-of-scan marker.
-      const eoi = lastPair(bytes, 0xff, 0xd9);
-      return eoi > lastPair(bytes, 0xff, 0xda);
+      return bytes.lastIndexOf(JPEG_EOI) > bytes.lastIndexOf(JPEG_SOS);
     }
     case 'png':
       return bytes.length >= 12 && bytes.toString('latin1', bytes.length - 8, bytes.length - 4) === 'IEND';

@@ -44,12 +44,14 @@ export async function registerModel(ctx: LibraryContext, input: RegisterModelInp
       `A base ${input.kind} model named "${name}" already exists and is never overwritten; register the new weights as a fine-tuned version or under another name.`,
     );
   }
+  let entries: string[];
   try {
-    const st = await fsp.stat(input.weightsDir);
-    if (!st.isDirectory()) throw new Error('not a folder');
+    entries = await fsp.readdir(input.weightsDir);
   } catch {
     throw new LibraryError('not-found', `The weights folder "${input.weightsDir}" does not exist.`);
   }
+  // An empty folder would be indistinguishable from lost weights at the next start.
+  if (entries.length === 0) throw new LibraryError('invalid-input', `The weights folder "${input.weightsDir}" is empty.`);
   const rel = `${projectId !== null ? `projects/${projectId}/` : ''}models/${randomUUID()}`;
   await store.importDir(input.weightsDir, rel, `copying the weights of "${name}"`);
   let id: number;

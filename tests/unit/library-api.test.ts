@@ -255,6 +255,19 @@ describe('models, runs and exports', () => {
       lib.registerModel({ kind: 'cyclegan', name: 'x', isBase: false, parentId: base.id, weightsDir: src, config: {} }),
     ).rejects.toMatchObject({ code: 'invalid-input' });
     expect(lib.updateModelMetrics(ft1.id, { identity: 0.4 }).metrics).toEqual({ ageMae: 6.1, identity: 0.4 });
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'weights-empty-'));
+    await expect(
+      lib.registerModel({ kind: 'age-cgan', name: 'empty', isBase: false, parentId: base.id, weightsDir: empty, config: {} }),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+    await fsp.rm(empty, { recursive: true });
+    // Lost weights are flagged at the next start, and the base stays listed.
+    const basePath = lib.modelWeightsPath(base.id);
+    lib.close();
+    await fsp.rm(basePath, { recursive: true });
+    lib = await Library.open(dir);
+    expect(lib.recovery.modelsMarkedMissing).toBe(1);
+    expect(lib.getModel(base.id).missing).toBe(true);
+    expect(() => lib.modelWeightsPath(base.id)).toThrow(/missing/);
     // Deleting the project takes its fine-tuned versions; the base stays.
     await lib.deleteProject(p.id);
     expect(lib.listModels().map((m) => m.name)).toEqual(['UTK base']);
