@@ -14,11 +14,9 @@ import { isPhotoError } from '../image/photo-error';
 import { alignFace } from './align';
 import { locateFaces } from './analyze';
 import { dedupByHash, hashRows, parseLabelsCsv, splitOf, type HashedRow } from './dataset-labels';
+import { INDEX_HEADER, PACKED_FORMAT, REJECTED_HEADER } from './packed-format';
 import { CANONICAL_POINTS } from './template';
 
-export const PACKED_FORMAT = 'face-age-packed-v1';
-export const INDEX_HEADER = 'row,file,age,gender,race,hash,split,score,detector,eye_distance,inside';
-export const REJECTED_HEADER = 'file,hash,reason';
 
 export interface PrepareDatasetOptions {
   imagesDir: string;
