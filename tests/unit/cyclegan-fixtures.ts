@@ -1,20 +1,20 @@
 /**
- * Shared set-up of the cyclegan-* tests: the cpu backend with gradients, tiny configs, and faces
+ * Shared set-up of the cyclegan-* tests: the engine's cpu backend, tiny configs, and faces
  * from tests/fixtures/faces (aligned 128x128 crops + labels.csv `file,age`), resized with sharp.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { initBackend } from '../../models/backend/select';
 import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/cyclegan/config';
 
 export const FACES_DIR = path.join(__dirname, '..', 'fixtures', 'faces');
 
+/** The engine's backend selection (gradients + fixes registered), forced to deterministic cpu. */
 export async function useCpu(): Promise<void> {
-  await tf.setBackend('cpu');
-  await tf.ready();
+  const info = await initBackend({ backend: 'cpu' });
+  if (info.name !== 'cpu') throw new Error(`expected the cpu backend, got ${info.name}`);
 }
 
 /** A config small enough for unit tests on 2 busy cores (ngf 8, 1-2 blocks, tiny D). */

@@ -4,6 +4,9 @@ import { createCycleGanTrainer } from '../../models/cyclegan/cyclegan';
 import { AgeGenerator } from '../../models/cyclegan/generator';
 import { AgeDiscriminator, patchReceptiveField } from '../../models/cyclegan/discriminator';
 import { defaultCycleGanConfig } from '../../models/cyclegan/config';
+import { AgeClassifierNet } from '../../models/age-classifier/network';
+import { frozenAgeClassifier } from '../../models/age-classifier/load';
+import { DEFAULT_AGE_GROUPS } from '../../models/train/age-bins';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 
 beforeAll(useCpu);
@@ -66,7 +69,9 @@ describe('cyclegan networks', () => {
 describe('cyclegan training step', () => {
   it('gives finite losses, leaks no tensors after a burn-in step, and fills a sample grid', async () => {
     const faces = await loadFaces(16, 2);
-    const t = createCycleGanTrainer(tinyConfig(16));
+    const config = tinyConfig(16);
+    config.generator.ngf = 4;
+    const t = createCycleGanTrainer(config);
     expect(t.resolution).toBe(16);
     const batch = { images: faces.images, ages: faces.ages };
     const first = await t.trainStep(batch, true);
@@ -99,5 +104,24 @@ describe('cyclegan training step', () => {
     expect(t.step).toBe(0);
     t.dispose();
     images.dispose();
+  });
+
+  it('adds the frozen age classifier loss and never changes the classifier', async () => {
+    const faces = await loadFaces(16, 2);
+    const net = new AgeClassifierNet({ inputSize: 16, width: 4, hidden: 8, groups: DEFAULT_AGE_GROUPS.edges.length });
+    const classifier = frozenAgeClassifier(net, DEFAULT_AGE_GROUPS, [6, 16, 25, 35, 45, 55, 65, 75]);
+    const c = tinyConfig(16);
+    c.generator.ngf = 4;
+    const t = createCycleGanTrainer(c, { classifier });
+    expect(t.lossNames).toContain('G_age');
+    const before = await Promise.all(net.params.variables().map((v) => v.data()));
+    const l = await t.trainStep({ images: faces.images, ages: faces.ages }, true);
+    expect(Number.isFinite(l.G_age)).toBe(true);
+    expect(l.G_age).toBeGreaterThan(0);
+    const after = await Promise.all(net.params.variables().map((v) => v.data()));
+    after.forEach((a, i) => expect(a).toEqual(before[i]));
+    t.dispose();
+    classifier.dispose();
+    faces.images.dispose();
   });
 });
