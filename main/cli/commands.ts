@@ -88,23 +88,32 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'bench',
-    summary: 'Measure the engine: backend start-up time and request round trips',
-    usage: 'face-age bench [--pings N] [--json]',
-    options: { pings: { type: 'string' } },
+    summary: 'Measure the engine: start-up, request round trips, inference and a training step',
+    usage: 'face-age bench [--pings N] [--runs N] [--json]   (--runs 0 skips the model benchmark)',
+    options: { pings: { type: 'string' }, runs: { type: 'string' } },
     async run({ values, global }) {
-      const pings = values.pings === undefined ? 200 : Number(values.pings);
-      if (!Number.isInteger(pings) || pings < 1 || pings > 100_000) {
-        throw new CliError('invalid-payload', '--pings must be an integer from 1 to 100000', EXIT.usage);
-      }
-      const r = await runFoundationBench({ enginePath: global.enginePath, backend: global.backend, pings });
-      return {
-        json: r,
-        text: [
-          `backend ${r.backend} (${r.device}), threads ${r.threads ?? 'auto'}`,
-          `engine start to ready: ${r.engineStartMs.toFixed(0)} ms`,
-          `ping round trip over ${r.pings} requests: p50 ${r.pingP50Ms.toFixed(2)} ms, p95 ${r.pingP95Ms.toFixed(2)} ms`,
-        ],
+      const count = (name: string, raw: unknown, fallback: number, min: number) => {
+        const n = raw === undefined ? fallback : Number(raw);
+        if (!Number.isInteger(n) || n < min || n > 100_000) {
+          throw new CliError('invalid-payload', `--${name} must be an integer from ${min} to 100000`, EXIT.usage);
+        }
+        return n;
       };
+      const pings = count('pings', values.pings, 200, 1);
+      const engineRuns = count('runs', values.runs, 5, 0);
+      const r = await runFoundationBench({ enginePath: global.enginePath, backend: global.backend, pings, engineRuns });
+      const text = [
+        `backend ${r.backend} (${r.device}), threads ${r.threads ?? 'auto'}`,
+        `engine start to ready: ${r.engineStartMs.toFixed(0)} ms`,
+        `ping round trip over ${r.pings} requests: p50 ${r.pingP50Ms.toFixed(2)} ms, p95 ${r.pingP95Ms.toFixed(2)} ms`,
+      ];
+      if (r.engine) {
+        text.push(
+          `generator inference ${r.engine.workload.size}px: median ${r.engine.inference.medianMs} ms`,
+          `GAN training step: median ${r.engine.trainStep.medianMs} ms, leaked tensors/step ${r.engine.leakedTensorsPerStep}`,
+        );
+      }
+      return { json: r, text };
     },
   },
 ];

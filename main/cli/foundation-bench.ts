@@ -1,7 +1,9 @@
 /**
- * Benchmark of the foundation: how long the engine process takes to start and initialise its
- * backend, and the round-trip latency of a request through main's supervisor to the engine.
+ * `face-age bench`: measures the foundation (engine process start-up to a ready backend, request
+ * round trips through the supervisor) and then runs models/backend/engine-bench.ts inside the
+ * engine process (generator inference and one GAN training step), as the studio would.
  */
+import type { EngineBenchResult } from '../../models/backend/engine-bench';
 import { forkLauncher } from '../engine/launcher';
 import { EngineSupervisor } from '../engine/supervisor';
 
@@ -13,6 +15,8 @@ export interface FoundationBench {
   pings: number;
   pingP50Ms: number;
   pingP95Ms: number;
+  /** Null when skipped (--runs 0). */
+  engine: EngineBenchResult | null;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -23,6 +27,8 @@ export async function runFoundationBench(options: {
   enginePath: string;
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   pings?: number;
+  /** Timed runs of the engine benchmark; 0 skips it. */
+  engineRuns?: number;
 }): Promise<FoundationBench> {
   const supervisor = new EngineSupervisor({
     launcher: forkLauncher(options.enginePath),
@@ -42,6 +48,12 @@ export async function runFoundationBench(options: {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
+    let engine: EngineBenchResult | null = null;
+    if ((options.engineRuns ?? 5) > 0) {
+      const r = await supervisor.request('bench', { runs: options.engineRuns ?? 5 });
+      if (!r.ok) throw new Error(`engine bench: ${r.error.message}`);
+      engine = r.value;
+    }
     const info = supervisor.status.info;
     return {
       backend: info?.backend ?? 'unknown',
@@ -51,6 +63,7 @@ export async function runFoundationBench(options: {
       pings: times.length,
       pingP50Ms: percentile(times, 0.5),
       pingP95Ms: percentile(times, 0.95),
+      engine,
     };
   } finally {
     await supervisor.stop();

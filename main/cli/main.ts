@@ -96,7 +96,8 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   }
 }
 
-if (require.main === module) {
+// Run when executed directly (node dist/cli.cjs); bin/face-age.cjs and tests call runCli themselves.
+if (typeof require !== 'undefined' && require.main === module) {
   void runCli(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s)).then((code) => {
     process.exitCode = code;
   });

@@ -8,6 +8,7 @@
  */
 import type { BackendName } from '../../preload/schemas/system';
 import type { Result } from '../../preload/schemas/common';
+import type { EngineBenchResult } from '../../models/backend/engine-bench';
 
 export interface EngineInfo {
   backend: BackendName;
@@ -25,6 +26,8 @@ export interface EngineOps {
   };
   /** Backend, threads and device as the engine sees them now. */
   info: { request: Record<string, never>; response: EngineInfo };
+  /** models/backend/engine-bench.ts: generator inference and one GAN training step, timed. */
+  bench: { request: { runs?: number; profileKernels?: boolean }; response: EngineBenchResult };
 }
 
 export type EngineOp = keyof EngineOps;

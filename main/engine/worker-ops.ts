@@ -2,6 +2,7 @@
  * Engine-side handlers, one per EngineOps entry. They run inside the engine process only (never
  * on main's event loop), so tensor work belongs here or in models/ functions called from here.
  */
+import { runEngineBench } from '../../models/backend/engine-bench';
 import type { BackendChoice } from './backend';
 import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
 
@@ -62,5 +63,8 @@ export const workerOps: Handlers = {
   },
   async info(_payload, ctx) {
     return engineInfo(ctx);
+  },
+  async bench(payload) {
+    return runEngineBench({ runs: payload.runs, profileKernels: payload.profileKernels });
   },
 };
