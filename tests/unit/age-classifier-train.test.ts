@@ -63,7 +63,7 @@ describe('age classifier', () => {
     expect(Math.abs(m16.accuracy - m.accuracy)).toBeLessThanOrEqual(0.05);
     const batch = await val.fixedBatch(4);
     const up = tf.image.resizeBilinear(batch.images, [32, 32]) as tf.Tensor4D; // a GAN at another resolution
-    const g = tf.grad((x: tf.Tensor4D) => tf.sum(clf.expectedAge(x)))(up);
+    const g = tf.grad((x) => tf.sum(clf.expectedAge(x as tf.Tensor4D)))(up);
     expect((await tf.max(tf.abs(g)).data())[0]).toBeGreaterThan(0);
     const ea = await clf.expectedAge(batch.images).data();
     for (const a of ea) {
