@@ -28,12 +28,14 @@ async function writePhotos(): Promise<void> {
   // One face, ~75 px between the eyes (editable).
   await sharp(P('obama-1.jpg')).resize(640).jpeg({ quality: 82 }).toFile(out('one-face.jpg'));
   // Two faces at full resolution: the part of obama-and-biden around both heads.
-  await sharp(P('obama-and-biden.jpg')).extract({ left: 620, top: 200, width: 900, height: 640 }).resize(720).jpeg({ quality: 82 }).toFile(out('two-faces.jpg'));
+  await sharp(P('obama-and-biden.jpg')).extract({ left: 620, top: 200, width: 900, height: 640 }).jpeg({ quality: 80 }).toFile(out('two-faces.jpg'));
   // A real photo region without any face: the curtains and window left of Obama in obama-1080p.
   await sharp(P('obama-1080p.jpg')).extract({ left: 0, top: 0, width: 560, height: 700 }).resize(320).jpeg({ quality: 82 }).toFile(out('no-face.jpg'));
   // Pixels turned 90 degrees counter-clockwise, with EXIF Orientation 6 ("turn 90 clockwise to
   // display") that undoes it: a decoder that ignores EXIF sees a face lying on its side.
-  const turned = await sharp(P('obama-1.jpg')).resize(640).rotate(270).toBuffer();
+  // (Two pipelines: within one, sharp rotates before it resizes.)
+  const small = await sharp(P('obama-1.jpg')).resize(640).toBuffer();
+  const turned = await sharp(small).rotate(270).toBuffer();
   await sharp(turned).withMetadata({ orientation: 6 }).jpeg({ quality: 82 }).toFile(out('rotated-exif.jpg'));
   await sharp(P('biden-2.jpg')).resize(480).greyscale().jpeg({ quality: 82 }).toFile(out('grayscale.jpg'));
   await sharp(P('rose-leslie-2.jpg')).resize(300).toColourspace('cmyk').jpeg({ quality: 70 }).toFile(out('cmyk.jpg'));
