@@ -3,48 +3,18 @@
  * renderer -> WebSocket -> main -> engine process and back, and killing the engine mid-request
  * gives the renderer a clear error while the next request works.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { expect, test as base } from '@playwright/test';
+import { launchBrowserHost, type LaunchedHost } from './browser-host';
 
-interface Host {
-  url: string;
-  origin: string;
-  proc: ChildProcess;
-}
-
-const test = base.extend<object, { host: Host }>({
+const test = base.extend<object, { host: LaunchedHost }>({
   host: [
     // Playwright fixtures must destructure their (here unused) dependencies.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      mkdirSync(resolve('.tmp'), { recursive: true });
-      const dir = mkdtempSync(resolve('.tmp', 'e2e-'));
-      const proc = spawn(
-        process.execPath,
-        ['dist/web-host.cjs', '--test-hooks', '--library', join(dir, 'library'), '--config', join(dir, 'config')],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stderr = '';
-      proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      const url = await new Promise<string>((done, fail) => {
-        let out = '';
-        const timer = setTimeout(() => fail(new Error(`web host printed no URL:\n${out}\n${stderr}`)), 30_000);
-        proc.stdout?.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            done(m[1]);
-          }
-        });
-        proc.on('exit', (code) => fail(new Error(`web host exited (${code}):\n${stderr}`)));
-      });
-      await use({ url, origin: new URL(url).origin, proc });
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
+      const host = await launchBrowserHost('e2e-shell');
+      await use(host);
+      await host.stop();
     },
     { scope: 'worker' },
   ],
