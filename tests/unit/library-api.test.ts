@@ -152,6 +152,35 @@ describe('projects and photos', () => {
     expect(bad).toMatchObject({ status: 'error', code: 'invalid-input' });
   });
 
+  it('imports the real fixture photos by path and refuses the fake and a half portrait', async () => {
+    const photosDir = path.join(__dirname, '..', 'fixtures', 'photos');
+    const p = lib.createProject({ name: 'Portraits' });
+    const names = ['one-face.jpg', 'two-faces.jpg', 'rotated-exif.jpg', 'cmyk.jpg', 'grayscale.jpg', 'rgba.png', 'fake.jpg'];
+    const half = await fsp.readFile(path.join(photosDir, 'one-face.jpg'));
+    const res = await lib.importPhotos(
+      p.id,
+      [
+        ...names.map((name) => ({ name, path: path.join(photosDir, name) })),
+        { name: 'half.jpg', bytes: half.subarray(0, half.length >> 1) },
+      ],
+      headerOnlyAnalyzer,
+    );
+    expect(res.map((r) => (r.status === 'error' ? r.code : r.status))).toEqual([
+      ...Array(6).fill('imported'),
+      'not-an-image',
+      'truncated',
+    ]);
+    for (const r of res.slice(0, 6)) {
+      const id = r.status === 'imported' ? r.photoId : -1;
+      const meta = await sharp(await lib.readThumbnail(id)).metadata();
+      expect([meta.format, meta.channels, Math.max(meta.width ?? 0, meta.height ?? 0)]).toEqual(['jpeg', 3, 256]);
+      const photo = lib.getPhoto(id);
+      expect((await lib.readPhotoFile(id)).length).toBe(photo.byteSize);
+    }
+    const rotated = lib.getPhoto(res[2].status === 'imported' ? res[2].photoId : -1);
+    expect(rotated.orientation).toBe(6);
+  });
+
   it('reports analyzer errors per file with their code and keeps going', async () => {
     const p = lib.createProject({ name: 'No faces' });
     const imgs = await Promise.all([21, 22].map((s) => distinctJpeg(s)));
