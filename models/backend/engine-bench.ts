@@ -23,6 +23,8 @@ export interface TimingStats {
   medianMs: number;
   minMs: number;
   runsMs: number[];
+  /** Median process CPU time (all threads) per run: comparable across runs on a busy machine. */
+  cpuMedianMs: number;
 }
 
 export interface EngineBenchResult {
@@ -38,22 +40,29 @@ export interface EngineBenchResult {
   leakedTensorsPerStep: number;
 }
 
-function stats(runs: number[]): TimingStats {
-  const sorted = [...runs].sort((a, b) => a - b);
+function median(v: number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const r = (v: number) => Math.round(v * 10) / 10;
-  return { medianMs: r(medianMs), minMs: r(sorted[0]), runsMs: runs.map(r) };
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function timeRuns(n: number, f: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
+function stats({ wall, cpu }: { wall: number[]; cpu: number[] }): TimingStats {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return { medianMs: r(median(wall)), minMs: r(Math.min(...wall)), runsMs: wall.map(r), cpuMedianMs: r(median(cpu)) };
+}
+
+async function timeRuns(n: number, f: () => Promise<unknown>): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await f();
-    out.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    wall.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return out;
+  return { wall, cpu };
 }
 
 export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<EngineBenchResult> {

@@ -7,11 +7,12 @@
  * offset o = 1 for 'reflect', 0 for 'symmetric') is
  *   dx = dy[a : a+n] + placeAt(o, reverse(dy[0 : a])) + placeAt(n - b - o, reverse(dy[a+n : a+n+b])),
  * and padding along several axes is a composition of one-axis paddings, so the per-axis adjoints
- * compose too.
+ * compose too. (Exported for tests; backends with the fused kernel use FaceAgeMirrorPadGrad.)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { hasFusedKernel, MIRROR_PAD_GRAD } from './fused-kernels';
 
-function mirrorPadAdjoint(dy: tf.Tensor, xShape: number[], paddings: Array<[number, number]>, offset: number): tf.Tensor {
+export function mirrorPadAdjoint(dy: tf.Tensor, xShape: number[], paddings: Array<[number, number]>, offset: number): tf.Tensor {
   let g = dy;
   for (let axis = 0; axis < xShape.length; axis++) {
     const [a, b] = paddings[axis];
@@ -40,6 +41,11 @@ export function registerGradientFixes(): void {
       const x = saved[0];
       const { paddings, mode } = attrs as unknown as { paddings: Array<[number, number]>; mode: 'reflect' | 'symmetric' };
       const offset = mode === 'reflect' ? 1 : 0;
+      const padded = paddings.map(([a, b], i) => (a || b ? i : -1)).filter((i) => i >= 0);
+      const adjacent = padded.length <= 1 || (padded.length === 2 && padded[1] === padded[0] + 1);
+      if (hasFusedKernel(MIRROR_PAD_GRAD) && adjacent) {
+        return { x: () => tf.engine().runKernel(MIRROR_PAD_GRAD, { dy: dy as tf.Tensor }, { xShape: x.shape, paddings, mode }) as tf.Tensor };
+      }
       return { x: () => mirrorPadAdjoint(dy as tf.Tensor, x.shape, paddings, offset) };
     },
   });

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
+import { registerFusedKernels } from './fused-kernels';
 import { registerGradientFixes } from './grad-fixes';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { loadWasmBackend } from './wasm-setup';
@@ -72,6 +73,7 @@ async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
   const fallbacksTried: BackendInfo['fallbacksTried'] = [];
   // Gradients: @tensorflow/tfjs registered its set at import; ours replace the faulty ones.
   registerGradientFixes();
+  registerFusedKernels();
   for (const name of order) {
     try {
       const info = await tryBackend(name, opts.threads ?? defaultThreads());

@@ -4,6 +4,7 @@
  * must only use kernels that have gradients on every backend we ship (see models/backend).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { hasFusedKernel, INSTANCE_NORM, INSTANCE_NORM_GRAD } from '../backend/fused-kernels';
 
 export type PadMode = 'reflect' | 'zero' | 'valid';
 
@@ -17,6 +18,8 @@ export function pad2d(x: tf.Tensor4D, p: number, mode: Exclude<PadMode, 'valid'>
 /**
  * Convolution with explicit padding mode. w: [k, k, cin, cout], b: [cout].
  * 'reflect' and 'zero' pad by `pad` (default floor(k / 2): same size at stride 1 for odd k).
+ * Zero padding is given to the convolution itself (no padded copy of x, and none of dy in the
+ * backward pass); the bias is fused into the convolution (one pass less, forward and backward).
  */
 export function conv2d(
   x: tf.Tensor4D,
@@ -28,9 +31,10 @@ export function conv2d(
 ): tf.Tensor4D {
   const k = w.shape[0];
   const p = padMode === 'valid' ? 0 : (pad ?? Math.floor(k / 2));
-  const xp = padMode === 'valid' ? x : pad2d(x, p, padMode);
-  const y = tf.conv2d(xp, w, stride, 'valid');
-  return b ? tf.add(y, b) : y;
+  const xp = padMode === 'reflect' ? pad2d(x, p, 'reflect') : x;
+  const convPad: 'valid' | tf.backend_util.ExplicitPadding =
+    padMode === 'zero' && p > 0 ? [[0, 0], [p, p], [p, p], [0, 0]] : 'valid';
+  return tf.fused.conv2d({ x: xp, filter: w, strides: stride, pad: convPad, bias: b ?? undefined });
 }
 
 /**
@@ -50,11 +54,34 @@ export function instanceNorm(
   beta: tf.Tensor1D | null = null,
   eps = 1e-5,
 ): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, [1, 2], true);
-  let y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))) as tf.Tensor4D;
+  let y = hasFusedKernel(INSTANCE_NORM) ? fusedInstanceNorm(x, eps) : compositeInstanceNorm(x, eps);
   if (gamma) y = tf.mul(y, gamma);
   if (beta) y = tf.add(y, beta);
   return y;
+}
+
+function compositeInstanceNorm(x: tf.Tensor4D, eps: number): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [1, 2], true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))) as tf.Tensor4D;
+}
+
+/**
+ * Same math as compositeInstanceNorm in one fused kernel (wasm, cpu), with the closed-form
+ * gradient dx = rstd * (dy - mean(dy) - y * mean(dy * y)) (means over H, W) instead of
+ * differentiating ~15 elementwise and reduction kernels.
+ */
+function fusedInstanceNorm(x: tf.Tensor4D, eps: number): tf.Tensor4D {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [y, rstd] = tf.engine().runKernel(INSTANCE_NORM, { x: input }, { eps }) as tf.Tensor[];
+    save([y, rstd]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(INSTANCE_NORM_GRAD, { dy, y: saved[0], rstd: saved[1] }, {}) as tf.Tensor,
+    };
+  });
+  return f(x) as tf.Tensor4D;
 }
 
 export function leakyRelu(x: tf.Tensor4D, alpha = 0.2): tf.Tensor4D {
