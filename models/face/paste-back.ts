@@ -19,7 +19,7 @@ import { sampleBilinear } from './warp';
  * Face mask in unit canonical coordinates: an ellipse over forehead, cheeks and chin (see
  * template.ts for where the eyes and mouth sit), 1 inside INNER and fading smoothly to 0 at the rim.
  */
-export const FACE_MASK = { cx: 0.5, cy: 0.52, rx: 0.36, ry: 0.47, inner: 0.78 } as const;
+export const FACE_MASK = { cx: 0.5, cy: 0.52, rx: 0.36, ry: 0.47, inner: 0.72 } as const;
 
 /** Mask weight in [0, 1] at unit coordinates (u, v). */
 export function faceMaskWeight(u: number, v: number): number {
