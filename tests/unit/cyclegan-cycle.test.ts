@@ -28,7 +28,7 @@ describe('cyclegan cycle consistency', () => {
     const t = createCycleGanTrainer(c);
     const before = cycleError(t, faces.images, faces.ages);
     const losses: number[] = [];
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 12; i++) {
       const l = await t.trainStep({ images: faces.images, ages: faces.ages }, true);
       losses.push(l.G_cycle);
     }
