@@ -1,0 +1,20 @@
+/**
+ * Public API of Age-cGAN (documented in README.md). Other parts import from here only.
+ */
+export { defaultAgeCganConfig, resolveAgeCganConfig } from './config';
+export type { AgeCganConfig, AgeCganConfigInput, IpConfig } from './config';
+export {
+  ageToCondition,
+  ageToGroup,
+  ageToOneHot,
+  AGE_GROUP_LABELS,
+  AGE_GROUP_LOWER_BOUNDS,
+  DEFAULT_GROUP_CENTRES,
+} from './condition';
+export { AgeCganTrainer, AGE_CGAN_LOSS_NAMES, createAgeCganTrainer, loadAgeCganTrainer } from './trainer';
+export { AgeCganAgingModel, loadAgeCganModel } from './aging-model';
+export type { AgeCganModelOptions, AgeOptions } from './aging-model';
+export { exportAgeCganModel } from './export';
+export type { IpProgress, IpResult } from './ip-optimise';
+export { FaceRecognizer, descriptorDistance } from './identity-net';
+export type { AgeCganMeta } from './checkpoint';

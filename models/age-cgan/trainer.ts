@@ -1,0 +1,262 @@
+/**
+ * Age-cGAN training recipe (Antipov, Baccouche, Dugelay, ICIP 2017), behind the Trainer contract.
+ *
+ * Paper -> code:
+ *   G(z, y)            Generator.apply(z, y)          networks.ts
+ *   D(x, y)            Discriminator.apply(x, y)      networks.ts
+ *   E(x) -> z0         Encoder.apply(x)               networks.ts
+ *   z ~ N(0, I), 100-d config.zDim
+ *   y (6 age groups)   condition.ts (one-hot, or interpolated between group centres)
+ *   cGAN objective     dStep / gStep below (non-saturating BCE on logits)
+ *   E's L2 on z        eStep below ("E_z"), on pairs (z, G(z, y)) sampled fresh every step
+ *   IP optimisation    ip-optimise.ts (z* = argmin ||FR(x) - FR(G(z, y0))||, FR = face-api's net)
+ *
+ * Phases: G and D train every step until config.ganStopStep (null: forever); from
+ * config.encoderStartStep on, each step also trains E once on a fresh generated batch (and, when
+ * encoderRealWeight > 0, on reconstructing the real batch through the frozen G).
+ * Every random draw is a pure function of (config.seed, step), so a resumed run is exact.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { FaceBatch, SampleGrid, Trainer } from '../train/types';
+import { mixSeed, mulberry32 } from '../train/rng';
+import type { AgeCganConfig, AgeCganConfigInput } from './config';
+import { resolveAgeCganConfig } from './config';
+import { conditionsFor, N_AGE_GROUPS } from './condition';
+import { assertGradientsRegistered, Discriminator, Encoder, Generator } from './networks';
+import { loadNetworkWeights, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { renderGrid, SAMPLE_AGES } from './grid';
+
+export const AGE_CGAN_LOSS_NAMES = ['D_real', 'D_fake', 'D_mismatch', 'G_adv', 'E_z', 'E_pix'] as const;
+
+/** Binary cross-entropy on logits against a constant target t: softplus(l) - t * l, mean. */
+function bce(logits: tf.Tensor, target: number): tf.Scalar {
+  return tf.mean(tf.sub(tf.softplus(logits), tf.mul(logits, target)));
+}
+
+/** An age at least 20 years from `age`, uniform over what remains of 0-85: a "wrong" label. */
+function wrongAge(age: number, rand: () => number): number {
+  for (;;) {
+    const a = rand() * 85;
+    if (Math.abs(a - age) >= 20) return a;
+  }
+}
+
+export class AgeCganTrainer implements Trainer<AgeCganConfig> {
+  readonly kind = 'age-cgan' as const;
+  readonly lossNames: readonly string[] = AGE_CGAN_LOSS_NAMES;
+  readonly visualNames: readonly string[] = ['input', 'reconstruction', ...SAMPLE_AGES.map((a) => `age ${a}`)];
+  readonly G: Generator;
+  readonly D: Discriminator;
+  readonly E: Encoder;
+  readonly optG: tf.AdamOptimizer;
+  readonly optD: tf.AdamOptimizer;
+  readonly optE: tf.AdamOptimizer;
+  private stepCount = 0;
+  private lastLosses: Record<string, number> = {};
+  private createdAt = new Date().toISOString();
+
+  constructor(readonly config: AgeCganConfig) {
+    assertGradientsRegistered();
+    this.G = new Generator(config);
+    this.D = new Discriminator(config);
+    this.E = new Encoder(config);
+    const { beta1, beta2 } = config;
+    this.optG = tf.train.adam(config.lrG, beta1, beta2);
+    this.optD = tf.train.adam(config.lrD, beta1, beta2);
+    this.optE = tf.train.adam(config.lrE, beta1, beta2);
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get resolution(): number {
+    return this.config.resolution;
+  }
+
+  private conditions(ages: ArrayLike<number>): tf.Tensor2D {
+    const c = this.config;
+    return tf.tensor2d(conditionsFor(ages, c.softConditions, c.groupCentres), [ages.length, N_AGE_GROUPS]);
+  }
+
+  async trainStep(batch: FaceBatch, readLosses: boolean): Promise<Record<string, number>> {
+    const c = this.config;
+    const x = batch.images;
+    const n = x.shape[0];
+    if (x.shape[1] !== c.resolution || x.shape[2] !== c.resolution || x.shape[3] !== 3) {
+      throw new Error(`Age-cGAN at ${c.resolution} px got a batch of shape ${x.shape.join('x')}`);
+    }
+    if (batch.ages.length !== n) throw new Error(`batch has ${n} images but ${batch.ages.length} ages`);
+    const step = this.stepCount;
+    const rand = mulberry32(mixSeed(c.seed, step, 0));
+    // Fake samples use the batch's own ages shuffled, so their ages follow the data's distribution.
+    const fakeAges = Float32Array.from(batch.ages);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [fakeAges[i], fakeAges[j]] = [fakeAges[j], fakeAges[i]];
+    }
+    const wrongAges = Float32Array.from(batch.ages, (a) => wrongAge(a, rand));
+    const yReal = this.conditions(batch.ages);
+    const yFake = this.conditions(fakeAges);
+    const yWrong = this.conditions(wrongAges);
+    const z = tf.randomNormal([n, c.zDim], 0, 1, 'float32', mixSeed(c.seed, step, 1)) as tf.Tensor2D;
+    const kept: Record<string, tf.Scalar> = {};
+    // A copy survives both the gradient tidy and minimize() disposing the returned cost.
+    const keep = (name: string, s: tf.Scalar): tf.Scalar => {
+      kept[name] = tf.keep(tf.clone(s));
+      return s;
+    };
+    try {
+      if (c.ganStopStep === null || step < c.ganStopStep) {
+        // D step: real pairs -> realLabel; generated pairs and real faces with a wrong age -> 0.
+        const fake = tf.tidy(() => this.G.apply(z, yFake));
+        this.optD.minimize(
+          () => {
+            const real = keep('D_real', bce(this.D.apply(x, yReal), c.realLabel));
+            const gen = keep('D_fake', bce(this.D.apply(fake, yFake), 0));
+            let loss = tf.add(real, gen);
+            if (c.mismatchWeight > 0) {
+              const wrong = keep('D_mismatch', bce(this.D.apply(x, yWrong), 0));
+              loss = tf.add(loss, tf.mul(wrong, c.mismatchWeight));
+            }
+            return loss as tf.Scalar;
+          },
+          false,
+          this.D.params.variables(),
+        );
+        fake.dispose();
+        // G step (non-saturating): generated pairs should look real to D.
+        this.optG.minimize(
+          () => keep('G_adv', bce(this.D.apply(this.G.apply(z, yFake), yFake), 1)),
+          false,
+          this.G.params.variables(),
+        );
+      }
+      if (step >= c.encoderStartStep) this.encoderStep(x, yReal, yFake, mixSeed(c.seed, step, 2), keep);
+    } finally {
+      tf.dispose([yReal, yFake, yWrong, z]);
+    }
+    this.stepCount++;
+    if (!readLosses) {
+      tf.dispose(Object.values(kept));
+      return {};
+    }
+    const out: Record<string, number> = {};
+    for (const [name, s] of Object.entries(kept)) {
+      out[name] = (await s.data())[0];
+      s.dispose();
+    }
+    this.lastLosses = { ...this.lastLosses, ...out };
+    return out;
+  }
+
+  /**
+   * E step: E(G(z, y)) should return z (paper), and G(E(x), y) should reproduce a real x
+   * (ours, weight encoderRealWeight). Only E's variables move.
+   */
+  private encoderStep(
+    x: tf.Tensor4D,
+    yReal: tf.Tensor2D,
+    yGen: tf.Tensor2D,
+    seed: number,
+    keep: (name: string, s: tf.Scalar) => tf.Scalar,
+  ): void {
+    const c = this.config;
+    const n = x.shape[0];
+    const zE = tf.randomNormal([n, c.zDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const xE = tf.tidy(() => this.G.apply(zE, yGen));
+    this.optE.minimize(
+      () => {
+        let loss: tf.Scalar = keep('E_z', tf.mean(tf.squaredDifference(this.E.apply(xE), zE)));
+        if (c.encoderRealWeight > 0) {
+          const rec = this.G.apply(this.E.apply(x), yReal);
+          const pix = keep('E_pix', tf.mean(tf.abs(tf.sub(rec, x))));
+          loss = tf.add(loss, tf.mul(pix, c.encoderRealWeight));
+        }
+        return loss;
+      },
+      false,
+      this.E.params.variables(),
+    );
+    tf.dispose([zE, xE]);
+  }
+
+  async sampleGrid(batch: FaceBatch): Promise<SampleGrid> {
+    const c = this.config;
+    const rows = Math.min(4, batch.images.shape[0]);
+    const tiles = tf.tidy(() => {
+      const x = tf.slice(batch.images, 0, rows) as tf.Tensor4D;
+      const z0 = this.E.apply(x);
+      const ySrc = this.conditions(Array.from(batch.ages.subarray(0, rows)));
+      const cols: tf.Tensor4D[] = [x, this.G.apply(z0, ySrc)];
+      for (const age of SAMPLE_AGES) cols.push(this.G.apply(z0, this.conditions(new Array<number>(rows).fill(age))));
+      // [cols, rows, R, R, 3]
+      return tf.stack(cols) as tf.Tensor5D;
+    });
+    try {
+      return renderGrid(await tiles.data(), rows, this.visualNames.length, c.resolution, [...this.visualNames]);
+    } finally {
+      tiles.dispose();
+    }
+  }
+
+  async save(dir: string, extra: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean } = {}): Promise<void> {
+    await writeCheckpoint(dir, this, {
+      createdAt: this.createdAt,
+      losses: this.lastLosses,
+      metrics: extra.metrics ?? {},
+      totalSteps: extra.totalSteps ?? this.stepCount,
+      completed: extra.completed ?? false,
+    });
+  }
+
+  /** Used by loadAgeCganTrainer only. */
+  restoreState(step: number, createdAt: string, losses: Record<string, number>): void {
+    this.stepCount = step;
+    this.createdAt = createdAt;
+    this.lastLosses = { ...losses };
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.E.dispose();
+    this.optG.dispose();
+    this.optD.dispose();
+    this.optE.dispose();
+  }
+}
+
+/**
+ * A fresh trainer at step 0; missing config fields take defaultAgeCganConfig(config.resolution ?? 64).
+ * opts.initFrom: a checkpoint folder whose G, D and E weights start this run (fine-tuning a base
+ * model on personal photos); its optimizer state and step are not carried over.
+ */
+export async function createAgeCganTrainer(
+  config: AgeCganConfigInput = {},
+  opts: { initFrom?: string } = {},
+): Promise<AgeCganTrainer> {
+  const trainer = new AgeCganTrainer(resolveAgeCganConfig(config));
+  if (opts.initFrom) {
+    try {
+      await loadNetworkWeights(opts.initFrom, [trainer.G.params, trainer.D.params, trainer.E.params]);
+    } catch (e) {
+      trainer.dispose();
+      throw e;
+    }
+  }
+  return trainer;
+}
+
+/** Resumes from a checkpoint written by save(): weights, Adam state, step, losses. */
+export async function loadAgeCganTrainer(dir: string): Promise<AgeCganTrainer> {
+  const trainer = new AgeCganTrainer(resolveAgeCganConfig((await readCheckpoint(dir)).config));
+  try {
+    const meta = await readCheckpoint(dir, trainer);
+    trainer.restoreState(meta.step, meta.createdAt, meta.losses);
+  } catch (e) {
+    trainer.dispose();
+    throw e;
+  }
+  return trainer;
+}
