@@ -1,13 +1,12 @@
 /**
- * What every screen shares: the global keyboard commands, the shortcut sheet and the snackbar.
- * Each screen renders one ScreenFrame at its root; the shell mounts one screen at a time, so
+ * What every screen shares: the global keyboard commands and the shortcut sheet (the shell hosts
+ * the snackbar, renderer/components/notice-host). Each screen renders one ScreenFrame at its root; the shell mounts one screen at a time, so
  * exactly one frame listens. Screen-specific effects (e.g. delete) go to `onEffect`.
  */
 import { Box } from '@mui/material';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSection } from '../lib/use-section';
 import { sessionStore } from '../hooks/session-store';
-import { NoticeHost } from './notice-host';
 import { dispatchKey, isOwnedByTarget, type CommandEffect } from './shortcuts/commands';
 import { ShortcutsDialog } from './shortcuts/shortcuts-dialog';
 
@@ -48,7 +47,6 @@ export function ScreenFrame({ children, onEffect, testId }: ScreenFrameProps) {
     <Box data-testid={testId} sx={{ display: 'flex', flexDirection: 'column', gap: 3, minHeight: 0 }}>
       {children}
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
-      <NoticeHost />
     </Box>
   );
 }

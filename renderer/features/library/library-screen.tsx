@@ -6,12 +6,12 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { ScreenFrame } from '../../components/screen-frame';
 import type { CommandEffect } from '../../components/shortcuts/commands';
-import { notify, notifyError } from '../../hooks/notify-store';
+import { notifyError } from '../../hooks/notify-store';
 import { useSession } from '../../hooks/use-session';
 import { useStudioQuery } from '../../hooks/use-studio-query';
 import { useSection } from '../../lib/use-section';
 import { useStudio } from '../../lib/use-studio';
-import type { Photo } from '../../../preload/contract';
+import type { Photo, StudioError } from '../../../preload/contract';
 import { filesFromDataTransfer } from './api/read-dropped';
 import { DropOverlay } from './components/drop-overlay';
 import { ImportProgress } from './components/import-progress';
@@ -55,12 +55,9 @@ export default function LibraryScreen() {
   const imp = useImport(activeProjectId);
   const deleteWithUndo = useDeleteWithUndo();
 
-  const afterImport = useCallback((s: { imported: number; duplicates: number; failed: unknown[] }) => {
-    if (s.imported + s.duplicates + s.failed.length === 0) return;
-    notify({
-      severity: s.failed.length > 0 ? 'warning' : 'success',
-      message: `Imported ${s.imported} photo${s.imported === 1 ? '' : 's'}${s.failed.length ? `; ${s.failed.length} could not be imported` : ''}`,
-    });
+  // The import panel shows the outcome; a snackbar only for what failed outright.
+  const afterImport = useCallback((s: { error: StudioError | null }) => {
+    if (s.error) notifyError(s.error, 'Import');
   }, []);
 
   const onPickedFiles = useCallback(

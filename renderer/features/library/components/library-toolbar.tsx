@@ -27,13 +27,13 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
         placeholder="Search by file name"
         value={p.search}
         onChange={(e) => p.onSearch(e.target.value)}
-        sx={{ minWidth: 260 }}
+        sx={{ width: 220 }}
         slotProps={{
           input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
           htmlInput: { 'data-testid': 'photo-search', 'aria-label': 'Search photos' },
         }}
       />
-      <TextField select value={p.sort} onChange={(e) => p.onSort(e.target.value as SortKey)} label="Sort" sx={{ minWidth: 150 }}>
+      <TextField select value={p.sort} onChange={(e) => p.onSort(e.target.value as SortKey)} label="Sort" sx={{ width: 150 }}>
         <MenuItem value="imported-desc">Newest first</MenuItem>
         <MenuItem value="imported-asc">Oldest first</MenuItem>
         <MenuItem value="name">Name</MenuItem>
@@ -49,10 +49,10 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
         </Button>
       )}
       <Button startIcon={<FolderOpenIcon />} onClick={p.onImportFolder} disabled={p.busy} data-testid="import-folder">
-        Import folder
+        Add folder
       </Button>
       <Button variant="contained" startIcon={<AddPhotoIcon />} onClick={p.onImportFiles} disabled={p.busy} data-testid="import-files">
-        Import photos
+        Import
       </Button>
     </Stack>
   );

@@ -14,7 +14,7 @@ export interface PhotoCardProps {
 }
 
 function facesLabel(n: number | null): string {
-  if (n === null) return 'faces pending';
+  if (n === null) return 'faces ?';
   return n === 0 ? 'no face' : plural(n, 'face');
 }
 
@@ -50,8 +50,8 @@ export function PhotoCard({ photo, selected, onSelect, onOpen }: PhotoCardProps)
               {photo.name}
             </Typography>
           </Tooltip>
-          <Stack direction="row" spacing={0.75}>
-            <Chip size="small" label={formatAgeLabel(photo.estimatedAge)} data-testid="photo-age" variant="outlined" />
+          <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap', '& .MuiChip-root': { height: 22, fontSize: 11.5 } }}>
+            <Chip size="small" label={photo.estimatedAge === null ? 'age ?' : formatAgeLabel(photo.estimatedAge)} data-testid="photo-age" variant="outlined" />
             <Chip
               size="small"
               icon={<FaceIcon />}

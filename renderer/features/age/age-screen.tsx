@@ -1,0 +1,146 @@
+/** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
+import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
+import { Alert, Box, Button, Stack } from '@mui/material';
+import { useCallback, useEffect, useRef } from 'react';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
+import { PhotoPicker } from '../../components/photo-picker';
+import { ScreenFrame } from '../../components/screen-frame';
+import { notifyError } from '../../hooks/notify-store';
+import { clampAge } from '../../hooks/session-store';
+import { useBeforeImage } from '../../hooks/use-face-crop';
+import { useWorkContext } from '../../hooks/use-work-context';
+import { useSection } from '../../lib/use-section';
+import { useStudio } from '../../lib/use-studio';
+import { AgeSidePanel } from './components/age-side-panel';
+import { AgeSlider } from './components/age-slider';
+import { AgeStage } from './components/age-stage';
+import { usePreview } from './hooks/use-preview';
+
+export default function AgeScreen() {
+  const studio = useStudio();
+  const [, go] = useSection();
+  const w = useWorkContext();
+  const { session, update } = w;
+  const { scheduler, shown, busy, error } = usePreview();
+  const dragging = useRef(false);
+  const bench = useRef<HTMLDivElement>(null);
+
+  const target =
+    session.photoId && session.modelId
+      ? { photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: session.targetAge }
+      : null;
+
+  // Keyboard steps and picker changes land here; drags are marked non-final.
+  useEffect(() => {
+    if (scheduler && target) scheduler.request(target, { final: !dragging.current });
+  }, [scheduler, target?.photoId, target?.faceIndex, target?.modelId, target?.age]);
+
+  const onRelease = useCallback(
+    (age: number) => {
+      dragging.current = false;
+      const a = clampAge(age);
+      bench.current?.setAttribute('data-committed-at', String(performance.now()));
+      bench.current?.setAttribute('data-committed-age', String(a));
+      update({ targetAge: a });
+      if (scheduler && session.photoId && session.modelId) {
+        scheduler.request({ photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: a }, { final: true });
+      }
+    },
+    [scheduler, session.photoId, session.faceIndex, session.modelId, update],
+  );
+
+  const onPreviewShown = useCallback((img: HTMLImageElement) => {
+    const age = img.getAttribute('data-age');
+    if (age === null || !bench.current) return;
+    bench.current.setAttribute('data-shown-at', String(performance.now()));
+    bench.current.setAttribute('data-shown-age', age);
+  }, []);
+
+  const sameSubject =
+    shown && target && shown.target.photoId === target.photoId && shown.target.faceIndex === target.faceIndex && shown.target.modelId === target.modelId;
+  const preview = sameSubject ? shown : null;
+  const before = useBeforeImage(session.photoId, session.faceIndex, (w.photo?.faceCount ?? 0) > 0);
+
+  if (w.photos.data && w.photoList.length === 0) {
+    return (
+      <ScreenFrame testId="age-screen">
+        <EmptyState
+          testId="age-empty"
+          icon={<FaceIcon />}
+          title="Nothing to age yet"
+          body="Import a portrait in the Library, then come back here and slide the target age to watch the face grow older or younger."
+          action={<Button variant="contained" onClick={() => go('library')}>Go to Library</Button>}
+        />
+      </ScreenFrame>
+    );
+  }
+
+  const detect = () =>
+    session.photoId &&
+    void studio.faces.detect({ photoId: session.photoId, force: true }).then((r) => {
+      if (!r.ok) notifyError(r.error, 'Face detection');
+    });
+
+  return (
+    <ScreenFrame testId="age-screen">
+      <Stack direction="row" spacing={3} sx={{ alignItems: 'flex-start' }}>
+        <PhotoPicker photos={w.photoList} activeId={session.photoId} onPick={(p) => update({ photoId: p.id, faceIndex: 0, showBefore: false })} />
+        <Stack spacing={3} sx={{ flex: 1, minWidth: 0 }}>
+          {w.photo?.faceCount === null && (
+            <Alert severity="info" data-testid="faces-pending" action={<Button color="inherit" size="small" onClick={detect}>Detect faces</Button>}>
+              Faces in this photo have not been detected yet.
+            </Alert>
+          )}
+          {w.photo?.faceCount === 0 && (
+            <Alert severity="warning" data-testid="no-face">
+              No face was found in this photo. Pick a portrait with a clear view of the face.
+            </Alert>
+          )}
+          {w.models.data && w.modelList.length === 0 && (
+            <Alert severity="info" data-testid="no-models">
+              No aging model is installed yet. Base models appear here once they are in the library; you can also train one under Training.
+            </Alert>
+          )}
+          {w.models.error && <ErrorNotice error={w.models.error} action="Loading models" onRetry={w.models.reload} />}
+          <AgeStage
+            beforeUrl={before.url}
+            beforeKind={before.kind}
+            preview={preview}
+            showBefore={session.showBefore}
+            busy={busy}
+            onPreviewShown={onPreviewShown}
+          />
+          <AgeSlider
+            value={session.targetAge}
+            estimatedAge={w.face?.estimatedAge ?? w.photo?.estimatedAge ?? null}
+            disabled={!session.photoId}
+            onDrag={(v) => {
+              dragging.current = true;
+              update({ targetAge: clampAge(v), showBefore: false });
+            }}
+            onRelease={onRelease}
+          />
+          {error && target && error.target.photoId === target.photoId && error.target.modelId === target.modelId && (
+            <Box sx={{ maxWidth: 560, mx: 'auto', width: 1 }}>
+              <ErrorNotice error={error.error} action="Aging preview" />
+            </Box>
+          )}
+          <div ref={bench} data-testid="preview-bench" hidden />
+        </Stack>
+        <AgeSidePanel
+          photo={w.photo}
+          faces={w.faceList}
+          faceIndex={session.faceIndex}
+          onFace={(i) => update({ faceIndex: i })}
+          models={w.modelList}
+          modelId={session.modelId}
+          onModel={(id) => update({ modelId: id })}
+          preview={preview}
+          showBefore={session.showBefore}
+          onToggleBefore={() => update({ showBefore: !session.showBefore })}
+        />
+      </Stack>
+    </ScreenFrame>
+  );
+}

@@ -1,0 +1,72 @@
+/** Right-hand panel of the Age screen: model, face, what the estimator says, before/after. */
+import CompareIcon from '@mui/icons-material/CompareOutlined';
+import { Button, Divider, Paper, Stack, Typography } from '@mui/material';
+import type { Face, ModelSummary, Photo } from '../../../../preload/contract';
+import { FacePicker } from '../../../components/face-picker';
+import { formatAgeLabel, formatTargetAge } from '../../../components/format-age';
+import { ModelPicker } from '../../../components/model-picker';
+import type { ShownPreview } from '../api/preview-scheduler';
+import type { PreviewImage } from '../hooks/use-preview';
+
+export interface AgeSidePanelProps {
+  photo: Photo | null;
+  faces: Face[];
+  faceIndex: number;
+  onFace: (i: number) => void;
+  models: ModelSummary[];
+  modelId: string | null;
+  onModel: (id: string) => void;
+  preview: ShownPreview<PreviewImage> | null;
+  showBefore: boolean;
+  onToggleBefore: () => void;
+}
+
+function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Stack direction="row" sx={{ justifyContent: 'space-between' }}>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography variant="body2" data-testid={testId} sx={{ fontWeight: 600 }}>
+        {value}
+      </Typography>
+    </Stack>
+  );
+}
+
+export function AgeSidePanel(p: AgeSidePanelProps) {
+  const face = p.faces.find((f) => f.index === p.faceIndex);
+  const original = face?.estimatedAge ?? p.photo?.estimatedAge ?? null;
+  return (
+    <Paper variant="outlined" sx={{ width: 300, flexShrink: 0, p: 2.5, alignSelf: 'flex-start' }}>
+      <Stack spacing={2.5}>
+        <ModelPicker models={p.models} value={p.modelId} onChange={p.onModel} />
+        <FacePicker faces={p.faces} value={p.faceIndex} onChange={p.onFace} />
+        <Divider />
+        <Stack spacing={1}>
+          <Typography variant="overline" color="text.secondary">
+            Estimates
+          </Typography>
+          <Row label="Original photo" value={formatAgeLabel(original)} testId="original-age" />
+          <Row
+            label={p.preview ? `Preview at ${formatTargetAge(p.preview.target.age)}` : 'Preview'}
+            value={p.preview ? formatAgeLabel(p.preview.value.estimatedAge) : '--'}
+            testId="preview-estimated-age"
+          />
+          <Row label="Engine time" value={p.preview ? `${Math.round(p.preview.value.engineMs)} ms` : '--'} />
+        </Stack>
+        <Button
+          variant={p.showBefore ? 'contained' : 'outlined'}
+          startIcon={<CompareIcon />}
+          onClick={p.onToggleBefore}
+          data-testid="toggle-before"
+        >
+          {p.showBefore ? 'Showing original' : 'Show original'}
+          <Typography component="span" variant="caption" sx={{ ml: 1, opacity: 0.7 }}>
+            Space
+          </Typography>
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}

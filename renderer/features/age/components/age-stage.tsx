@@ -1,0 +1,69 @@
+/**
+ * The preview stage: the aged face (or the original while Space is held / before the first
+ * preview), with a thin progress line while a newer preview is on its way.
+ */
+import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
+import { Box, Chip, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { formatTargetAge } from '../../../components/format-age';
+import type { ShownPreview } from '../api/preview-scheduler';
+import type { PreviewImage } from '../hooks/use-preview';
+
+export interface AgeStageProps {
+  beforeUrl: string | null;
+  beforeKind: 'crop' | 'photo';
+  preview: ShownPreview<PreviewImage> | null;
+  showBefore: boolean;
+  busy: boolean;
+  onPreviewShown?: (el: HTMLImageElement) => void;
+}
+
+export function AgeStage({ beforeUrl, beforeKind, preview, showBefore, busy, onPreviewShown }: AgeStageProps) {
+  const showing = showBefore || !preview ? 'before' : 'after';
+  const url = showing === 'before' ? beforeUrl : preview?.value.url;
+  return (
+    <Paper
+      variant="outlined"
+      data-testid="age-stage"
+      data-showing={showing}
+      sx={{
+        position: 'relative',
+        overflow: 'hidden',
+        aspectRatio: '1 / 1',
+        width: '100%',
+        maxWidth: 560,
+        maxHeight: 'calc(100vh - 330px)',
+        minHeight: 240,
+        mx: 'auto',
+        bgcolor: (t) => (t.palette.mode === 'dark' ? '#0a0b0d' : '#e9ecf0'),
+        borderRadius: 3,
+      }}
+    >
+      {busy && <LinearProgress sx={{ position: 'absolute', top: 0, left: 0, right: 0, zIndex: 2, borderRadius: 0, height: 3 }} data-testid="preview-busy" />}
+      {url ? (
+        <Box
+          component="img"
+          src={url}
+          alt={showing === 'before' ? 'Original face' : `Aged to ${preview ? formatTargetAge(preview.target.age) : ''}`}
+          data-testid={showing === 'before' ? 'before-image' : 'preview-image'}
+          data-age={showing === 'after' && preview ? preview.target.age : undefined}
+          data-from-cache={showing === 'after' && preview ? String(preview.fromCache) : undefined}
+          onLoad={(e) => onPreviewShown?.(e.currentTarget)}
+          sx={{ width: 1, height: 1, objectFit: beforeKind === 'photo' && showing === 'before' ? 'contain' : 'cover', display: 'block' }}
+        />
+      ) : (
+        <Stack spacing={1} sx={{ position: 'absolute', inset: 0, alignItems: 'center', justifyContent: 'center', color: 'text.secondary' }}>
+          <FaceIcon sx={{ fontSize: 56, opacity: 0.5 }} />
+          <Typography variant="body2">Pick a photo to see its face here</Typography>
+        </Stack>
+      )}
+      {url && (
+        <Chip
+          label={showing === 'before' ? 'Original' : `Age ${formatTargetAge(preview!.target.age)}`}
+          size="small"
+          data-testid="stage-label"
+          sx={{ position: 'absolute', left: 12, bottom: 12, bgcolor: 'rgba(0,0,0,0.6)', color: '#fff', backdropFilter: 'blur(4px)' }}
+        />
+      )}
+    </Paper>
+  );
+}

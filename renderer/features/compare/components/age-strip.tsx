@@ -1,0 +1,52 @@
+/** Six ages of the same face in a row, filling in as the engine streams frames. */
+import ViewWeekIcon from '@mui/icons-material/ViewWeekOutlined';
+import { Box, Button, Paper, Skeleton, Stack, Typography } from '@mui/material';
+import type { StudioError } from '../../../../preload/contract';
+import { ErrorNotice } from '../../../components/error-notice';
+import type { StripFrame } from '../hooks/use-age-strip';
+import { STRIP_AGES } from '../hooks/use-age-strip';
+
+export interface AgeStripProps {
+  frames: (StripFrame | null)[];
+  running: boolean;
+  error: StudioError | null;
+  disabled: boolean;
+  onRun: () => void;
+}
+
+export function AgeStrip({ frames, running, error, disabled, onRun }: AgeStripProps) {
+  const cells = frames.length > 0 ? frames : STRIP_AGES.map(() => null);
+  return (
+    <Paper variant="outlined" sx={{ p: 2.5 }} data-testid="age-strip">
+      <Stack direction="row" sx={{ alignItems: 'center', mb: 2 }} spacing={2}>
+        <Typography variant="subtitle1" sx={{ flex: 1 }}>
+          Age strip
+        </Typography>
+        <Button variant="outlined" startIcon={<ViewWeekIcon />} onClick={onRun} disabled={disabled || running} data-testid="run-strip">
+          {running ? 'Generating…' : frames.length > 0 ? 'Regenerate' : 'Generate strip'}
+        </Button>
+      </Stack>
+      {error && (
+        <Box sx={{ mb: 2 }}>
+          <ErrorNotice error={error} action="Age strip" />
+        </Box>
+      )}
+      <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${cells.length}, 1fr)`, gap: 1.5 }}>
+        {cells.map((f, i) => (
+          <Stack key={i} spacing={0.75} sx={{ alignItems: 'center' }}>
+            <Box sx={{ width: 1, aspectRatio: '1 / 1', borderRadius: 2, overflow: 'hidden', bgcolor: 'action.hover' }}>
+              {f ? (
+                <img src={f.url} alt={`Age ${f.age}`} data-testid="strip-frame" style={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block' }} />
+              ) : running ? (
+                <Skeleton variant="rectangular" sx={{ width: 1, height: 1 }} />
+              ) : null}
+            </Box>
+            <Typography variant="caption" color="text.secondary">
+              {f ? f.age : STRIP_AGES[i] ?? ''}
+            </Typography>
+          </Stack>
+        ))}
+      </Box>
+    </Paper>
+  );
+}

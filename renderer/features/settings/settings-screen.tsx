@@ -1,0 +1,119 @@
+/** Settings: engine backend and threads (with what was detected), library location, theme, shortcuts. */
+import DarkModeIcon from '@mui/icons-material/DarkModeOutlined';
+import KeyboardIcon from '@mui/icons-material/KeyboardOutlined';
+import LightModeIcon from '@mui/icons-material/LightModeOutlined';
+import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
+import { Button, Divider, MenuItem, Paper, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../../preload/contract';
+import { ScreenFrame } from '../../components/screen-frame';
+import { ShortcutsDialog } from '../../components/shortcuts/shortcuts-dialog';
+import { notify, notifyError } from '../../hooks/notify-store';
+import { useEngineStatus, useStudio } from '../../lib/use-studio';
+import { EngineCard } from './components/engine-card';
+import { SettingRow } from './components/setting-row';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKEND_HELP: Record<(typeof BACKENDS)[number], string> = {
+  auto: 'Best available',
+  'tensorflow-gpu': 'CUDA GPU',
+  tensorflow: 'Native CPU',
+  wasm: 'WebAssembly (SIMD)',
+  cpu: 'Plain JavaScript',
+};
+
+export default function SettingsScreen() {
+  const studio = useStudio();
+  const status = useEngineStatus();
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [help, setHelp] = useState(false);
+
+  useEffect(() => {
+    void studio.settings.get().then((r) => (r.ok ? setSettings(r.value) : notifyError(r.error, 'Loading settings')));
+  }, [studio]);
+
+  const save = async (patch: Partial<Pick<Settings, 'backendOverride' | 'threads' | 'theme'>>) => {
+    setSettings((s) => (s ? { ...s, ...patch } : s));
+    const r = await studio.settings.set(patch);
+    if (!r.ok) return notifyError(r.error, 'Saving settings');
+    setSettings(r.value.settings);
+    if (r.value.engineRestarted) notify({ severity: 'info', message: 'The engine restarted with the new setting.' });
+  };
+
+  const moveLibrary = async () => {
+    const r = await studio.settings.chooseLibraryLocation();
+    if (!r.ok) {
+      if (r.error.code !== 'cancelled') notifyError(r.error, 'Moving the library');
+      return;
+    }
+    setSettings(r.value.settings);
+    notify({ severity: 'success', message: `The library now lives in ${r.value.settings.libraryDir}` });
+  };
+
+  return (
+    <ScreenFrame testId="settings-screen">
+      <Stack spacing={3} sx={{ maxWidth: 860 }}>
+        <EngineCard status={status} />
+        <Paper variant="outlined" sx={{ px: 2.5, py: 0.5 }}>
+          <SettingRow title="Compute backend" help="Which TensorFlow.js backend the engine uses. Changing it restarts the engine.">
+            <TextField
+              select
+              value={settings?.backendOverride ?? 'auto'}
+              onChange={(e) => void save({ backendOverride: e.target.value as Settings['backendOverride'] })}
+              sx={{ width: 240 }}
+              disabled={!settings}
+              slotProps={{ htmlInput: { 'data-testid': 'backend-select' } }}
+            >
+              {BACKENDS.map((b) => (
+                <MenuItem key={b} value={b}>
+                  {b} · {BACKEND_HELP[b]}
+                </MenuItem>
+              ))}
+            </TextField>
+          </SettingRow>
+          <Divider />
+          <SettingRow title="Threads" help={`Worker threads for the backend; "auto" lets it decide${status?.threads ? ` (now ${status.threads})` : ''}.`}>
+            <TextField
+              select
+              value={settings?.threads ?? 0}
+              onChange={(e) => void save({ threads: Number(e.target.value) || null })}
+              sx={{ width: 240 }}
+              disabled={!settings}
+            >
+              <MenuItem value={0}>auto</MenuItem>
+              {[1, 2, 4, 8, 16].map((n) => (
+                <MenuItem key={n} value={n}>
+                  {n}
+                </MenuItem>
+              ))}
+            </TextField>
+          </SettingRow>
+          <Divider />
+          <SettingRow title="Library location" help={<span data-testid="library-dir">{settings?.libraryDir ?? '…'}</span>}>
+            <Button variant="outlined" onClick={() => void moveLibrary()} data-testid="move-library">
+              Move…
+            </Button>
+          </SettingRow>
+          <Divider />
+          <SettingRow title="Theme" help="Follow the system, or keep the studio light or dark.">
+            <ToggleButtonGroup exclusive size="small" value={settings?.theme ?? 'system'} onChange={(_, v) => v && void save({ theme: v })}>
+              <ToggleButton value="system" data-testid="theme-system"><SettingsBrightnessIcon fontSize="small" sx={{ mr: 1 }} />System</ToggleButton>
+              <ToggleButton value="light" data-testid="theme-light"><LightModeIcon fontSize="small" sx={{ mr: 1 }} />Light</ToggleButton>
+              <ToggleButton value="dark" data-testid="theme-dark"><DarkModeIcon fontSize="small" sx={{ mr: 1 }} />Dark</ToggleButton>
+            </ToggleButtonGroup>
+          </SettingRow>
+          <Divider />
+          <SettingRow title="Keyboard shortcuts" help="Press ? anywhere to see them.">
+            <Button startIcon={<KeyboardIcon />} onClick={() => setHelp(true)} data-testid="show-shortcuts">
+              Show shortcuts
+            </Button>
+          </SettingRow>
+        </Paper>
+        <Typography variant="caption" color="text.secondary">
+          Everything runs on this computer; no photo leaves it.
+        </Typography>
+      </Stack>
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+    </ScreenFrame>
+  );
+}

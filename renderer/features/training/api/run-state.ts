@@ -1,0 +1,78 @@
+/**
+ * Pure folding of what main reports about runs: the list, run-state events and progress events
+ * merge into one view per run, so the dashboard shows main's truth (a run keeps going when the
+ * window closes; reopening rebuilds this view from training:list and the events that follow).
+ */
+import type { Run, TrainingProgressEvent } from '../../../../preload/contract';
+
+export interface LiveRun extends Run {
+  stepsPerSec: number | null;
+  etaSec: number | null;
+}
+
+export const ACTIVE_STATES: ReadonlySet<Run['state']> = new Set(['queued', 'running', 'paused']);
+
+export function fromList(runs: readonly Run[], prev: readonly LiveRun[] = []): LiveRun[] {
+  return runs.map((r) => {
+    const old = prev.find((p) => p.runId === r.runId);
+    return { ...r, stepsPerSec: old?.stepsPerSec ?? null, etaSec: old?.etaSec ?? null };
+  });
+}
+
+/** A run-state event replaces the run (or adds it at the top). */
+export function applyRunState(runs: readonly LiveRun[], run: Run): LiveRun[] {
+  const i = runs.findIndex((r) => r.runId === run.runId);
+  if (i < 0) return [{ ...run, stepsPerSec: null, etaSec: null }, ...runs];
+  const next = [...runs];
+  const old = runs[i]!;
+  // Progress may be ahead of a state event sent earlier; never move the step backwards.
+  next[i] = { ...old, ...run, step: Math.max(old.step, run.step), stepsPerSec: ACTIVE_STATES.has(run.state) ? old.stepsPerSec : null, etaSec: run.state === 'running' ? old.etaSec : null };
+  return next;
+}
+
+export function applyProgress(runs: readonly LiveRun[], p: TrainingProgressEvent): LiveRun[] {
+  const i = runs.findIndex((r) => r.runId === p.runId);
+  if (i < 0) return [...runs];
+  const next = [...runs];
+  const old = runs[i]!;
+  next[i] = {
+    ...old,
+    state: p.state,
+    step: Math.max(old.step, p.step),
+    steps: p.steps,
+    lastLosses: p.losses,
+    stepsPerSec: p.stepsPerSec,
+    etaSec: p.etaSec,
+  };
+  return next;
+}
+
+export function progressPercent(r: Pick<Run, 'step' | 'steps'>): number {
+  return r.steps > 0 ? Math.min(100, (100 * r.step) / r.steps) : 0;
+}
+
+export interface HistoryPoint {
+  step: number;
+  losses: Record<string, number>;
+  stepsPerSec: number;
+}
+
+/** Appends a progress event to a loss history, keeping steps increasing and the series bounded. */
+export function appendHistory(history: readonly HistoryPoint[], p: TrainingProgressEvent, max = 2000): HistoryPoint[] {
+  const last = history[history.length - 1];
+  if (last && p.step <= last.step) return history as HistoryPoint[];
+  const next = [...history, { step: p.step, losses: p.losses, stepsPerSec: p.stepsPerSec }];
+  if (next.length <= max) return next;
+  // Thin the older half so the chart keeps its shape with a bounded number of points.
+  const half = Math.floor(next.length / 2);
+  return [...next.slice(0, half).filter((_, i) => i % 2 === 0), ...next.slice(half)];
+}
+
+/** Chart series: one per loss name, aligned on the step axis (null where a loss was not logged). */
+export function lossSeries(history: readonly HistoryPoint[]): { steps: number[]; series: { name: string; data: (number | null)[] }[] } {
+  const names = [...new Set(history.flatMap((h) => Object.keys(h.losses)))].sort();
+  return {
+    steps: history.map((h) => h.step),
+    series: names.map((name) => ({ name, data: history.map((h) => (Number.isFinite(h.losses[name]) ? h.losses[name]! : null)) })),
+  };
+}

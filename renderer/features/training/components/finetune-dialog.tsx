@@ -1,0 +1,161 @@
+/**
+ * Guided fine-tune (issue 10): pick 10-50 photos of one person, review the identity check
+ * (photos without a usable face are listed and skipped, doubtful ones flagged), then start a
+ * fine-tune that writes a new model version whose parent is the chosen base.
+ */
+import {
+  Alert,
+  Box,
+  Button,
+  ButtonBase,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  List,
+  ListItem,
+  ListItemText,
+  Stack,
+  Step,
+  StepLabel,
+  Stepper,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useMemo, useState } from 'react';
+import type { ModelSummary, Photo, StudioError } from '../../../../preload/contract';
+import { ErrorNotice } from '../../../components/error-notice';
+import { ModelPicker } from '../../../components/model-picker';
+import { PhotoThumb } from '../../../components/photo-thumb';
+import { useStudio } from '../../../lib/use-studio';
+import { FINETUNE_MAX, FINETUNE_MIN, checkSelection } from '../api/finetune-selection';
+
+export interface FinetuneDialogProps {
+  open: boolean;
+  onClose: () => void;
+  onStarted: (runId: string) => void;
+  photos: Photo[];
+  models: ModelSummary[];
+}
+
+const STEPS = ['Pick photos', 'Identity check', 'Fine-tune'];
+
+export function FinetuneDialog({ open, onClose, onStarted, photos, models }: FinetuneDialogProps) {
+  const studio = useStudio();
+  const [step, setStep] = useState(0);
+  const [picked, setPicked] = useState<string[]>([]);
+  const bases = models.filter((m) => m.origin === 'shipped');
+  const [baseId, setBaseId] = useState<string | null>(null);
+  const [steps, setSteps] = useState(300);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<StudioError | null>(null);
+  const check = useMemo(() => checkSelection(photos.filter((p) => picked.includes(p.id))), [photos, picked]);
+  const base = baseId ?? bases[0]?.id ?? null;
+
+  const toggle = (id: string) => setPicked((ps) => (ps.includes(id) ? ps.filter((x) => x !== id) : [...ps, id]));
+  const start = async () => {
+    if (!base) return;
+    setError(null);
+    const r = await studio.finetune.start({ baseModelId: base, photoIds: check.usable.map((p) => p.id), steps, name: name.trim() || undefined });
+    if (!r.ok) return setError(r.error);
+    onStarted(r.value.runId);
+    onClose();
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} maxWidth="md" fullWidth data-testid="finetune-dialog">
+      <DialogTitle>Fine-tune on one person</DialogTitle>
+      <DialogContent>
+        <Stepper activeStep={step} sx={{ mb: 3 }}>
+          {STEPS.map((s) => (
+            <Step key={s}>
+              <StepLabel>{s}</StepLabel>
+            </Step>
+          ))}
+        </Stepper>
+        {step === 0 && (
+          <Stack spacing={2}>
+            <Typography variant="body2" color="text.secondary">
+              Pick {FINETUNE_MIN} to {FINETUNE_MAX} photos of the same person, at different ages if you have them. {picked.length} picked.
+            </Typography>
+            <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(96px, 1fr))', gap: 1, maxHeight: 380, overflow: 'auto' }}>
+              {photos.map((p) => (
+                <ButtonBase
+                  key={p.id}
+                  onClick={() => toggle(p.id)}
+                  aria-pressed={picked.includes(p.id)}
+                  data-testid="finetune-photo"
+                  sx={{ aspectRatio: '1 / 1', borderRadius: 1.5, overflow: 'hidden', outline: 3, outlineColor: picked.includes(p.id) ? 'primary.main' : 'transparent', outlineOffset: -3 }}
+                >
+                  <PhotoThumb photoId={p.id} alt={p.name} maxEdge={160} />
+                </ButtonBase>
+              ))}
+            </Box>
+            {photos.length === 0 && <Alert severity="info">Import photos of the person in the Library first.</Alert>}
+          </Stack>
+        )}
+        {step === 1 && (
+          <Stack spacing={2} data-testid="identity-check">
+            <Alert severity={check.blockers.length ? 'warning' : 'success'}>
+              {check.usable.length} of {picked.length} photos have a usable face.{' '}
+              {check.blockers.join(' ')}
+            </Alert>
+            {check.skipped.length > 0 && (
+              <Box>
+                <Typography variant="subtitle2">Skipped</Typography>
+                <List dense data-testid="finetune-skipped">
+                  {check.skipped.map((s) => (
+                    <ListItem key={s.photo.id} disableGutters>
+                      <ListItemText primary={s.photo.name} secondary={s.reason} />
+                    </ListItem>
+                  ))}
+                </List>
+              </Box>
+            )}
+            {check.flagged.length > 0 && (
+              <Box>
+                <Typography variant="subtitle2">Flagged</Typography>
+                <List dense data-testid="finetune-flagged">
+                  {check.flagged.map((s) => (
+                    <ListItem key={s.photo.id} disableGutters>
+                      <ListItemText primary={s.photo.name} secondary={s.reason} />
+                    </ListItem>
+                  ))}
+                </List>
+              </Box>
+            )}
+            <Typography variant="caption" color="text.secondary">
+              Photos whose face looks like someone else are flagged once the engine compares identity descriptors.
+            </Typography>
+          </Stack>
+        )}
+        {step === 2 && (
+          <Stack spacing={2.5}>
+            <ModelPicker models={bases} value={base} onChange={setBaseId} label="Base model" />
+            <Stack direction="row" spacing={2}>
+              <TextField type="number" label="Steps" value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(100_000, Number(e.target.value) || 1)))} sx={{ width: 160 }} />
+              <TextField label="Name of the new version (optional)" value={name} onChange={(e) => setName(e.target.value)} sx={{ flex: 1 }} />
+            </Stack>
+            <Typography variant="body2" color="text.secondary">
+              Fine-tuning writes a new model version with the base as its parent; the base itself is never changed.
+            </Typography>
+            {error && <ErrorNotice error={error} action="Starting the fine-tune" />}
+          </Stack>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+        {step > 0 && <Button onClick={() => setStep(step - 1)}>Back</Button>}
+        {step < 2 ? (
+          <Button variant="contained" onClick={() => setStep(step + 1)} disabled={step === 0 && picked.length === 0} data-testid="finetune-next">
+            Next
+          </Button>
+        ) : (
+          <Button variant="contained" onClick={() => void start()} disabled={!base || check.blockers.length > 0} data-testid="finetune-start">
+            Start fine-tune
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

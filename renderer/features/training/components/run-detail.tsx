@@ -1,0 +1,75 @@
+/** The selected run: progress, speed, ETA, pause/resume/cancel, loss curves and the latest sample grid. */
+import CancelIcon from '@mui/icons-material/CancelOutlined';
+import PauseIcon from '@mui/icons-material/Pause';
+import PlayIcon from '@mui/icons-material/PlayArrow';
+import { Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { ErrorNotice } from '../../../components/error-notice';
+import { formatDuration } from '../../../components/format-age';
+import { notifyError } from '../../../hooks/notify-store';
+import { useStudio } from '../../../lib/use-studio';
+import { progressPercent, type LiveRun } from '../api/run-state';
+import { useRunDetail } from '../hooks/use-run-detail';
+import { LossChart } from './loss-chart';
+import { RunStateChip } from './run-state-chip';
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Stack>
+      <Typography variant="caption" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography variant="h6" data-testid={testId} sx={{ fontVariantNumeric: 'tabular-nums' }}>
+        {value}
+      </Typography>
+    </Stack>
+  );
+}
+
+export function RunDetail({ run }: { run: LiveRun }) {
+  const studio = useStudio();
+  const d = useRunDetail(run.runId);
+  const act = (what: 'pause' | 'resume' | 'cancel') =>
+    void studio.training[what]({ runId: run.runId }).then((r) => {
+      if (!r.ok) notifyError(r.error, `${what[0]!.toUpperCase()}${what.slice(1)}`);
+    });
+  const active = run.state === 'running' || run.state === 'paused' || run.state === 'queued';
+  return (
+    <Stack spacing={2.5} sx={{ flex: 1, minWidth: 0 }} data-testid="run-detail">
+      <Paper variant="outlined" sx={{ p: 2.5 }}>
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
+          <Typography variant="h6" sx={{ flex: 1 }}>
+            {run.name}
+          </Typography>
+          <RunStateChip state={run.state} />
+          {run.state === 'running' && <Button startIcon={<PauseIcon />} onClick={() => act('pause')} data-testid="run-pause">Pause</Button>}
+          {run.state === 'paused' && <Button startIcon={<PlayIcon />} onClick={() => act('resume')} data-testid="run-resume">Resume</Button>}
+          {active && <Button color="error" startIcon={<CancelIcon />} onClick={() => act('cancel')} data-testid="run-cancel">Cancel</Button>}
+        </Stack>
+        <LinearProgress variant="determinate" value={progressPercent(run)} sx={{ mb: 2 }} />
+        <Stack direction="row" spacing={5}>
+          <Stat label="Step" value={`${run.step} / ${run.steps}`} testId="run-step" />
+          <Stat label="Speed" value={run.stepsPerSec !== null ? `${run.stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />
+          <Stat label="Time left" value={run.state === 'running' ? formatDuration(run.etaSec) : '--'} testId="run-eta" />
+          {Object.entries(run.lastLosses).slice(0, 3).map(([k, v]) => <Stat key={k} label={k} value={v.toFixed(4)} />)}
+        </Stack>
+        {run.error && <Typography color="error" variant="body2" sx={{ mt: 2 }}>{run.error}</Typography>}
+      </Paper>
+      {d.error && <ErrorNotice error={d.error} action="Loading the run" />}
+      <Stack direction="row" spacing={2.5} sx={{ alignItems: 'stretch' }}>
+        <LossChart history={d.history} />
+        <Paper variant="outlined" sx={{ p: 2, width: 300, flexShrink: 0 }} data-testid="sample-grid">
+          <Typography variant="subtitle2" sx={{ mb: 1 }}>
+            Samples {d.grid ? `· step ${d.grid.step}` : ''}
+          </Typography>
+          {d.grid ? (
+            <Box component="img" src={d.grid.url} alt={`Samples at step ${d.grid.step}`} sx={{ width: 1, borderRadius: 1.5, display: 'block' }} />
+          ) : (
+            <Typography variant="body2" color="text.secondary" sx={{ py: 8, textAlign: 'center' }}>
+              A grid of generated faces refreshes here as training goes.
+            </Typography>
+          )}
+        </Paper>
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,133 @@
+/** Start a training run: model kind, base model, which library photos, steps, resolution. */
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  Stack,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+} from '@mui/material';
+import { useState } from 'react';
+import type { ModelSummary, Project, StudioError } from '../../../../preload/contract';
+import { ErrorNotice } from '../../../components/error-notice';
+import { KIND_LABEL } from '../../../components/model-picker';
+import { useStudio } from '../../../lib/use-studio';
+
+export interface StartRunDialogProps {
+  open: boolean;
+  onClose: () => void;
+  onStarted: (runId: string) => void;
+  models: ModelSummary[];
+  projects: Project[];
+  tags: string[];
+}
+
+export function StartRunDialog({ open, onClose, onStarted, models, projects, tags }: StartRunDialogProps) {
+  const studio = useStudio();
+  const [kind, setKind] = useState<'age-cgan' | 'cyclegan'>('cyclegan');
+  const [base, setBase] = useState<string>('');
+  const [by, setBy] = useState<'project' | 'tag'>('project');
+  const [projectId, setProjectId] = useState('');
+  const [tag, setTag] = useState('');
+  const [steps, setSteps] = useState(2000);
+  const [resolution, setResolution] = useState<64 | 128 | 256>(128);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<StudioError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const bases = models.filter((m) => m.kind === kind);
+  const project = projectId || projects[0]?.id || '';
+  const ready = by === 'project' ? !!project : !!tag;
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    const r = await studio.training.start({
+      kind,
+      baseModelId: base || null,
+      selection: by === 'project' ? { by: 'project', projectId: project } : { by: 'tag', tag },
+      steps,
+      resolution,
+      name: name.trim() || undefined,
+    });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    onStarted(r.value.runId);
+    onClose();
+  };
+
+  return (
+    <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth data-testid="start-run-dialog">
+      <DialogTitle>New training run</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2.5} sx={{ pt: 1 }}>
+          <ToggleButtonGroup exclusive size="small" value={kind} onChange={(_, v) => v && (setKind(v), setBase(''))}>
+            <ToggleButton value="cyclegan">CycleGAN</ToggleButton>
+            <ToggleButton value="age-cgan">Age-cGAN</ToggleButton>
+          </ToggleButtonGroup>
+          <TextField select label="Start from" value={base} onChange={(e) => setBase(e.target.value)} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
+            <MenuItem value="">Scratch (random weights)</MenuItem>
+            {bases.map((m) => (
+              <MenuItem key={m.id} value={m.id}>
+                {m.name} · {KIND_LABEL[m.kind]} {m.resolution}px
+              </MenuItem>
+            ))}
+          </TextField>
+          <Stack direction="row" spacing={2}>
+            <TextField select label="Photos by" value={by} onChange={(e) => setBy(e.target.value as 'project' | 'tag')} sx={{ width: 150 }}>
+              <MenuItem value="project">Project</MenuItem>
+              <MenuItem value="tag">Tag</MenuItem>
+            </TextField>
+            {by === 'project' ? (
+              <TextField select label="Project" value={project} onChange={(e) => setProjectId(e.target.value)} sx={{ flex: 1 }}>
+                {projects.map((p) => (
+                  <MenuItem key={p.id} value={p.id}>
+                    {p.name} ({p.photoCount})
+                  </MenuItem>
+                ))}
+              </TextField>
+            ) : (
+              <TextField select label="Tag" value={tag} onChange={(e) => setTag(e.target.value)} sx={{ flex: 1 }} helperText={tags.length === 0 ? 'No tags in the library yet' : undefined}>
+                {tags.map((t) => (
+                  <MenuItem key={t} value={t}>
+                    {t}
+                  </MenuItem>
+                ))}
+              </TextField>
+            )}
+          </Stack>
+          <Stack direction="row" spacing={2}>
+            <TextField
+              type="number"
+              label="Steps"
+              value={steps}
+              onChange={(e) => setSteps(Math.max(1, Math.min(1_000_000, Number(e.target.value) || 1)))}
+              sx={{ width: 150 }}
+              slotProps={{ htmlInput: { 'data-testid': 'run-steps' } }}
+            />
+            <TextField select label="Resolution" value={resolution} onChange={(e) => setResolution(Number(e.target.value) as 64 | 128 | 256)} sx={{ width: 150 }}>
+              {[64, 128, 256].map((r) => (
+                <MenuItem key={r} value={r}>
+                  {r} px
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} sx={{ flex: 1 }} />
+          </Stack>
+          {error && <ErrorNotice error={error} action="Starting training" />}
+          {!ready && <Alert severity="info">Pick which photos to train on.</Alert>}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+        <Button variant="contained" onClick={() => void start()} disabled={!ready || busy} data-testid="run-start">
+          Start training
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

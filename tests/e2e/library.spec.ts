@@ -1,0 +1,83 @@
+/**
+ * Library story: empty state, import through the file picker (the browser host has no native
+ * dialog, so the UI falls back to <input type=file>), a folder input and drag and drop, progress
+ * and per-file errors, the grid with age and face count, search, delete with undo.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, openStudio, shot, test } from './ui-fixtures';
+
+test('a new user imports photos, searches, deletes and undoes', async ({ page, host, photos }) => {
+  await openStudio(page, host, 'library');
+  await expect(page.getByTestId('library-empty')).toBeVisible();
+  await expect(page.getByTestId('library-empty')).toContainText('Drag photos or whole folders here');
+  await shot(page, 'library-empty');
+
+  // A text file and a broken JPEG go along with the real photos: each gets its own error.
+  const notImage = join(host.dir, 'notes.txt');
+  writeFileSync(notImage, 'not a photo');
+  const broken = join(host.dir, 'broken.jpg');
+  writeFileSync(broken, Buffer.from('this is not really a jpeg'));
+  const picked = photos.slice(0, 3);
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('import-files').click();
+  await (await chooser).setFiles([...picked, notImage, broken]);
+
+  await expect(page.getByTestId('import-summary')).toBeVisible();
+  await expect(page.getByTestId('import-summary')).toContainText(`${picked.length} photos imported`);
+  const errors = page.getByTestId('import-error');
+  await expect(errors).toHaveCount(2);
+  await expect(errors.filter({ hasText: 'notes.txt' })).toContainText('not an image file');
+  await expect(errors.filter({ hasText: 'broken.jpg' })).toBeVisible();
+  await expect(page.getByTestId('photo-card')).toHaveCount(picked.length);
+  // Every card shows an age and a face count (pending until detection runs in the engine).
+  await expect(page.getByTestId('photo-age').first()).toBeVisible();
+  await expect(page.getByTestId('photo-faces').first()).toHaveText(/face/);
+  await expect(page.locator('[data-testid="photo-card"] img').first()).toBeVisible();
+  await shot(page, 'library-imported');
+
+  // Search by file name.
+  const target = picked[0]!.split('/').pop()!;
+  await page.getByTestId('photo-search').fill(target.replace(/\.\w+$/, ''));
+  await expect(page.getByTestId('photo-card')).toHaveCount(1);
+  await page.getByTestId('photo-search').fill('zz-no-such-photo');
+  await expect(page.getByTestId('search-empty')).toBeVisible();
+  await page.getByTestId('photo-search').fill('');
+  await expect(page.getByTestId('photo-card')).toHaveCount(picked.length);
+
+  // Delete with the keyboard, then undo from the snackbar.
+  await page.getByTestId('photo-card').first().click();
+  await expect(page.getByTestId('photo-card').first()).toHaveAttribute('data-selected', 'true');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('photo-card')).toHaveCount(picked.length - 1);
+  await expect(page.getByTestId('snackbar')).toContainText('Deleted 1 photo');
+  await shot(page, 'library-deleted-undo');
+  await page.getByTestId('snackbar-action').click();
+  await expect(page.getByTestId('photo-card')).toHaveCount(picked.length);
+});
+
+test('folders and drag and drop import with a progress bar', async ({ page, host, photos }) => {
+  await openStudio(page, host, 'library');
+  await expect(page.getByTestId('library-empty')).toBeVisible();
+
+  // Drop two files onto the library (the DataTransfer is built inside the page, as a real drop is).
+  const dropped = photos.slice(0, 2).map((f) => ({ name: f.split('/').pop()!, data: [...readFileSync(f)] }));
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([new Uint8Array(f.data)], f.name, { type: 'image/jpeg' }));
+    const zone = document.querySelector('[data-testid="library-drop-zone"]')!;
+    zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped);
+  await expect(page.getByTestId('import-summary')).toContainText('2 photos imported');
+  await expect(page.getByTestId('photo-card')).toHaveCount(2);
+
+  // A whole folder through the folder input (webkitdirectory): duplicates are recognised.
+  const folder = join(photos[0]!, '..');
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('import-summary')).toBeVisible();
+  await expect(page.getByTestId('import-summary')).toContainText('already in the library');
+  await expect(page.getByTestId('photo-card')).toHaveCount(photos.length);
+  await shot(page, 'library-folder');
+});
