@@ -1,0 +1,85 @@
+/**
+ * Benchmark of the face pipeline on big photos: decode, detection + landmarks + alignment,
+ * estimates, and paste-back, at 1, 12 and 40 megapixels. The big photos are made at run time by
+ * upscaling a committed portrait (never committed themselves). The tfjs backend must be set by the
+ * caller (the bench harness does it like the engine).
+ */
+import path from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeImage } from '../image/image-io';
+import { alignFace } from './align';
+import { locateFaces } from './analyze';
+import { estimateAgeAndDescriptor } from './estimate';
+import { loadFaceModels } from './face-models';
+import { pasteBack } from './paste-back';
+
+export interface FaceBenchRow {
+  megapixels: number;
+  width: number;
+  height: number;
+  decodeMs: number;
+  /** Detection (on the downscaled copy) + two landmark passes (on a face crop) + 256 px alignment. */
+  detectAlignMs: number;
+  estimateMs: number;
+  pasteBackMs: number;
+  eyeDistance: number;
+  rssMb: number;
+}
+
+export interface FaceBenchOptions {
+  /** Portrait to upscale. Default tests/fixtures/photos/one-face.jpg under the working directory. */
+  photo?: string;
+  megapixels?: number[];
+  /** Timed repetitions of detection + alignment per size (the median is reported). Default 2. */
+  repeats?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function runFacePipelineBench(opts: FaceBenchOptions = {}): Promise<{ backend: string; rows: FaceBenchRow[] }> {
+  await loadFaceModels();
+  const photo = opts.photo ?? path.join(process.cwd(), 'tests', 'fixtures', 'photos', 'one-face.jpg');
+  const meta = await sharp(photo).metadata();
+  const aspect = (meta.height ?? 1) / (meta.width ?? 1);
+  const rows: FaceBenchRow[] = [];
+  for (const mp of opts.megapixels ?? [1, 12, 40]) {
+    const width = Math.round(Math.sqrt((mp * 1e6) / aspect));
+    const height = Math.round(width * aspect);
+    const jpeg = await sharp(photo).resize(width, height, { kernel: 'lanczos3' }).jpeg({ quality: 90 }).toBuffer();
+    let t = performance.now();
+    const img = await decodeImage(jpeg);
+    const decodeMs = performance.now() - t;
+    const times: number[] = [];
+    let face = null;
+    let aligned = null;
+    for (let r = 0; r < (opts.repeats ?? 2); r++) {
+      t = performance.now();
+      [face] = await locateFaces(img);
+      aligned = alignFace(img, face, 256);
+      times.push(performance.now() - t);
+    }
+    if (!face || !aligned) throw new Error('no face in the bench photo');
+    t = performance.now();
+    await estimateAgeAndDescriptor(alignFace(img, face, 256));
+    const estimateMs = performance.now() - t;
+    t = performance.now();
+    await pasteBack(img, aligned, aligned, aligned, { inPlace: true });
+    const pasteBackMs = performance.now() - t;
+    rows.push({
+      megapixels: mp,
+      width,
+      height,
+      decodeMs: Math.round(decodeMs),
+      detectAlignMs: Math.round(median(times)),
+      estimateMs: Math.round(estimateMs),
+      pasteBackMs: Math.round(pasteBackMs),
+      eyeDistance: Math.round(face.eyeDistance),
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    });
+  }
+  return { backend: tf.getBackend(), rows };
+}
