@@ -79,7 +79,8 @@ async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
       const info = await tryBackend(name, opts.threads ?? defaultThreads());
       return { ...info, fallbacksTried };
     } catch (e) {
-      fallbacksTried.push({ name, error: e instanceof Error ? e.message : String(e) });
+      // First line only: Node appends the whole require stack to module-not-found errors.
+      fallbacksTried.push({ name, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] });
     }
   }
   throw new Error(`no tfjs backend could start: ${fallbacksTried.map((f) => `${f.name}: ${f.error}`).join('; ')}`);

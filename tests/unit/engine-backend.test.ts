@@ -7,6 +7,14 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, parseBackendName } from '../../models/backend/select';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+
+const req = createRequire(import.meta.url);
+const workerThreads = req('node:worker_threads') as { Worker: unknown };
+const os = req('node:os') as { cpus: () => unknown[] };
+const originalWorker = workerThreads.Worker;
+const originalCpus = os.cpus;
+const realCpuCount = os.cpus().length;
 
 describe('initBackend', () => {
   it('falls back from tensorflow-gpu to wasm with 2 threads, reporting why', async () => {
@@ -20,6 +28,10 @@ describe('initBackend', () => {
     // Neither native package can be installed on this machine: both failures are listed in order.
     expect(info.fallbacksTried.map((f) => f.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
     for (const f of info.fallbacksTried) expect(f.error).toMatch(/Cannot find module|not/i);
+    // The thread set-up patches node:worker_threads and node:os only while the backend starts.
+    expect(workerThreads.Worker).toBe(originalWorker);
+    expect(os.cpus).toBe(originalCpus);
+    expect(os.cpus().length).toBe(realCpuCount);
     // Chosen once: a second call returns the same choice even with other options.
     expect(await initBackend({ backend: 'cpu' })).toBe(info);
   });

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../models/backend/select';
+import { relErr } from './engine-helpers';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -20,17 +21,6 @@ function randArray(n: number, seed: number): Float32Array {
 }
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** max |a - b| / max |b|, both read as flat arrays. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / (den || 1);
-}
 
 /** Runs f on both backends with the same inputs; returns the flattened outputs per backend. */
 async function onBoth(inputs: Array<{ shape: number[]; seed: number }>, f: (...xs: tf.Tensor[]) => tf.Tensor[]) {

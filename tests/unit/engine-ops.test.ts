@@ -7,22 +7,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../models/backend/select';
+import { relErr } from './engine-helpers';
 import { mirrorPadAdjoint } from '../../models/backend/grad-fixes';
 import { conv2d, instanceNorm } from '../../models/nn/ops';
 import { INSTANCE_NORM } from '../../models/backend/fused-kernels';
 import { ResnetGenerator, REFERENCE_GENERATOR } from '../../models/nn/resnet-generator';
 import { PatchGan, REFERENCE_DISCRIMINATOR } from '../../models/nn/patchgan';
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / (den || 1);
-}
 
 async function flat(ts: tf.Tensor[]): Promise<Float32Array[]> {
   return Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
