@@ -1,6 +1,7 @@
 /** What every handler group receives: the shared services of one running studio core. */
 import type { Library } from '../library/library';
 import type { EngineSupervisor } from '../engine/supervisor';
+import type { Cancellations } from './cancellations';
 import type { EventBus } from './events';
 import type { GrantStore } from './grants';
 import type { HostKind } from './router';
@@ -25,6 +26,8 @@ export interface CoreContext {
   events: EventBus;
   settings: SettingsStore;
   grants: GrantStore;
+  /** Cancellable requests by renderer-chosen id (aging:preview, aging:strip); aging:cancel aborts them. */
+  cancellations: Cancellations;
   dialogs: NativeDialogs | null;
   versions: HostVersions;
   testHooks: boolean;

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { Library } from '../library/library';
 import { EngineSupervisor } from '../engine/supervisor';
 import type { EngineLauncher } from '../engine/launcher';
+import { Cancellations } from './cancellations';
 import type { CoreContext, HostVersions, NativeDialogs } from './context';
 import { EventBus } from './events';
 import { GrantStore } from './grants';
+import { agingHandlers } from './handlers/aging';
 import { dialogHandlers } from './handlers/dialogs';
 import { libraryHandlers } from './handlers/library';
 import { modelHandlers } from './handlers/models';
@@ -78,6 +80,7 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
     events,
     settings,
     grants: new GrantStore(),
+    cancellations: new Cancellations(),
     dialogs: options.dialogs ?? null,
     versions: options.versions,
     testHooks: options.testHooks ?? false,
@@ -94,7 +97,7 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
   supervisor.onStatus((s) => events.emit('system:engineStatus', engineStatusOf(context, s)));
 
   const lib = libraryHandlers(context);
-  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), dialogHandlers(context)], {
+  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context)], {
     onError: (channel, err) => log('error', `${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
 

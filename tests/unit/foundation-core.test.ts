@@ -184,3 +184,23 @@ describe('window security helpers', () => {
     expect(isAppPage('not a url', index)).toBe(false);
   });
 });
+
+describe('cancellations', () => {
+  it('supersedes older requests under the same key and cancels by id', async () => {
+    const { Cancellations } = await import('../../main/core/cancellations');
+    const c = new Cancellations();
+    const first = c.begin('r1', 'preview:p1');
+    const other = c.begin('r9', 'preview:p2');
+    const second = c.begin('r2', 'preview:p1');
+    expect(first.aborted).toBe(true);
+    expect(second.aborted).toBe(false);
+    expect(other.aborted).toBe(false);
+    expect(c.cancel('r2')).toBe(true);
+    expect(second.aborted).toBe(true);
+    expect(c.cancel('r2')).toBe(false);
+    c.end('r9');
+    expect(c.cancel('r9')).toBe(false);
+    expect(c.running).toBe(0);
+    expect(await core.dispatch('aging:cancel', { requestId: 'nothing-running' }, call)).toEqual({ ok: true, value: { cancelled: false } });
+  });
+});
