@@ -88,19 +88,22 @@ export class FaceDataset {
     return out;
   }
 
-  /** Training batch `step`: balanced draw, augmented. Caller disposes batch.images. */
-  async batch(step: number, batchSize: number): Promise<FaceBatch> {
+  /**
+   * Training batch `step`: balanced draw, augmented, at `resolution` (default the dataset's; a
+   * trainer with a progressive schedule asks for its current one). Caller disposes batch.images.
+   */
+  async batch(step: number, batchSize: number, resolution = this.resolution): Promise<FaceBatch> {
     const picks = this.sampleIndices(step, batchSize);
     const rand = mulberry32(mixSeed(this.seed, step, 0xa06));
     const warps = picks.map(() => (this.jitter ? randomWarp(rand, this.source.size, this.jitter) : IDENTITY_WARP));
-    return this.assemble(picks, warps);
+    return this.assemble(picks, warps, resolution);
   }
 
   /**
    * A fixed, unaugmented batch spread over the age groups (for sample grids): face j comes from
    * group j mod groups, always the same faces for a given seed.
    */
-  async fixedBatch(n: number): Promise<FaceBatch> {
+  async fixedBatch(n: number, resolution = this.resolution): Promise<FaceBatch> {
     const rand = mulberry32(mixSeed(this.seed, 0xf1ced));
     const nonEmpty = this.byGroup.filter((m) => m.length > 0);
     const picks: number[] = [];
@@ -108,19 +111,18 @@ export class FaceDataset {
       const m = nonEmpty[j % nonEmpty.length];
       picks.push(m[randInt(rand, m.length)]);
     }
-    return this.assemble(picks, picks.map(() => IDENTITY_WARP));
+    return this.assemble(picks, picks.map(() => IDENTITY_WARP), resolution);
   }
 
   /** Every face of the split once, in order, unaugmented (for validation). */
   async *sequential(batchSize: number): AsyncGenerator<FaceBatch> {
     for (let s = 0; s < this.indices.length; s += batchSize) {
       const picks = Array.from(this.indices.subarray(s, Math.min(s + batchSize, this.indices.length)));
-      yield await this.assemble(picks, picks.map(() => IDENTITY_WARP));
+      yield await this.assemble(picks, picks.map(() => IDENTITY_WARP), this.resolution);
     }
   }
 
-  private async assemble(picks: number[], warps: Warp[]): Promise<FaceBatch> {
-    const R = this.resolution;
+  private async assemble(picks: number[], warps: Warp[], R: number): Promise<FaceBatch> {
     const S = this.source.size;
     const data = new Float32Array(picks.length * R * R * 3);
     const ages = new Float32Array(picks.length);

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { splitOf } from '../face/dataset-labels';
 
 export const SPLIT_TRAIN = 0;
 export const SPLIT_VAL = 1;
@@ -78,8 +79,25 @@ export function parseLabelsCsv(text: string): LabelRow[] {
 export interface FolderOptions {
   /** Side of the crops kept in memory (default 128). Non-square images are centre-cropped. */
   size?: number;
-  /** Share of faces put in the val split, chosen by a hash of the image bytes (default 0). */
+  /** Share of faces put in the val split, chosen by the content hash (default 0). */
   valFraction?: number;
+  /**
+   * Seed of the content-hash split, the same rule as the packed dataset's (models/face
+   * splitOf), so a face is on the same side whichever source it is read from. Default 1234.
+   */
+  splitSeed?: number;
+  /** Where the images are, when not beside labels.csv (UTKFace: `<dir>/images`). */
+  imagesDir?: string;
+  /** Decode in parallel (default 4); sharp runs off the main thread. */
+  concurrency?: number;
+}
+
+/** labels.csv's folder: `dir` itself, or the folder whose labels.csv lists files of `images/`. */
+async function resolveFolderLayout(dir: string, imagesDir?: string): Promise<{ labels: string; images: string }> {
+  if (imagesDir) return { labels: path.join(dir, 'labels.csv'), images: imagesDir };
+  const beside = path.join(dir, 'images');
+  const hasImagesDir = await fs.stat(beside).then((s) => s.isDirectory(), () => false);
+  return { labels: path.join(dir, 'labels.csv'), images: hasImagesDir ? beside : dir };
 }
 
 /**
@@ -89,26 +107,34 @@ export interface FolderOptions {
 export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Promise<MemoryFaceSource> {
   const size = opts.size ?? 128;
   const valFraction = opts.valFraction ?? 0;
-  const rows = parseLabelsCsv(await fs.readFile(path.join(dir, 'labels.csv'), 'utf8'));
+  const layout = await resolveFolderLayout(dir, opts.imagesDir);
+  const rows = parseLabelsCsv(await fs.readFile(layout.labels, 'utf8'));
+  const loaded: Array<{ name: string; age: number; key: string; split: number; rgb: Buffer } | null> = new Array(rows.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < rows.length; i = next++) {
+      const row = rows[i];
+      const bytes = await fs.readFile(path.join(layout.images, row.file));
+      const key = createHash('sha256').update(bytes).digest('hex');
+      const rgb = await sharp(bytes)
+        .autoOrient()
+        .flatten({ background: '#ffffff' })
+        .toColourspace('srgb')
+        .removeAlpha()
+        .resize(size, size, { fit: 'cover', kernel: 'lanczos3' })
+        .raw()
+        .toBuffer();
+      const split = splitOf(key, opts.splitSeed ?? 1234, valFraction) === 'val' ? SPLIT_VAL : SPLIT_TRAIN;
+      loaded[i] = { name: row.file, age: row.age, key, split, rgb };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
   const seen = new Set<string>();
-  const kept: Array<{ name: string; age: number; split: number; rgb: Buffer }> = [];
-  for (const row of rows) {
-    const bytes = await fs.readFile(path.join(dir, row.file));
-    const hash = createHash('sha256').update(bytes).digest();
-    const key = hash.toString('hex');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const rgb = await sharp(bytes)
-      .autoOrient()
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .resize(size, size, { fit: 'cover', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-    const split = hash.readUInt32BE(0) / 4294967296 < valFraction ? SPLIT_VAL : SPLIT_TRAIN;
-    kept.push({ name: row.file, age: row.age, split, rgb });
-  }
+  const kept = loaded.filter((k): k is NonNullable<typeof k> => {
+    if (!k || seen.has(k.key)) return false;
+    seen.add(k.key);
+    return true;
+  });
   const n = size * size * 3;
   const pixels = new Uint8Array(kept.length * n);
   kept.forEach((k, i) => pixels.set(k.rgb, i * n));

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource } from './face-source';
+import { SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
 
 interface PackedMeta {
   format: string;
@@ -83,7 +83,7 @@ export class PackedFaceSource implements FaceSource {
 }
 
 /** Opens `dir` as a packed dataset when it has meta.json, else as a folder of images + labels.csv. */
-export async function openFaceSource(dir: string, folderOpts: { size?: number; valFraction?: number } = {}): Promise<FaceSource> {
+export async function openFaceSource(dir: string, folderOpts: FolderOptions = {}): Promise<FaceSource> {
   const isPacked = await fs.access(path.join(dir, 'meta.json')).then(() => true, () => false);
   if (isPacked) return PackedFaceSource.open(dir);
   return loadFolderFaces(dir, folderOpts);

@@ -29,8 +29,8 @@ export type LoopTrainer = Omit<Trainer, 'kind'> & { readonly kind: string };
 
 /** What the loop needs from a dataset (FaceDataset implements it). */
 export interface BatchSource {
-  batch(step: number, batchSize: number): Promise<FaceBatch>;
-  fixedBatch(n: number): Promise<FaceBatch>;
+  batch(step: number, batchSize: number, resolution: number): Promise<FaceBatch>;
+  fixedBatch(n: number, resolution: number): Promise<FaceBatch>;
 }
 
 export type TrainingPhase = 'starting' | 'training' | 'paused' | 'checkpoint' | 'sample' | 'evaluate' | 'done';
@@ -75,6 +75,8 @@ export interface RunTrainingOptions<T extends LoopTrainer> {
   /** Extra metrics (e.g. validation accuracy), computed at checkpoints every `evaluateEvery` steps and at the end. */
   evaluate?: (trainer: T) => Promise<Record<string, number>>;
   evaluateEvery?: number;
+  /** Stop (with a checkpoint) after this many seconds of this session: time-sliced runs. */
+  maxSeconds?: number;
   /** Save a checkpoint when cancelled (default true), so no finished step is lost. */
   checkpointOnCancel?: boolean;
   control?: TrainingController;
@@ -89,6 +91,8 @@ export interface RunTrainingResult {
   totalSteps: number;
   completed: boolean;
   cancelled: boolean;
+  /** The session's time budget (maxSeconds) ran out before totalSteps. */
+  timedOut: boolean;
   resumedFrom: number | null;
   stepsPerSecond: number;
   trainSeconds: number;
@@ -220,11 +224,15 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
   };
   const appendMetric = (row: Record<string, unknown>) => fs.appendFile(metricsFile, JSON.stringify(row) + '\n');
 
-  const sampleBatchPromise = (opts.sampleData ?? opts.data).fixedBatch(opts.sampleFaces ?? 4);
+  // Sample faces are fetched at the trainer's resolution of the moment (progressive schedules).
   let sampleBatch: FaceBatch | null = null;
   const writeSample = async () => {
     emit('sample');
-    sampleBatch ??= await sampleBatchPromise;
+    if (sampleBatch && sampleBatch.images.shape[1] !== trainer.resolution) {
+      sampleBatch.images.dispose();
+      sampleBatch = null;
+    }
+    sampleBatch ??= await (opts.sampleData ?? opts.data).fixedBatch(opts.sampleFaces ?? 4, trainer.resolution);
     const grid = await trainer.sampleGrid(sampleBatch);
     const name = `step-${String(trainer.step).padStart(9, '0')}.png`;
     await writeSampleGridPng(path.join(opts.runDir, 'samples', name), grid);
@@ -261,9 +269,11 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
   };
 
   let cancelled = false;
+  let timedOut = false;
+  const sessionStart = now();
   let lastCkptTime = now();
   let lastCkptStep = trainer.step;
-  let next: Promise<FaceBatch> | null = null;
+  let next: { res: number; batch: Promise<FaceBatch> } | null = null;
   try {
     emit('training');
     await writeMeta();
@@ -279,13 +289,22 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
         cancelled = true;
         break;
       }
+      if (opts.maxSeconds !== undefined && now() - sessionStart >= opts.maxSeconds * 1000) {
+        timedOut = true;
+        break;
+      }
       const t0 = now();
-      const batch = await (next ?? opts.data.batch(trainer.step, opts.batchSize));
+      const res = trainer.resolution;
+      if (next && next.res !== res) {
+        (await next.batch).images.dispose();
+        next = null;
+      }
+      const batch = await (next?.batch ?? opts.data.batch(trainer.step, opts.batchSize, res));
       next = null;
       const stepIndex = trainer.step;
       const read = (stepIndex + 1) % logEvery === 0 || stepIndex + 1 === opts.totalSteps;
       // Prefetch the next batch while this step computes (file reads overlap the math's awaits).
-      if (stepIndex + 1 < opts.totalSteps) next = opts.data.batch(stepIndex + 1, opts.batchSize);
+      if (stepIndex + 1 < opts.totalSteps) next = { res, batch: opts.data.batch(stepIndex + 1, opts.batchSize, res) };
       let out: Record<string, number>;
       try {
         out = await trainer.trainStep(batch, read);
@@ -325,6 +344,7 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
       totalSteps: opts.totalSteps,
       completed,
       cancelled,
+      timedOut,
       resumedFrom,
       stepsPerSecond: sessionSeconds > 0 ? (trainer.step - sessionStartStep) / sessionSeconds : 0,
       trainSeconds,
@@ -333,9 +353,8 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
       lastCheckpoint,
     };
   } finally {
-    if (next) await next.then((b) => b.images.dispose(), () => undefined);
+    if (next) await next.batch.then((b) => b.images.dispose(), () => undefined);
     if (sampleBatch) (sampleBatch as FaceBatch).images.dispose();
-    else await sampleBatchPromise.then((b) => b.images.dispose(), () => undefined);
     trainer.dispose();
   }
 }

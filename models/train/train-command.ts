@@ -1,0 +1,244 @@
+/**
+ * `face-age train`: options -> dataset + trainer factory -> runTraining. Used by the CLI (H4's
+ * main/cli), by scripts/pretrain.sh through train-main.ts, and by the engine's training channel.
+ * The caller chooses the backend (initBackend) before calling; SIGINT/SIGTERM handling is the
+ * caller's too: it passes a TrainingController and calls cancel(), which checkpoints and returns.
+ */
+import * as path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { FaceDataset } from './face-dataset';
+import { openFaceSource } from './packed-source';
+import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
+import type { TrainingController } from './training-control';
+import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
+import { defaultCycleGanConfig } from '../cyclegan/config';
+import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganTrainer } from '../age-cgan';
+import { AgeClassifierTrainer, defaultAgeClassifierConfig, groupCentres, loadAgeClassifierTrainer } from '../age-classifier/trainer';
+import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
+import { evaluateAgeClassifier, type AgeClassifierMetrics } from '../age-classifier/evaluate';
+import { exportAgeClassifier } from '../age-classifier/export';
+import { latestCheckpoint } from './checkpoints';
+
+export type TrainKind = 'age-cgan' | 'cyclegan' | 'age-classifier';
+
+export interface TrainCommandOptions {
+  kind: TrainKind;
+  /** A packed dataset folder (meta.json + crops.bin + index.csv) or a folder of images + labels.csv. */
+  data: string;
+  run: string;
+  resolution: number;
+  steps: number;
+  batch: number;
+  resume: boolean;
+  seed: number;
+  /** Frozen age classifier folder for the CycleGAN's age loss. */
+  classifier: string | null;
+  checkpointMinutes: number;
+  sampleEvery: number;
+  logEvery: number;
+  /** Share of a plain folder held out for validation (packed datasets carry their own split). */
+  valFraction: number;
+  /** Time budget of this session in minutes (stop with a checkpoint; resume later). */
+  maxMinutes: number | null;
+  /** After completion (or the end of the time budget), write the shipped form (fp16) here. */
+  exportDir: string | null;
+  json: boolean;
+}
+
+/** For node:util parseArgs (the CLI merges these into its `train` command). */
+export const TRAIN_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
+  kind: { type: 'string' },
+  data: { type: 'string' },
+  run: { type: 'string' },
+  resolution: { type: 'string' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  resume: { type: 'boolean' },
+  seed: { type: 'string' },
+  classifier: { type: 'string' },
+  'checkpoint-minutes': { type: 'string' },
+  'sample-every': { type: 'string' },
+  'log-every': { type: 'string' },
+  'val-fraction': { type: 'string' },
+  export: { type: 'string' },
+  'max-minutes': { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+const DEFAULTS: Record<TrainKind, { resolution: number; batch: number; steps: number }> = {
+  cyclegan: { resolution: 128, batch: 1, steps: 20000 },
+  'age-cgan': { resolution: 64, batch: 8, steps: 20000 },
+  'age-classifier': { resolution: 64, batch: 32, steps: 3000 },
+};
+
+/** Validates parsed values (strings from parseArgs) into options; throws with a usage-style message. */
+export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptions {
+  const kind = v.kind as string;
+  if (kind !== 'age-cgan' && kind !== 'cyclegan' && kind !== 'age-classifier') {
+    throw new Error('--kind must be age-cgan, cyclegan or age-classifier');
+  }
+  if (typeof v.data !== 'string' || !v.data) throw new Error('--data DIR is required (a packed dataset or a folder with labels.csv)');
+  if (typeof v.run !== 'string' || !v.run) throw new Error('--run DIR is required (where checkpoints, samples and metrics go)');
+  const d = DEFAULTS[kind];
+  const int = (name: string, def: number, min = 1) => {
+    const raw = v[name];
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}`);
+    return n;
+  };
+  const resolution = int('resolution', d.resolution);
+  if (![64, 96, 128].includes(resolution) && kind !== 'age-classifier') throw new Error('--resolution must be 64, 96 or 128');
+  const valFraction = v['val-fraction'] === undefined ? 0.1 : Number(v['val-fraction']);
+  if (!(valFraction >= 0 && valFraction < 1)) throw new Error('--val-fraction must be in [0, 1)');
+  const minutes = v['checkpoint-minutes'] === undefined ? 5 : Number(v['checkpoint-minutes']);
+  if (!(minutes > 0)) throw new Error('--checkpoint-minutes must be > 0');
+  return {
+    kind,
+    data: path.resolve(v.data),
+    run: path.resolve(v.run),
+    resolution,
+    steps: int('steps', d.steps),
+    batch: int('batch', d.batch),
+    resume: v.resume === true,
+    seed: int('seed', 1, 0),
+    classifier: typeof v.classifier === 'string' ? path.resolve(v.classifier) : null,
+    checkpointMinutes: minutes,
+    sampleEvery: int('sample-every', 200, 0),
+    logEvery: int('log-every', 10),
+    valFraction,
+    maxMinutes: v['max-minutes'] === undefined ? null : Math.max(0.1, Number(v['max-minutes'])),
+    exportDir: typeof v.export === 'string' ? path.resolve(v.export) : null,
+    json: v.json === true,
+  };
+}
+
+export interface TrainCommandIo {
+  control?: TrainingController;
+  onProgress?: (p: TrainingProgress) => void;
+  /** Description of the hardware/backend for model cards. */
+  hardware?: string;
+  backend?: string;
+}
+
+export interface TrainCommandResult extends RunTrainingResult {
+  kind: TrainKind;
+  run: string;
+  trainFaces: number;
+  valFaces: number;
+  validation?: AgeClassifierMetrics;
+  exported?: string;
+}
+
+interface Recipe {
+  create: () => Promise<LoopTrainer>;
+  load: (dir: string) => Promise<LoopTrainer>;
+  evaluate?: (t: LoopTrainer) => Promise<Record<string, number>>;
+  exportTo?: (checkpointDir: string, out: string, r: RunTrainingResult) => Promise<AgeClassifierMetrics | undefined>;
+  dispose?: () => void;
+}
+
+async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDataset | null, io: TrainCommandIo): Promise<Recipe> {
+  switch (o.kind) {
+    case 'cyclegan': {
+      const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier) : null;
+      const opts = classifier ? { classifier } : {};
+      return {
+        create: async () => createCycleGanTrainer({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, opts),
+        load: (dir) => loadCycleGanTrainer(dir, opts),
+        exportTo: async (dir, out) => {
+          const t = await loadCycleGanTrainer(dir, opts);
+          try {
+            await exportCycleGanModel(t, out);
+          } finally {
+            t.dispose();
+          }
+          return undefined;
+        },
+        dispose: () => classifier?.dispose(),
+      };
+    }
+    case 'age-cgan':
+      return {
+        create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed }),
+        load: (dir) => loadAgeCganTrainer(dir),
+        exportTo: async (dir, out, r) => {
+          await exportAgeCganModel(dir, out, { metrics: r.losses });
+          return undefined;
+        },
+      };
+    case 'age-classifier': {
+      const validate = (t: AgeClassifierTrainer) => {
+        if (!val) throw new Error('the age classifier needs a validation split');
+        return evaluateAgeClassifier(t.net, t.config.groups, t.config.centres, val.sequential(64));
+      };
+      return {
+        create: async () =>
+          new AgeClassifierTrainer(defaultAgeClassifierConfig(groupCentres(train.indices.map((i) => train.source.ages[i])), { resolution: o.resolution, seed: o.seed })),
+        load: (dir) => loadAgeClassifierTrainer(dir),
+        evaluate: val ? async (t) => ({ ...(await validate(t as AgeClassifierTrainer)) }) : undefined,
+        exportTo: async (dir, out, r) => {
+          const t = await loadAgeClassifierTrainer(dir);
+          try {
+            const m = await validate(t);
+            await exportAgeClassifier(dir, out, {
+              trainHours: r.trainSeconds / 3600,
+              hardware: io.hardware ?? 'unknown',
+              backend: io.backend ?? 'unknown',
+              trainFaces: train.size,
+              valFaces: val?.size ?? 0,
+              val: m,
+            });
+            return m;
+          } finally {
+            t.dispose();
+          }
+        },
+      };
+    }
+  }
+}
+
+export async function runTrainCommand(o: TrainCommandOptions, io: TrainCommandIo = {}): Promise<TrainCommandResult> {
+  const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction });
+  try {
+    const train = new FaceDataset(source, { split: 'train', resolution: o.resolution, seed: o.seed });
+    const hasVal = Array.prototype.some.call(source.splits, (s: number) => s === 1);
+    const val = hasVal ? new FaceDataset(source, { split: 'val', resolution: o.resolution, seed: o.seed, jitter: null }) : null;
+    const recipe = await recipeFor(o, train, val, io);
+    try {
+      const result = await runTraining({
+        runDir: o.run,
+        create: recipe.create,
+        load: recipe.load,
+        data: train,
+        sampleData: val ?? train,
+        totalSteps: o.steps,
+        batchSize: o.batch,
+        seed: o.seed,
+        resume: o.resume,
+        checkpointEverySeconds: o.checkpointMinutes * 60,
+        maxSeconds: o.maxMinutes === null ? undefined : o.maxMinutes * 60,
+        sampleEvery: o.sampleEvery,
+        logEvery: o.logEvery,
+        // Validation of the classifier is cheap next to its training; GANs are judged by `eval` elsewhere.
+        evaluate: recipe.evaluate,
+        evaluateEvery: Math.max(1, Math.round(o.steps / 10)),
+        control: io.control,
+        onProgress: io.onProgress,
+      });
+      const out: TrainCommandResult = { ...result, kind: o.kind, run: o.run, trainFaces: train.size, valFaces: val?.size ?? 0 };
+      if ((result.completed || result.timedOut) && o.exportDir && recipe.exportTo) {
+        const ckpt = await latestCheckpoint(o.run);
+        if (!ckpt) throw new Error('training completed but no checkpoint was found');
+        out.validation = await recipe.exportTo(ckpt.dir, o.exportDir, result);
+        out.exported = o.exportDir;
+      }
+      return out;
+    } finally {
+      recipe.dispose?.();
+    }
+  } finally {
+    await source.close();
+  }
+}
