@@ -1,20 +1,15 @@
 /**
- * Fixtures for the studio UI stories: a browser host per test with a fresh temp library (the
- * same launch as tests/e2e/shell.spec.ts), real photos (tests/fixtures/photos when committed,
+ * Fixtures for the studio UI stories: a browser host per test with a fresh temp library
+ * (tests/e2e/browser-host.ts), real photos (tests/fixtures/photos when committed,
  * else small generated JPEGs), and helpers to seed the library through the typed API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
+import { launchBrowserHost, type LaunchedHost } from './browser-host';
 
-export interface Host {
-  url: string;
-  origin: string;
-  proc: ChildProcess;
-  dir: string;
-}
+export type Host = LaunchedHost;
 
 const PHOTO_DIR = resolve('tests/fixtures/photos');
 
@@ -40,34 +35,12 @@ async function photoFiles(dir: string): Promise<string[]> {
 }
 
 export const test = base.extend<{ host: Host; photos: string[] }>({
+  // Playwright fixtures must destructure their (here unused) dependencies.
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
-    mkdirSync(resolve('.tmp'), { recursive: true });
-    const dir = mkdtempSync(resolve('.tmp', 'e2e-ui-'));
-    const proc = spawn(
-      process.execPath,
-      ['dist/web-host.cjs', '--test-hooks', '--library', join(dir, 'library'), '--config', join(dir, 'config')],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const url = await new Promise<string>((done, fail) => {
-      let out = '';
-      const timer = setTimeout(() => fail(new Error(`web host printed no URL:\n${out}\n${stderr}`)), 30_000);
-      proc.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          done(m[1]);
-        }
-      });
-      proc.on('exit', (code) => fail(new Error(`web host exited (${code}):\n${stderr}`)));
-    });
-    await use({ url, origin: new URL(url).origin, proc, dir });
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    const host = await launchBrowserHost('e2e-ui');
+    await use(host);
+    await host.stop();
   },
   photos: async ({ host }, use) => {
     await use(await photoFiles(host.dir));

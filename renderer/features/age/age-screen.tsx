@@ -2,15 +2,14 @@
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
 import { Alert, Box, Button, Stack } from '@mui/material';
 import { useCallback, useEffect, useRef } from 'react';
-import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
+import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
 import { ScreenFrame } from '../../components/screen-frame';
 import { notifyError } from '../../hooks/notify-store';
 import { clampAge } from '../../hooks/session-store';
 import { useBeforeImage } from '../../hooks/use-face-crop';
 import { useWorkContext } from '../../hooks/use-work-context';
-import { useSection } from '../../lib/use-section';
 import { useStudio } from '../../lib/use-studio';
 import { AgeSidePanel } from './components/age-side-panel';
 import { AgeSlider } from './components/age-slider';
@@ -19,7 +18,6 @@ import { usePreview } from './hooks/use-preview';
 
 export default function AgeScreen() {
   const studio = useStudio();
-  const [, go] = useSection();
   const w = useWorkContext();
   const { session, update } = w;
   const { scheduler, shown, busy, error } = usePreview();
@@ -64,15 +62,12 @@ export default function AgeScreen() {
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
-      <ScreenFrame testId="age-screen">
-        <EmptyState
-          testId="age-empty"
-          icon={<FaceIcon />}
-          title="Nothing to age yet"
-          body="Import a portrait in the Library, then come back here and slide the target age to watch the face grow older or younger."
-          action={<Button variant="contained" onClick={() => go('library')}>Go to Library</Button>}
-        />
-      </ScreenFrame>
+      <NoPhotosState
+        screen="age"
+        icon={<FaceIcon />}
+        title="Nothing to age yet"
+        body="Import a portrait in the Library, then come back here and slide the target age to watch the face grow older or younger."
+      />
     );
   }
 

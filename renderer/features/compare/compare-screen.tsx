@@ -4,16 +4,15 @@ import ZoomInIcon from '@mui/icons-material/ZoomIn';
 import ZoomOutIcon from '@mui/icons-material/ZoomOut';
 import { Button, IconButton, Paper, Slider, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useMemo, useState } from 'react';
-import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatTargetAge } from '../../components/format-age';
 import { ModelPicker } from '../../components/model-picker';
+import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
 import { ScreenFrame } from '../../components/screen-frame';
 import { clampAge } from '../../hooks/session-store';
 import { usePhotoImage } from '../../hooks/use-photo-image';
 import { useWorkContext } from '../../hooks/use-work-context';
-import { useSection } from '../../lib/use-section';
 import { AgeStrip } from './components/age-strip';
 import { CompareViewer } from './components/compare-viewer';
 import { useAgeStrip } from './hooks/use-age-strip';
@@ -21,7 +20,6 @@ import { useAgedPhoto } from './hooks/use-aged-photo';
 import { useZoomPan } from './hooks/use-zoom-pan';
 
 export default function CompareScreen() {
-  const [, go] = useSection();
   const w = useWorkContext();
   const { session, update } = w;
   const [mode, setMode] = useState<'side' | 'wipe'>('side');
@@ -35,15 +33,12 @@ export default function CompareScreen() {
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
-      <ScreenFrame testId="compare-screen">
-        <EmptyState
-          testId="compare-empty"
-          icon={<CompareIcon />}
-          title="Nothing to compare yet"
-          body="Import a portrait in the Library; here you will see it before and after aging, side by side or with a wipe."
-          action={<Button variant="contained" onClick={() => go('library')}>Go to Library</Button>}
-        />
-      </ScreenFrame>
+      <NoPhotosState
+        screen="compare"
+        icon={<CompareIcon />}
+        title="Nothing to compare yet"
+        body="Import a portrait in the Library; here you will see it before and after aging, side by side or with a wipe."
+      />
     );
   }
 

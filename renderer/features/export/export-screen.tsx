@@ -2,19 +2,17 @@
 import IosShareIcon from '@mui/icons-material/IosShare';
 import { Alert, Button, Paper, Stack, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
-import { EmptyState } from '../../components/empty-state';
 import { plural } from '../../components/format-age';
+import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
 import { ScreenFrame } from '../../components/screen-frame';
 import { useWorkContext } from '../../hooks/use-work-context';
-import { useSection } from '../../lib/use-section';
 import { DEFAULT_FORM, outputCount, validateExport, type ExportForm } from './api/export-form';
 import { ExportOptions } from './components/export-options';
 import { ExportProgress } from './components/export-progress';
 import { useExportJob } from './hooks/use-export-job';
 
 export default function ExportScreen() {
-  const [, go] = useSection();
   const w = useWorkContext();
   const { session, update } = w;
   const [form, setForm] = useState<ExportForm>(() => ({
@@ -41,15 +39,12 @@ export default function ExportScreen() {
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
-      <ScreenFrame testId="export-screen">
-        <EmptyState
-          testId="export-empty"
-          icon={<IosShareIcon />}
-          title="Nothing to export yet"
-          body="Import photos in the Library and age them; then export them here at full resolution, as a contact sheet or as an animation."
-          action={<Button variant="contained" onClick={() => go('library')}>Go to Library</Button>}
-        />
-      </ScreenFrame>
+      <NoPhotosState
+        screen="export"
+        icon={<IosShareIcon />}
+        title="Nothing to export yet"
+        body="Import photos in the Library and age them; then export them here at full resolution, as a contact sheet or as an animation."
+      />
     );
   }
 

@@ -4,6 +4,7 @@ import { Button, Divider, Paper, Stack, Typography } from '@mui/material';
 import type { Face, ModelSummary, Photo } from '../../../../preload/contract';
 import { FacePicker } from '../../../components/face-picker';
 import { formatAgeLabel, formatTargetAge } from '../../../components/format-age';
+import { LabeledValue } from '../../../components/labeled-value';
 import { ModelPicker } from '../../../components/model-picker';
 import type { ShownPreview } from '../api/preview-scheduler';
 import type { PreviewImage } from '../hooks/use-preview';
@@ -21,19 +22,6 @@ export interface AgeSidePanelProps {
   onToggleBefore: () => void;
 }
 
-function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Stack direction="row" sx={{ justifyContent: 'space-between' }}>
-      <Typography variant="body2" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography variant="body2" data-testid={testId} sx={{ fontWeight: 600 }}>
-        {value}
-      </Typography>
-    </Stack>
-  );
-}
-
 export function AgeSidePanel(p: AgeSidePanelProps) {
   const face = p.faces.find((f) => f.index === p.faceIndex);
   const original = face?.estimatedAge ?? p.photo?.estimatedAge ?? null;
@@ -47,13 +35,13 @@ export function AgeSidePanel(p: AgeSidePanelProps) {
           <Typography variant="overline" color="text.secondary">
             Estimates
           </Typography>
-          <Row label="Original photo" value={formatAgeLabel(original)} testId="original-age" />
-          <Row
+          <LabeledValue layout="inline" label="Original photo" value={formatAgeLabel(original)} testId="original-age" />
+          <LabeledValue layout="inline"
             label={p.preview ? `Preview at ${formatTargetAge(p.preview.target.age)}` : 'Preview'}
             value={p.preview ? formatAgeLabel(p.preview.value.estimatedAge) : '--'}
             testId="preview-estimated-age"
           />
-          <Row label="Engine time" value={p.preview ? `${Math.round(p.preview.value.engineMs)} ms` : '--'} />
+          <LabeledValue layout="inline" label="Engine time" value={p.preview ? `${Math.round(p.preview.value.engineMs)} ms` : '--'} />
         </Stack>
         <Button
           variant={p.showBefore ? 'contained' : 'outlined'}

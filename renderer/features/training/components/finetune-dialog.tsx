@@ -40,6 +40,22 @@ export interface FinetuneDialogProps {
 
 const STEPS = ['Pick photos', 'Identity check', 'Fine-tune'];
 
+function ReasonList({ title, items, testId }: { title: string; items: { photo: Photo; reason: string }[]; testId: string }) {
+  if (items.length === 0) return null;
+  return (
+    <Box>
+      <Typography variant="subtitle2">{title}</Typography>
+      <List dense data-testid={testId}>
+        {items.map((s) => (
+          <ListItem key={s.photo.id} disableGutters>
+            <ListItemText primary={s.photo.name} secondary={s.reason} />
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
 export function FinetuneDialog({ open, onClose, onStarted, photos, models }: FinetuneDialogProps) {
   const studio = useStudio();
   const [step, setStep] = useState(0);
@@ -100,30 +116,8 @@ export function FinetuneDialog({ open, onClose, onStarted, photos, models }: Fin
               {check.usable.length} of {picked.length} photos have a usable face.{' '}
               {check.blockers.join(' ')}
             </Alert>
-            {check.skipped.length > 0 && (
-              <Box>
-                <Typography variant="subtitle2">Skipped</Typography>
-                <List dense data-testid="finetune-skipped">
-                  {check.skipped.map((s) => (
-                    <ListItem key={s.photo.id} disableGutters>
-                      <ListItemText primary={s.photo.name} secondary={s.reason} />
-                    </ListItem>
-                  ))}
-                </List>
-              </Box>
-            )}
-            {check.flagged.length > 0 && (
-              <Box>
-                <Typography variant="subtitle2">Flagged</Typography>
-                <List dense data-testid="finetune-flagged">
-                  {check.flagged.map((s) => (
-                    <ListItem key={s.photo.id} disableGutters>
-                      <ListItemText primary={s.photo.name} secondary={s.reason} />
-                    </ListItem>
-                  ))}
-                </List>
-              </Box>
-            )}
+            <ReasonList title="Skipped" items={check.skipped} testId="finetune-skipped" />
+            <ReasonList title="Flagged" items={check.flagged} testId="finetune-flagged" />
             <Typography variant="caption" color="text.secondary">
               Photos whose face looks like someone else are flagged once the engine compares identity descriptors.
             </Typography>

@@ -5,25 +5,13 @@ import PlayIcon from '@mui/icons-material/PlayArrow';
 import { Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
 import { ErrorNotice } from '../../../components/error-notice';
 import { formatDuration } from '../../../components/format-age';
+import { LabeledValue } from '../../../components/labeled-value';
 import { notifyError } from '../../../hooks/notify-store';
 import { useStudio } from '../../../lib/use-studio';
 import { progressPercent, type LiveRun } from '../api/run-state';
 import { useRunDetail } from '../hooks/use-run-detail';
 import { LossChart } from './loss-chart';
 import { RunStateChip } from './run-state-chip';
-
-function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Stack>
-      <Typography variant="caption" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography variant="h6" data-testid={testId} sx={{ fontVariantNumeric: 'tabular-nums' }}>
-        {value}
-      </Typography>
-    </Stack>
-  );
-}
 
 export function RunDetail({ run }: { run: LiveRun }) {
   const studio = useStudio();
@@ -47,10 +35,10 @@ export function RunDetail({ run }: { run: LiveRun }) {
         </Stack>
         <LinearProgress variant="determinate" value={progressPercent(run)} sx={{ mb: 2 }} />
         <Stack direction="row" spacing={5}>
-          <Stat label="Step" value={`${run.step} / ${run.steps}`} testId="run-step" />
-          <Stat label="Speed" value={run.stepsPerSec !== null ? `${run.stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />
-          <Stat label="Time left" value={run.state === 'running' ? formatDuration(run.etaSec) : '--'} testId="run-eta" />
-          {Object.entries(run.lastLosses).slice(0, 3).map(([k, v]) => <Stat key={k} label={k} value={v.toFixed(4)} />)}
+          <LabeledValue large label="Step" value={`${run.step} / ${run.steps}`} testId="run-step" />
+          <LabeledValue large label="Speed" value={run.stepsPerSec !== null ? `${run.stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />
+          <LabeledValue large label="Time left" value={run.state === 'running' ? formatDuration(run.etaSec) : '--'} testId="run-eta" />
+          {Object.entries(run.lastLosses).slice(0, 3).map(([k, v]) => <LabeledValue large key={k} label={k} value={v.toFixed(4)} />)}
         </Stack>
         {run.error && <Typography color="error" variant="body2" sx={{ mt: 2 }}>{run.error}</Typography>}
       </Paper>
