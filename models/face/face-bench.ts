@@ -83,3 +83,51 @@ export async function runFacePipelineBench(opts: FaceBenchOptions = {}): Promise
   }
   return { backend: tf.getBackend(), rows };
 }
+
+export interface DetectionRateOptions {
+  /** Folder of face images (e.g. ../shared/data/utkface/images). */
+  imagesDir: string;
+  /** Random images to try. Default 1000. */
+  n?: number;
+  mode?: 'photo' | 'dataset';
+  seed?: number;
+  /** Stop early after this long (the figure is then over the images done). */
+  maxSeconds?: number;
+  onProgress?: (done: number, found: number) => void;
+}
+
+/**
+ * Share of images in which a real detector finds a face ('whole-image' assumptions and errors count
+ * as misses), over a seeded random sample of the folder, with the count per detector.
+ */
+export async function runDetectionRateBench(opts: DetectionRateOptions): Promise<{ mode: string; tried: number; found: number; rate: number; byDetector: Record<string, number>; msPerImage: number }> {
+  await loadFaceModels();
+  const { readdirSync } = await import('node:fs');
+  const files = readdirSync(opts.imagesDir).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+  let s = opts.seed ?? 42;
+  const rnd = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 0x1_0000_0000;
+  };
+  const pick = new Set<string>();
+  const n = Math.min(opts.n ?? 1000, files.length);
+  while (pick.size < n) pick.add(files[Math.floor(rnd() * files.length)]);
+  const byDetector: Record<string, number> = {};
+  let tried = 0;
+  let found = 0;
+  const t0 = performance.now();
+  for (const f of pick) {
+    if (opts.maxSeconds && performance.now() - t0 > opts.maxSeconds * 1000) break;
+    tried++;
+    try {
+      const img = await decodeImage(path.join(opts.imagesDir, f));
+      const [face] = await locateFaces(img, { mode: opts.mode ?? 'photo', minEyeDistance: 1, landmarkPasses: 1 });
+      byDetector[face.box.detector] = (byDetector[face.box.detector] ?? 0) + 1;
+      if (face.box.detector !== 'whole-image') found++;
+    } catch {
+      byDetector.none = (byDetector.none ?? 0) + 1;
+    }
+    opts.onProgress?.(tried, found);
+  }
+  return { mode: opts.mode ?? 'photo', tried, found, rate: tried ? found / tried : 0, byDetector, msPerImage: Math.round((performance.now() - t0) / Math.max(1, tried)) };
+}
