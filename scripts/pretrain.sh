@@ -46,12 +46,21 @@ data_for_gans() {
   if [ -f "$PACKED/meta.json" ] && grep -q '"complete": true' "$PACKED/meta.json"; then echo "$PACKED"; else echo "$FOLDER"; fi
 }
 
+# A trainer left running by an earlier pipeline (e.g. after `stop` of the pipeline only): wait for it,
+# never run two trainers on one run folder.
+wait_for_trainer() {
+  local pid
+  pid="$(cat "$RUNS/current-trainer.pid" 2>/dev/null || true)"
+  while [ -n "$pid" ] && ps -o stat= -p "$pid" 2>/dev/null | grep -qv '^Z'; do sleep 20; done
+}
+
 train() { # name, then train-main options
   local name="$1"; shift
   mkdir -p "$RUNS/$name"
+  wait_for_trainer
   echo "$(date -u +%FT%TZ) start $name $*" >>"$LOG"
   NODE_PATH="$ROOT/node_modules" nice -n 19 node "$BIN/train-main.cjs" --run "$RUNS/$name" --resume \
-    --threads "$THREADS" --checkpoint-minutes "$CKPT_MINUTES" "$@" >>"$RUNS/$name/train.log" 2>&1 &
+    --threads "$THREADS" --checkpoint-minutes "$CKPT_MINUTES" --data-cache "$CACHE/utkface-orig-128" "$@" >>"$RUNS/$name/train.log" 2>&1 &
   echo $! >"$RUNS/current-trainer.pid"
   local rc=0
   wait $! || rc=$?
@@ -62,7 +71,9 @@ train() { # name, then train-main options
 completed() { [ -f "$RUNS/$1/meta.json" ] && grep -q '"completed": true' "$RUNS/$1/meta.json"; }
 
 pipeline() {
-  if ! completed age-classifier || [ ! -f "$RUNS/age-classifier/export/age-classifier.bin" ]; then
+  wait_for_trainer
+  # One session (at most CLS_MAX_MINUTES) is enough for a teacher; resume it by hand for more steps.
+  if [ ! -f "$RUNS/age-classifier/export/age-classifier.bin" ]; then
     train age-classifier --kind age-classifier --data "$FOLDER" --steps "$CLS_STEPS" --resolution 64 --batch 32 \
       --sample-every 250 --log-every 10 --max-minutes "$CLS_MAX_MINUTES" --export "$RUNS/age-classifier/export"
   fi
@@ -82,11 +93,14 @@ pipeline() {
   echo "$(date -u +%FT%TZ) pipeline finished" >>"$LOG"
 }
 
+# Everything below runs inside main, so bash has parsed the whole file before acting on it (editing
+# this script while a pipeline runs cannot derail that pipeline).
+main() {
 case "${1:-status}" in
   start)
     mkdir -p "$RUNS"
     rm -f "$RUNS/stop"
-    if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then echo "already running (pid $(cat "$PIDFILE"))"; exit 0; fi
+    if [ -f "$PIDFILE" ] && ps -o stat= -p "$(cat "$PIDFILE")" 2>/dev/null | grep -qv '^Z'; then echo "already running (pid $(cat "$PIDFILE"))"; exit 0; fi
     bundle
     nohup nice -n 19 "$0" pipeline >>"$LOG" 2>&1 &
     echo $! >"$PIDFILE"
@@ -105,3 +119,7 @@ case "${1:-status}" in
     ;;
   *) echo "usage: $0 start|status|stop" >&2; exit 64 ;;
 esac
+}
+
+main "$@"
+exit

@@ -7,7 +7,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
+import { writeFileAtomic } from '../nn/atomic-write';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
 
 interface PackedMeta {
   format: string;
@@ -82,9 +83,33 @@ export class PackedFaceSource implements FaceSource {
   }
 }
 
-/** Opens `dir` as a packed dataset when it has meta.json, else as a folder of images + labels.csv. */
-export async function openFaceSource(dir: string, folderOpts: FolderOptions = {}): Promise<FaceSource> {
+/**
+ * Writes an in-memory source in the packed format (meta.json last, so a half-written cache is
+ * never taken for a complete one). Used to cache a decoded image folder between runs.
+ */
+export async function writePackedFaces(src: MemoryFaceSource, dir: string, origin: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await fs.rm(path.join(dir, 'meta.json'), { force: true });
+  await writeFileAtomic(path.join(dir, 'crops.bin'), src.pixels);
+  const rows = Array.from(src.ages, (age, i) => `${i},${src.names[i] ?? ''},${age},${src.splits[i] === SPLIT_VAL ? 'val' : 'train'}`);
+  await writeFileAtomic(path.join(dir, 'index.csv'), ['row,file,age,split', ...rows].join('\n') + '\n');
+  const meta = { format: 'face-age-packed-v1', size: src.size, channels: 3, complete: true, count: src.count, cacheOf: origin };
+  await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
+}
+
+/**
+ * Opens `dir` as a packed dataset when it has meta.json, else as a folder of images + labels.csv.
+ * With `cacheDir`, a decoded folder is kept there as a pack and reused while it describes `dir`.
+ */
+export async function openFaceSource(dir: string, folderOpts: FolderOptions = {}, cacheDir?: string): Promise<FaceSource> {
   const isPacked = await fs.access(path.join(dir, 'meta.json')).then(() => true, () => false);
   if (isPacked) return PackedFaceSource.open(dir);
-  return loadFolderFaces(dir, folderOpts);
+  const origin = JSON.stringify({ dir: path.resolve(dir), size: folderOpts.size ?? 128, val: folderOpts.valFraction ?? 0, seed: folderOpts.splitSeed ?? 1234 });
+  if (cacheDir) {
+    const meta = await fs.readFile(path.join(cacheDir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as { cacheOf?: string }, () => null);
+    if (meta?.cacheOf === origin) return PackedFaceSource.open(cacheDir);
+  }
+  const src = await loadFolderFaces(dir, folderOpts);
+  if (cacheDir) await writePackedFaces(src, cacheDir, origin);
+  return src;
 }

@@ -38,6 +38,8 @@ export interface TrainCommandOptions {
   logEvery: number;
   /** Share of a plain folder held out for validation (packed datasets carry their own split). */
   valFraction: number;
+  /** Keep a decoded image folder here as a pack, so later runs start at once. */
+  dataCache: string | null;
   /** Time budget of this session in minutes (stop with a checkpoint; resume later). */
   maxMinutes: number | null;
   /** After completion (or the end of the time budget), write the shipped form (fp16) here. */
@@ -62,6 +64,7 @@ export const TRAIN_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'val-fraction': { type: 'string' },
   export: { type: 'string' },
   'max-minutes': { type: 'string' },
+  'data-cache': { type: 'string' },
   json: { type: 'boolean' },
 };
 
@@ -107,6 +110,7 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
     sampleEvery: int('sample-every', 200, 0),
     logEvery: int('log-every', 10),
     valFraction,
+    dataCache: typeof v['data-cache'] === 'string' ? path.resolve(v['data-cache']) : null,
     maxMinutes: v['max-minutes'] === undefined ? null : Math.max(0.1, Number(v['max-minutes'])),
     exportDir: typeof v.export === 'string' ? path.resolve(v.export) : null,
     json: v.json === true,
@@ -200,7 +204,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
 }
 
 export async function runTrainCommand(o: TrainCommandOptions, io: TrainCommandIo = {}): Promise<TrainCommandResult> {
-  const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction });
+  const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction }, o.dataCache ?? undefined);
   try {
     const train = new FaceDataset(source, { split: 'train', resolution: o.resolution, seed: o.seed });
     const hasVal = Array.prototype.some.call(source.splits, (s: number) => s === 1);
