@@ -56,11 +56,24 @@ export class AgeDiscriminator {
 
   /** x: [N, H, W, 3]; code: [N, G]. Returns patch scores [N, h, w, 1]. */
   apply(x: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
+    return this.score(this.features(x, code), code);
+  }
+
+  /** Patch features [N, h+1, w+1, C]; with projection they do not depend on the code. */
+  features(x: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
     let h = this.conditioning === 'channels' ? concatCondition(x, code) : x;
     for (const l of this.layers) {
       h = conv2d(h, l.w as tf.Tensor4D, l.b as tf.Tensor1D, l.stride, 'zero', 1);
       h = leakyRelu(l.norm ? instanceNorm(h) : h);
     }
+    return h;
+  }
+
+  /**
+   * Scores of features for a code. With projection the same features can be scored under
+   * several codes (real faces at their own and at a wrong age) for one feature pass.
+   */
+  score(h: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
     const o = conv2d(h, this.head.w as tf.Tensor4D, this.head.b as tf.Tensor1D, 1, 'zero', 1);
     if (this.conditioning !== 'projection') return o;
     const [n, oh, ow, c] = o.shape;

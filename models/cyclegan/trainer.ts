@@ -247,13 +247,17 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     // --- discriminator step (backward_D) ---
     this.optD.minimize(
       () => {
-        const real = lsgan(this.disc.apply(x, srcCode), 1);
+        // Projection: features of the real faces do not depend on the code, so one pass
+        // serves both the real (own age) and the wrong-age scores.
+        const shared = this.disc.conditioning === 'projection' ? this.disc.features(x, srcCode) : null;
+        const real = lsgan(shared ? this.disc.score(shared, srcCode) : this.disc.apply(x, srcCode), 1);
         const fk = lsgan(this.disc.apply(poolFake, poolCode), 0);
         let total = tf.mul(tf.add(real, fk), 0.5) as tf.Scalar;
         keepPart('D_real', real);
         keepPart('D_fake', fk);
         if (l.wrongAge > 0) {
-          const wrong = tf.mul(lsgan(this.disc.apply(x, wrongCode), 0), 0.5 * l.wrongAge) as tf.Scalar;
+          const scores = shared ? this.disc.score(shared, wrongCode) : this.disc.apply(x, wrongCode);
+          const wrong = tf.mul(lsgan(scores, 0), 0.5 * l.wrongAge) as tf.Scalar;
           total = tf.add(total, wrong);
           keepPart('D_wrong_age', wrong);
         }

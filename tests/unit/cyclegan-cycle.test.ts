@@ -24,6 +24,7 @@ describe('cyclegan cycle consistency', () => {
     const faces = await loadFaces(16, 2);
     const c = tinyConfig(16);
     c.generator = { ...c.generator, output: 'direct', ngf: 4 };
+    c.discriminator = { ...c.discriminator, ndf: 4 };
     c.optim = { ...c.optim, lr: 5e-3 };
     const t = createCycleGanTrainer(c);
     const before = cycleError(t, faces.images, faces.ages);
