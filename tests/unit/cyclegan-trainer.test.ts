@@ -124,4 +124,18 @@ describe('cyclegan training step', () => {
     classifier.dispose();
     faces.images.dispose();
   });
+
+  it('trains small first (progressive schedule), resizing larger batches', async () => {
+    const faces = await loadFaces(32, 2);
+    const c = tinyConfig(32, { resolutionSchedule: [{ untilStep: 1, resolution: 16 }] });
+    c.discriminator = { ...c.discriminator, nLayers: 2 };
+    c.generator.ngf = 4;
+    const t = createCycleGanTrainer(c);
+    expect(t.resolution).toBe(16);
+    await t.trainStep({ images: faces.images, ages: faces.ages }, false);
+    expect(t.resolution).toBe(32);
+    expect(t.pool.serialize().imageSize).toBe(16 * 16 * 3);
+    t.dispose();
+    faces.images.dispose();
+  });
 });
