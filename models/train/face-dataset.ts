@@ -28,6 +28,8 @@ export interface FaceDatasetOptions {
   balance?: number;
   /** Augmentation for training batches; null for none. Default DEFAULT_JITTER. */
   jitter?: JitterOptions | null;
+  /** Keeps only faces whose age passes (e.g. a CycleGAN's domains, which leave gaps). */
+  ageFilter?: (age: number) => boolean;
 }
 
 export class FaceDataset {
@@ -50,8 +52,9 @@ export class FaceDataset {
     this.jitter = opts.jitter === undefined ? DEFAULT_JITTER : opts.jitter;
     const want = opts.split === 'train' ? SPLIT_TRAIN : opts.split === 'val' ? SPLIT_VAL : -1;
     const idx: number[] = [];
-    for (let i = 0; i < source.count; i++) if (want < 0 || source.splits[i] === want) idx.push(i);
-    if (idx.length === 0) throw new Error(`the dataset has no faces in split "${opts.split}"`);
+    const keep = opts.ageFilter ?? (() => true);
+    for (let i = 0; i < source.count; i++) if ((want < 0 || source.splits[i] === want) && keep(source.ages[i])) idx.push(i);
+    if (idx.length === 0) throw new Error(`the dataset has no faces in split "${opts.split}"${opts.ageFilter ? ' within the age filter' : ''}`);
     this.indices = Int32Array.from(idx);
     const members: number[][] = this.groups.edges.map(() => []);
     for (const i of idx) members[ageGroupOf(source.ages[i], this.groups)].push(i);

@@ -11,7 +11,9 @@ import { openFaceSource } from './packed-source';
 import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
-import { defaultCycleGanConfig } from '../cyclegan/config';
+import { defaultCycleGanConfig, type AgeDomain } from '../cyclegan/config';
+import { domainOf } from '../cyclegan/age-code';
+import type { AgeGroups } from './age-bins';
 import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganTrainer } from '../age-cgan';
 import { AgeClassifierTrainer, defaultAgeClassifierConfig, groupCentres, loadAgeClassifierTrainer } from '../age-classifier/trainer';
 import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
@@ -134,6 +136,27 @@ export interface TrainCommandResult extends RunTrainingResult {
   exported?: string;
 }
 
+/**
+ * A CycleGAN trains on its domains only (faces between domains carry no translation signal, and
+ * a batch with none of them would be an empty step), balanced per domain, not per decade.
+ */
+export function domainSampling(domains: AgeDomain[]): { groups: AgeGroups; ageFilter: (age: number) => boolean } {
+  const sorted = [...domains].sort((a, b) => a.min - b.min);
+  const edges: number[] = [0];
+  const labels: string[] = ['(outside)'];
+  for (const d of sorted) {
+    if (d.min > edges[edges.length - 1]) {
+      edges.push(d.min);
+      labels.push(d.name);
+    } else labels[labels.length - 1] = d.name;
+    if (d.max !== null) {
+      edges.push(d.max + 1);
+      labels.push('(outside)');
+    }
+  }
+  return { groups: { edges, labels }, ageFilter: (age) => domainOf(age, domains) >= 0 };
+}
+
 interface Recipe {
   create: () => Promise<LoopTrainer>;
   load: (dir: string) => Promise<LoopTrainer>;
@@ -206,9 +229,10 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
 export async function runTrainCommand(o: TrainCommandOptions, io: TrainCommandIo = {}): Promise<TrainCommandResult> {
   const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction }, o.dataCache ?? undefined);
   try {
-    const train = new FaceDataset(source, { split: 'train', resolution: o.resolution, seed: o.seed });
+    const sampling = o.kind === 'cyclegan' ? domainSampling(defaultCycleGanConfig(o.resolution).domains) : {};
+    const train = new FaceDataset(source, { split: 'train', resolution: o.resolution, seed: o.seed, ...sampling });
     const hasVal = Array.prototype.some.call(source.splits, (s: number) => s === 1);
-    const val = hasVal ? new FaceDataset(source, { split: 'val', resolution: o.resolution, seed: o.seed, jitter: null }) : null;
+    const val = hasVal ? new FaceDataset(source, { split: 'val', resolution: o.resolution, seed: o.seed, jitter: null, ...sampling }) : null;
     const recipe = await recipeFor(o, train, val, io);
     try {
       const result = await runTraining({

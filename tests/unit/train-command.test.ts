@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { initBackend } from '../../models/backend/select';
-import { parseTrainOptions, runTrainCommand } from '../../models/train/train-command';
+import { domainSampling, parseTrainOptions, runTrainCommand } from '../../models/train/train-command';
+import { FaceDataset } from '../../models/train/face-dataset';
+import { MemoryFaceSource } from '../../models/train/face-source';
+import { YOUNG_OLD_DOMAINS } from '../../models/cyclegan/config';
 import { PackedFaceSource } from '../../models/train/packed-source';
 import { loadAgeClassifier } from '../../models/age-classifier/load';
 import * as tf from '@tensorflow/tfjs-core';
@@ -39,6 +42,19 @@ describe('runTrainCommand', () => {
     expect(() => parseTrainOptions({ kind: 'cyclegan', data: 'x', run: 'y', resolution: '80' })).toThrow(/64, 96 or 128/);
     const o = parseTrainOptions({ kind: 'age-cgan', data: 'x', run: 'y', steps: '50', resume: true });
     expect(o).toMatchObject({ kind: 'age-cgan', resolution: 64, batch: 8, steps: 50, resume: true, checkpointMinutes: 5 });
+  });
+
+  it('samples a CycleGAN only inside its domains, half young and half old', () => {
+    const ages = [...Array(300).fill(25), ...Array(200).fill(40), ...Array(20).fill(75), ...Array(50).fill(10)];
+    const src = new MemoryFaceSource(2, new Uint8Array(ages.length * 12), Float32Array.from(ages), new Uint8Array(ages.length));
+    const ds = new FaceDataset(src, { split: 'train', resolution: 2, ...domainSampling(YOUNG_OLD_DOMAINS) });
+    expect(ds.size).toBe(320);
+    let old = 0;
+    for (let s = 0; s < 100; s++) for (const i of ds.sampleIndices(s, 10)) {
+      expect([25, 75]).toContain(ages[i]);
+      if (ages[i] === 75) old++;
+    }
+    expect(Math.abs(old / 1000 - 0.5)).toBeLessThan(0.06);
   });
 
   it('trains the age classifier from a folder (images/ + labels.csv), caches it as a pack, resumes and exports fp16', async () => {
