@@ -3,7 +3,7 @@
  * dialog, so the UI falls back to <input type=file>), a folder input and drag and drop, progress
  * and per-file errors, the grid with age and face count, search, delete with undo.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, openStudio, shot, test } from './ui-fixtures';
 
@@ -73,8 +73,10 @@ test('folders and drag and drop import with a progress bar', async ({ page, host
   await expect(page.getByTestId('import-summary')).toContainText('2 photos imported');
   await expect(page.getByTestId('photo-card')).toHaveCount(2);
 
-  // A whole folder through the folder input (webkitdirectory): duplicates are recognised.
-  const folder = join(photos[0]!, '..');
+  // A whole folder (with a subfolder) through the folder input (webkitdirectory): duplicates are recognised.
+  const folder = join(host.dir, 'holiday');
+  mkdirSync(join(folder, 'day-2'), { recursive: true });
+  photos.forEach((f, i) => copyFileSync(f, join(folder, i % 2 ? 'day-2' : '', f.split('/').pop()!)));
   await page.getByTestId('folder-input').setInputFiles(folder);
   await expect(page.getByTestId('import-summary')).toBeVisible();
   await expect(page.getByTestId('import-summary')).toContainText('already in the library');

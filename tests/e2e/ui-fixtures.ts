@@ -13,11 +13,12 @@ export type Host = LaunchedHost;
 
 const PHOTO_DIR = resolve('tests/fixtures/photos');
 
-/** Photos for import tests: the committed fixture portraits, or generated stand-ins. */
+/** Readable photos for the stories: the committed fixture photos, or generated stand-ins. */
 async function photoFiles(dir: string): Promise<string[]> {
   if (existsSync(PHOTO_DIR)) {
     const files = readdirSync(PHOTO_DIR)
-      .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+      // Readable stills only: the fixture set also holds deliberately broken and animated files.
+      .filter((f) => /\.(jpe?g|png|webp)$/i.test(f) && !/fake|broken|corrupt|truncated/i.test(f))
       .sort()
       .map((f) => join(PHOTO_DIR, f));
     if (files.length >= 3) return files;
@@ -51,7 +52,9 @@ export { expect };
 
 /** Opens the studio at a section (`#/age`) with the launch token. */
 export async function openStudio(page: Page, host: Host, section = 'library'): Promise<void> {
-  await page.goto(host.url.replace('#token=', `#/${section}&token=`));
+  await page.goto(host.url);
+  await expect(page.getByTestId('section-library')).toBeVisible();
+  if (section !== 'library') await page.getByTestId(`nav-${section}`).click();
   await expect(page.getByTestId(`section-${section}`)).toBeVisible();
 }
 

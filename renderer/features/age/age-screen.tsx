@@ -1,6 +1,6 @@
 /** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
-import { Alert, Box, Button, Stack } from '@mui/material';
+import { Alert, Button, Stack } from '@mui/material';
 import { useCallback, useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { NoPhotosState } from '../../components/no-photos-state';
@@ -51,8 +51,12 @@ export default function AgeScreen() {
   const onPreviewShown = useCallback((img: HTMLImageElement) => {
     const age = img.getAttribute('data-age');
     if (age === null || !bench.current) return;
-    bench.current.setAttribute('data-shown-at', String(performance.now()));
-    bench.current.setAttribute('data-shown-age', age);
+    const el = bench.current;
+    // Decoded now; on screen at the next frame.
+    requestAnimationFrame(() => {
+      el.setAttribute('data-shown-at', String(performance.now()));
+      el.setAttribute('data-shown-age', age);
+    });
   }, []);
 
   const sameSubject =
@@ -98,6 +102,9 @@ export default function AgeScreen() {
             </Alert>
           )}
           {w.models.error && <ErrorNotice error={w.models.error} action="Loading models" onRetry={w.models.reload} />}
+          {error && target && error.target.photoId === target.photoId && error.target.modelId === target.modelId && (
+            <ErrorNotice error={error.error} action="Aging preview" />
+          )}
           <AgeStage
             beforeUrl={before.url}
             beforeKind={before.kind}
@@ -116,11 +123,6 @@ export default function AgeScreen() {
             }}
             onRelease={onRelease}
           />
-          {error && target && error.target.photoId === target.photoId && error.target.modelId === target.modelId && (
-            <Box sx={{ maxWidth: 560, mx: 'auto', width: 1 }}>
-              <ErrorNotice error={error.error} action="Aging preview" />
-            </Box>
-          )}
           <div ref={bench} data-testid="preview-bench" hidden />
         </Stack>
         <AgeSidePanel

@@ -29,10 +29,10 @@ export function AgeStage({ beforeUrl, beforeKind, preview, showBefore, busy, onP
         position: 'relative',
         overflow: 'hidden',
         aspectRatio: '1 / 1',
-        width: '100%',
-        maxWidth: 560,
-        maxHeight: 'calc(100vh - 330px)',
+        // Square, as large as fits above the slider without scrolling.
+        height: 'min(520px, calc(100vh - 400px))',
         minHeight: 240,
+        maxWidth: '100%',
         mx: 'auto',
         bgcolor: (t) => (t.palette.mode === 'dark' ? '#0a0b0d' : '#e9ecf0'),
         borderRadius: 3,

@@ -1,0 +1,105 @@
+/**
+ * Age slider story. Against the real host: the empty state, picking a photo, the original on the
+ * stage, and main's readable answer while the aging engine is not available. With the aging
+ * engine stubbed at the socket (tests/e2e/aging-stub.ts; everything else real): the preview
+ * follows a drag without piling up requests, release shows the released age, keys step the age,
+ * Space shows the original, and revisited ages come from the cache.
+ */
+import { stubAging } from './aging-stub';
+import { expect, openStudio, seedPhotos, shot, test } from './ui-fixtures';
+
+test.use({ colorScheme: 'dark' });
+
+test('age screen on the real host: empty state, photo picking, readable engine errors', async ({ page, host, photos }) => {
+  await openStudio(page, host, 'age');
+  await expect(page.getByTestId('age-empty')).toContainText('Import a portrait in the Library');
+  await shot(page, 'age-empty');
+
+  await seedPhotos(page, photos.slice(0, 3));
+  await page.reload();
+  await expect(page.getByTestId('picker-photo')).toHaveCount(3);
+  await page.getByTestId('picker-photo').nth(1).click();
+  await expect(page.getByTestId('picker-photo').nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('before-image')).toBeVisible();
+  await expect(page.getByTestId('target-age')).toHaveText('60');
+  // A fresh library has no models yet: the screen says so instead of failing.
+  const models = await page.evaluate(() => window.studio!.models.list());
+  if (models.ok && models.value.models.length === 0) await expect(page.getByTestId('no-models')).toBeVisible();
+  await shot(page, 'age-real-host');
+});
+
+test('with a model listed, the preview shows main\'s readable error while aging is not available', async ({ page, host, photos }) => {
+  await stubAging(page, { answerPreviews: false });
+  await openStudio(page, host, 'age');
+  await seedPhotos(page, photos.slice(0, 2));
+  await page.reload();
+  await expect(page.getByTestId('model-picker')).toHaveValue('stub-model');
+  const probe = await page.evaluate(() =>
+    window.studio!.aging.preview({ requestId: 'probe', photoId: '1', modelId: 'stub-model', targetAge: 40 }),
+  );
+  const notice = page.getByTestId('error-notice');
+  if (!probe.ok && probe.error.code === 'not-available-yet') {
+    await expect(notice).toHaveAttribute('data-code', 'not-available-yet');
+    await expect(notice).toContainText('Aging preview is not available yet');
+  } else {
+    // Once main ages faces, the same screen shows a preview or the engine's own error.
+    await expect(page.getByTestId('preview-image').or(notice)).toBeVisible();
+  }
+  await shot(page, 'age-not-available');
+});
+
+test('stub aging engine: drag, release, keys, before/after and the preview cache', async ({ page, host, photos }) => {
+  const stub = await stubAging(page, { engineMs: 60 });
+  await openStudio(page, host, 'age');
+  await seedPhotos(page, photos.slice(0, 2));
+  await page.reload();
+  const preview = page.getByTestId('preview-image');
+  await expect(preview).toHaveAttribute('data-age', '60');
+
+  // Drag the thumb from 60 towards 20 in small moves.
+  const slider = page.getByTestId('age-slider');
+  const box = (await slider.boundingBox())!;
+  const xOf = (age: number) => box.x + (box.width * age) / 90;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(xOf(60), y);
+  await page.mouse.down();
+  const seen = new Set<string>();
+  const before = stub.previews.length;
+  for (let i = 1; i <= 40; i++) {
+    await page.mouse.move(xOf(60 - i), y);
+    const a = await preview.getAttribute('data-age');
+    if (a) seen.add(a);
+    await page.waitForTimeout(8);
+  }
+  // The preview changed during the drag, and far fewer requests went out than drag steps.
+  expect(seen.size).toBeGreaterThan(1);
+  const during = stub.previews.length - before;
+  expect(during).toBeLessThan(40);
+  await page.mouse.up();
+  await expect(page.getByTestId('target-age')).toHaveText('20');
+  await expect(preview).toHaveAttribute('data-age', '20');
+  await shot(page, 'age-preview');
+
+  // Keys: arrows +-1, Shift+arrows +-10 (focus on the page, not on the slider).
+  await page.getByTestId('age-stage').click();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('target-age')).toHaveText('21');
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(page.getByTestId('target-age')).toHaveText('31');
+  await expect(preview).toHaveAttribute('data-age', '31');
+
+  // Space shows the original, again shows the aged face.
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('age-stage')).toHaveAttribute('data-showing', 'before');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('age-stage')).toHaveAttribute('data-showing', 'after');
+
+  // Back to an age already seen: served from the cache, no new request for it.
+  const asked = stub.previews.length;
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(preview).toHaveAttribute('data-age', '21');
+  await expect(preview).toHaveAttribute('data-from-cache', 'true');
+  expect(stub.previews.slice(asked).filter((p) => p.targetAge === 21)).toHaveLength(0);
+  // Neighbouring ages were prefetched while idle.
+  expect(stub.previews.some((p) => p.targetAge === 32 || p.targetAge === 30)).toBe(true);
+});
