@@ -18,6 +18,31 @@ export interface EngineInfo {
   versions: { tfjs: string | null; node: string };
 }
 
+/** One face as the library stores it (photo pixels, EXIF orientation applied). */
+export interface FaceWire {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  landmarks: { x: number; y: number }[];
+  age: number | null;
+  descriptor: number[] | null;
+}
+
+/** The library's AnalyzeResult: what the face pipeline found in one photo. */
+export interface AnalyzeWire {
+  width: number;
+  height: number;
+  orientation: number;
+  format: string;
+  faces: FaceWire[];
+}
+
+export interface FaceCropWire {
+  mime: 'image/png';
+  width: number;
+  height: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 export interface EngineOps {
   /** Round trip through the engine; delayMs is a test hook (honoured only with testHooks). */
   ping: {
@@ -28,6 +53,13 @@ export interface EngineOps {
   info: { request: Record<string, never>; response: EngineInfo };
   /** models/backend/engine-bench.ts: generator inference and one GAN training step, timed. */
   bench: { request: { runs?: number; profileKernels?: boolean }; response: EngineBenchResult };
+  /**
+   * Decode and analyse a photo (faces, landmarks, ages, descriptors). Photos without a usable
+   * face answer with no faces; unreadable ones fail with details.photoCode (e.g. 'not-an-image').
+   */
+  analyze: { request: { bytes?: Uint8Array; path?: string }; response: AnalyzeWire };
+  /** The canonical aligned crop (size x size PNG) of the face with these 68 landmarks. */
+  faceCrop: { request: { path: string; landmarks: { x: number; y: number }[]; size: number }; response: FaceCropWire };
 }
 
 export type EngineOp = keyof EngineOps;

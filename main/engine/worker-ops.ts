@@ -4,6 +4,7 @@
  */
 import { runEngineBench } from '../../models/backend/engine-bench';
 import type { BackendChoice } from './backend';
+import { analyzeOp, faceCropOp } from './ops/faces';
 import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
 
 export interface OpContext {
@@ -67,4 +68,6 @@ export const workerOps: Handlers = {
   async bench(payload) {
     return runEngineBench({ runs: payload.runs, profileKernels: payload.profileKernels });
   },
+  analyze: (payload) => analyzeOp(payload),
+  faceCrop: (payload) => faceCropOp(payload),
 };

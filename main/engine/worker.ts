@@ -6,6 +6,7 @@
  */
 import { initEngineBackend, tfjsVersion, type BackendChoice } from './backend';
 import { isMainToEngine, type EngineInitOptions, type EngineToMain, type MainToEngine } from './protocol';
+import { PhotoProblem } from './ops/faces';
 import { EngineOpError, workerOps, type OpContext } from './worker-ops';
 
 interface ParentPort {
@@ -79,8 +80,14 @@ async function serve(msg: Extract<MainToEngine, { type: 'request' }>) {
     const value = await handler(msg.payload, ctx);
     port.post({ type: 'response', id: msg.id, result: { ok: true, value } });
   } catch (err) {
-    const code = err instanceof EngineOpError ? err.code : 'internal';
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PhotoProblem) {
+      // The photo's own problem: main maps photoCode onto library / contract codes.
+      const code = err.photoCode === 'no-face' || err.photoCode === 'face-too-small' ? 'no-face' : 'bad-image';
+      port.post({ type: 'response', id: msg.id, result: { ok: false, error: { code, message, details: { photoCode: err.photoCode } } } });
+      return;
+    }
+    const code = err instanceof EngineOpError ? err.code : 'internal';
     port.post({ type: 'response', id: msg.id, result: { ok: false, error: { code, message } } });
   } finally {
     inflight.delete(msg.id);

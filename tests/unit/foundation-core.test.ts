@@ -151,6 +151,48 @@ describe('studio core over a real library', () => {
     expect(await core.dispatch('faces:list', { photoId }, call)).toMatchObject({ ok: true, value: { faces: [] } });
   });
 
+  it('runs the engine face pipeline on import: faces, landmarks, ages, aligned crops', async () => {
+    const read = (name: string) => new Uint8Array(readFileSync(join('tests/fixtures/photos', name)));
+    const project = await core.dispatch('projects:create', { name: 'Faces' }, call);
+    const projectId = project.ok ? (project.value as { id: string }).id : '';
+    const r = await core.dispatch(
+      'photos:import',
+      {
+        projectId,
+        source: {
+          kind: 'bytes',
+          files: [
+            { name: 'one-face.jpg', bytes: read('one-face.jpg') },
+            { name: 'no-face.jpg', bytes: read('no-face.jpg') },
+            { name: 'fake.jpg', bytes: read('fake.jpg') },
+          ],
+        },
+      },
+      call,
+    );
+    expect(r.ok).toBe(true);
+    const v = r.ok ? (r.value as { imported: { id: string; name: string; faceCount: number; estimatedAge: number | null }[]; failed: { name: string }[] }) : null;
+    const one = v?.imported.find((p) => p.name === 'one-face.jpg');
+    expect(one?.faceCount).toBe(1);
+    expect(one?.estimatedAge).toBeGreaterThan(5);
+    expect(one?.estimatedAge).toBeLessThan(95);
+    // A photo without a face is kept, with no faces; a file that is no image is refused.
+    expect(v?.imported.find((p) => p.name === 'no-face.jpg')?.faceCount).toBe(0);
+    expect(v?.failed.map((f) => f.name)).toEqual(['fake.jpg']);
+
+    const faces = await core.dispatch('faces:list', { photoId: one?.id }, call);
+    const face = faces.ok ? (faces.value as { faces: { landmarks: unknown[]; box: { width: number } }[] }).faces[0] : undefined;
+    expect(face?.landmarks).toHaveLength(68);
+    expect(face?.box.width).toBeGreaterThan(20);
+    const crop = await core.dispatch('faces:crop', { photoId: one?.id, faceIndex: 0 }, call);
+    expect(crop).toMatchObject({ ok: true, value: { image: { mime: 'image/png', width: 256, height: 256 } } });
+    const png = crop.ok ? (crop.value as { image: { bytes: Uint8Array } }).image.bytes : new Uint8Array();
+    expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 256 });
+    expect(await core.dispatch('faces:crop', { photoId: one?.id, faceIndex: 3 }, call)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const redetect = await core.dispatch('faces:detect', { photoId: one?.id, force: true }, call);
+    expect(redetect.ok && (redetect.value as { faces: unknown[] }).faces).toHaveLength(1);
+  });
+
   it('persists settings and restarts the engine when the backend changes', async () => {
     expect(await core.dispatch('settings:get', {}, call)).toMatchObject({ ok: true, value: { theme: 'system', backendOverride: 'auto' } });
     const themed = await core.dispatch('settings:set', { theme: 'dark' }, call);

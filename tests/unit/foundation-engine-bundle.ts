@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 
 /**
  * The folder is inside the repo (.tmp/ is git-ignored) so the bundle's externals
- * (@tensorflow/*) resolve from node_modules when the engine process starts.
+ * (@tensorflow/*, face-api, sharp) resolve from node_modules when the engine process starts.
  */
 export async function bundleEngine(prefix: string): Promise<{ dir: string; enginePath: string }> {
   mkdirSync(resolve('.tmp'), { recursive: true });
@@ -18,7 +18,8 @@ export async function bundleEngine(prefix: string): Promise<{ dir: string; engin
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['@tensorflow/*'],
+    // The same externals as scripts/build.mjs: native modules and packages that load files at run time.
+    external: ['@tensorflow/*', '@vladmandic/face-api', 'sharp', '@img/*', 'better-sqlite3'],
     logLevel: 'silent',
   });
   return { dir, enginePath };

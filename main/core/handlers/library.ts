@@ -4,11 +4,11 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { EncodedImage, ImageMime } from '../../../preload/schemas/common';
 import type { Photo } from '../../../preload/schemas/library';
-import { headerOnlyAnalyzer } from '../../library/image-check';
 import type { Library } from '../../library/library';
 import type { ImportFile, PhotoSort } from '../../library/types';
 import type { CoreContext } from '../context';
 import { faceDto, photoDto, projectDto } from '../dto';
+import { engineAnalyzer } from '../engine-analyzer';
 import { toLibraryId, viaLibrary } from '../errors';
 import { PendingDeletes } from '../pending-deletes';
 import { StudioFailure, defineHandlers } from '../router';
@@ -21,6 +21,8 @@ const SORTS: Record<string, PhotoSort> = {
   name: 'name-asc',
   age: 'age-asc',
 };
+/** Side of the canonical face crop shown in the UI (the models work at 128-256 px). */
+const FACE_CROP_SIZE = 256;
 const WEB_MIMES = new Set<string>(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 
 /** Photos without an explicit project go to the oldest project, created on first use. */
@@ -67,6 +69,7 @@ async function filesFromGrants(ctx: CoreContext, grantIds: string[]): Promise<Im
 export function libraryHandlers(ctx: CoreContext) {
   const deletes = new PendingDeletes(async (ids) => (await ctx.library()).deletePhotos(ids));
   const lib = () => ctx.library();
+  const analyzer = engineAnalyzer(ctx.supervisor);
   const changed = (kind: 'projects' | 'photos', ids: (string | number)[]) =>
     ctx.events.emit('library:changed', { kind, ids: ids.map(String) });
   const visiblePhoto = (l: Library, id: string) => {
@@ -110,8 +113,8 @@ export function libraryHandlers(ctx: CoreContext) {
         req.source.kind === 'bytes'
           ? req.source.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) }))
           : await filesFromGrants(ctx, req.source.grantIds);
-      // Face detection runs in the engine; until that op exists, imports record the image header only.
-      const outcomes = await viaLibrary(() => l.importPhotos(projectId, files, headerOnlyAnalyzer));
+      // Faces, landmarks and ages come from the engine's face pipeline while the photo is imported.
+      const outcomes = await viaLibrary(() => l.importPhotos(projectId, files, analyzer));
       const imported: Photo[] = [];
       const duplicates: Photo[] = [];
       const failed: { name: string; code: string; message: string }[] = [];
@@ -199,6 +202,32 @@ export function libraryHandlers(ctx: CoreContext) {
     'faces:list': async ({ photoId }) => {
       const detail = await viaLibrary(async () => visiblePhoto(await lib(), photoId));
       return { photoId, faces: detail.faces.map(faceDto) };
+    },
+
+    'faces:detect': async ({ photoId, force }, call) => {
+      const l = await lib();
+      const photo = await viaLibrary(() => visiblePhoto(l, photoId));
+      if (!force && photo.faces.length > 0) return { photoId, faces: photo.faces.map(faceDto) };
+      const r = await ctx.supervisor.request('analyze', { path: l.photoFilePath(photo.id) }, { signal: call.signal });
+      if (!r.ok) return r;
+      const detail = await viaLibrary(() => l.replaceFaces(photo.id, r.value.faces));
+      ctx.events.emit('library:changed', { kind: 'faces', ids: [photoId] });
+      return { photoId, faces: detail.faces.map(faceDto) };
+    },
+
+    'faces:crop': async ({ photoId, faceIndex }, call) => {
+      const l = await lib();
+      const photo = await viaLibrary(() => visiblePhoto(l, photoId));
+      const face = photo.faces[faceIndex];
+      if (!face) throw new StudioFailure('not-found', `photo ${photoId} has no face ${faceIndex}`);
+      if (face.landmarks.length !== 68) throw new StudioFailure('no-face', `face ${faceIndex} has no landmarks; run face detection again`);
+      const r = await ctx.supervisor.request(
+        'faceCrop',
+        { path: l.photoFilePath(photo.id), landmarks: face.landmarks, size: FACE_CROP_SIZE },
+        { signal: call.signal },
+      );
+      if (!r.ok) return r;
+      return { image: r.value };
     },
   });
 
