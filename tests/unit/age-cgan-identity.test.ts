@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { initBackend } from '../../models/backend/select';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
@@ -29,7 +28,7 @@ async function loadFaces(files: string[]): Promise<tf.Tensor4D> {
 
 let fr: FaceRecognizer;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend();
   fr = await FaceRecognizer.load();
 });
 afterAll(() => fr.dispose());
