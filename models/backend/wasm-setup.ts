@@ -21,6 +21,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as vm from 'node:vm';
 
 /** require() that works both in the CommonJS bundle and in ESM (vitest). */
 function nodeRequire(): NodeJS.Require {
@@ -45,22 +46,31 @@ const MAX_THREADS = 8; // the glue pre-spawns 8 pthread workers; XNNPACK can use
 export async function loadWasmBackend(threads: number, timeoutMs = 30_000): Promise<WasmLoadResult> {
   const req = nodeRequire();
   const pkg = wasmPackageDir();
-  const distDir = path.join(pkg, 'dist') + path.sep;
-  setWasmPaths(distDir);
+  setWasmPaths(path.join(pkg, 'dist') + path.sep);
   const wanted = Math.max(1, Math.min(MAX_THREADS, Math.floor(threads)));
   let threadsNote: string | null = null;
-  const restore: Array<() => void> = [];
   if (wanted > 1) {
-    const problem = threadSupportProblem(pkg);
-    if (problem) {
-      threadsNote = problem;
-    } else {
-      restore.push(...patchForThreads(req, pkg, wanted));
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    threadsNote = threadSupportProblem(req, pkg);
+    if (threadsNote === null) {
+      try {
+        await startWasm(wanted, timeoutMs, patchForThreads(req, pkg, wanted));
+      } catch (e) {
+        // A rejected start can be retried (tfjs forgets the failed attempt); a hung one cannot.
+        threadsNote = `threaded start failed (${(e as Error).message}); running single-threaded`;
+        if (/did not start within/.test((e as Error).message)) throw e;
+      }
     }
   }
-  if (restore.length === 0) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  setThreadsCount(restore.length ? wanted : 1);
+  if (tf.getBackend() !== 'wasm') await startWasm(1, timeoutMs, []);
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+  const actual = getThreadsCount();
+  if (actual < wanted && threadsNote === null) threadsNote = `XNNPACK started ${actual} of ${wanted} threads`;
+  return { threads: actual, simd, threadsNote };
+}
+
+async function startWasm(threads: number, timeoutMs: number, restore: Array<() => void>): Promise<void> {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  setThreadsCount(threads);
   let timer: NodeJS.Timeout | undefined;
   try {
     const ok = await Promise.race([
@@ -75,14 +85,10 @@ export async function loadWasmBackend(threads: number, timeoutMs = 30_000): Prom
     clearTimeout(timer);
     for (const undo of restore.reverse()) undo();
   }
-  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  const actual = getThreadsCount();
-  if (actual < wanted && threadsNote === null) threadsNote = `XNNPACK started ${actual} of ${wanted} threads`;
-  return { threads: actual, simd, threadsNote };
 }
 
 /** Null when wasm threads can work in this process, else the reason they cannot. */
-function threadSupportProblem(pkg: string): string | null {
+function threadSupportProblem(req: NodeJS.Require, pkg: string): string | null {
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
   const glue = path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
   const worker = path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js');
@@ -93,10 +99,20 @@ function threadSupportProblem(pkg: string): string | null {
   ]);
   try {
     if (!WebAssembly.validate(probe)) return 'WebAssembly threads are not supported by this runtime';
+    // A worker that fails to parse is reported by the glue as an uncaught error that ends the
+    // process, so both scripts are compiled (not run) here first.
+    new vm.Script(workerSource(req, pkg), { filename: 'tfjs-wasm-pthread-worker' });
+    new vm.Script(fs.readFileSync(glue, 'utf8'), { filename: glue });
   } catch (e) {
-    return `WebAssembly threads probe failed: ${(e as Error).message}`;
+    return `wasm threads unavailable: ${(e as Error).message}`;
   }
   return null;
+}
+
+/** The published pthread worker source; its backslash-n escapes became real newlines in a template string. */
+function workerSource(req: NodeJS.Require, pkg: string): string {
+  const mod = req(path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  return mod.wasmWorkerContents.replace(/\n/g, '\\n');
 }
 
 type WorkerCtor = new (url: string | URL, opts?: object) => { postMessage(msg: unknown, transfer?: unknown): void };
@@ -105,14 +121,11 @@ function patchForThreads(req: NodeJS.Require, pkg: string, threads: number): Arr
   const wt = req('node:worker_threads') as { Worker: WorkerCtor };
   const os = req('node:os') as { cpus: () => unknown[] };
   const glue = path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
-  // The published worker source is a template string whose "\n" escapes became real newlines.
-  const raw = (req(path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string })
-    .wasmWorkerContents;
-  const workerSource = raw.replace(/\n/g, '\\n');
+  const source = workerSource(req, pkg);
   const RealWorker = wt.Worker;
   class PthreadWorker extends RealWorker {
     constructor(url: string | URL, opts?: object) {
-      if (typeof url === 'string' && url.startsWith('blob:')) super(workerSource, { ...opts, eval: true });
+      if (typeof url === 'string' && url.startsWith('blob:')) super(source, { ...opts, eval: true });
       else super(url, opts);
     }
     override postMessage(msg: unknown, transfer?: unknown): void {
