@@ -11,6 +11,7 @@ timed the same way, printed as JSON so `face-age bench --json` can be compared s
   detached fake. Batch 1, 128x128. Instance norm without affine parameters, as in models/nn/ops.ts.
 
 Usage: python3 scripts/torch-peer.py [--threads 2] [--runs 5] [--warmup 2]
+(Debian's python3-torch lives in /usr/bin/python3; a pyenv/venv python3 on PATH may not see it.)
 """
 import argparse
 import json
@@ -18,8 +19,13 @@ import os
 import statistics
 import time
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
+except ImportError:  # e.g. a pyenv python3 shadows Debian's, which has python3-torch
+    import sys
+    sys.exit("torch-peer: PyTorch is not importable by %s; run it with the interpreter that has "
+             "python3-torch (Debian: /usr/bin/python3)" % sys.executable)
 
 
 def generator(ngf=32, n_blocks=6):
