@@ -18,6 +18,7 @@ import { modelHandlers } from './handlers/models';
 import { engineStatusOf, systemHandlers } from './handlers/system';
 import { createRouter, type CallContext, type HostKind, type Router } from './router';
 import { SettingsStore } from './settings-store';
+import { seedShippedModels } from './shipped-models';
 
 export interface StudioCoreOptions {
   host: HostKind;
@@ -30,6 +31,8 @@ export interface StudioCoreOptions {
   /** Backend for this launch regardless of settings (CLI `--backend`). */
   backendOverride?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   engineLauncher: EngineLauncher;
+  /** The app's assets/ folder; its models/ are registered as base models when a library opens. */
+  assetsDir?: string;
   dialogs?: NativeDialogs | null;
   versions: HostVersions;
   testHooks?: boolean;
@@ -66,8 +69,17 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
 
   let libraryDir = options.libraryDirOverride ?? initial.libraryDir;
   let opening: Promise<Library> | null = null;
+  const openLibrary = async (dir: string): Promise<Library> => {
+    const lib = await Library.open(dir);
+    if (options.assetsDir) {
+      const seeded = await seedShippedModels(lib, options.assetsDir);
+      if (seeded.registered.length > 0) log('info', `registered shipped models: ${seeded.registered.join(', ')}`);
+      for (const f of seeded.failed) log('warn', `shipped model ${f.name} not registered: ${f.error}`);
+    }
+    return lib;
+  };
   const library = (): Promise<Library> => {
-    opening ??= Library.open(libraryDir).catch((err: unknown) => {
+    opening ??= openLibrary(libraryDir).catch((err: unknown) => {
       opening = null;
       throw err;
     });
@@ -86,7 +98,7 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
     testHooks: options.testHooks ?? false,
     library,
     async reopenLibrary(dir) {
-      const next = await Library.open(dir);
+      const next = await openLibrary(dir);
       const old = opening;
       opening = Promise.resolve(next);
       libraryDir = dir;

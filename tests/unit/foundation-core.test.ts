@@ -246,3 +246,42 @@ describe('cancellations', () => {
     expect(await core.dispatch('aging:cancel', { requestId: 'nothing-running' }, call)).toEqual({ ok: true, value: { cancelled: false } });
   });
 });
+
+describe('shipped models', () => {
+  it('registers checkpoint folders from assets/models once, as undeletable base models with their card', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const assets = join(dir, 'assets');
+    const model = join(assets, 'models', 'cyclegan-young-old');
+    mkdirSync(model, { recursive: true });
+    const meta = { format: 'face-age-checkpoint', version: 1, kind: 'cyclegan', config: { resolution: 128, ageRange: [10, 80] }, step: 4000, metrics: { ageMae: 7.5 } };
+    writeFileSync(join(model, 'meta.json'), JSON.stringify(meta));
+    writeFileSync(join(model, 'G_A.json'), '{"params":[]}');
+    writeFileSync(join(model, 'MODEL_CARD.md'), '# CycleGAN young/old\nTrained on UTKFace.\n');
+    mkdirSync(join(assets, 'models', 'age-classifier'));
+    writeFileSync(join(assets, 'models', 'age-classifier', 'meta.json'), '{"format":"something-else"}');
+
+    const open = () =>
+      createStudioCore({
+        host: 'test',
+        configDir: join(dir, 'config-shipped'),
+        defaultLibraryDir: join(dir, 'library-shipped'),
+        assetsDir: assets,
+        engineLauncher: forkLauncher(join(dir, 'no-engine-needed.cjs')),
+        versions: { app: 'test', electron: null, chrome: null },
+      });
+    const first = open();
+    const list = await first.dispatch('models:list', {}, call);
+    const models = list.ok ? (list.value as { models: { id: string; name: string; origin: string; trainingSteps: number; ageRange: number[]; metrics: Record<string, number> }[] }).models : [];
+    expect(models).toHaveLength(1);
+    expect(models[0]).toMatchObject({ name: 'cyclegan-young-old', origin: 'shipped', trainingSteps: 4000, ageRange: [10, 80], metrics: { ageMae: 7.5 } });
+    const detail = await first.dispatch('models:get', { modelId: models[0]?.id }, call);
+    expect(detail).toMatchObject({ ok: true, value: { card: expect.stringContaining('UTKFace') } });
+    expect(await first.dispatch('models:delete', { modelId: models[0]?.id }, call)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await first.close();
+
+    const second = open();
+    const again = await second.dispatch('models:list', {}, call);
+    expect(again.ok && (again.value as { models: unknown[] }).models).toHaveLength(1);
+    await second.close();
+  });
+});
