@@ -1,0 +1,34 @@
+/**
+ * Turns the --model argument of `face-age eval` into something evaluateModel runs:
+ *   no-change   the unchanged input (baseline)
+ *   prototype   the prototype baseline shipped in assets/models/prototype (or `prototypeDir`)
+ *   <folder>    a model folder, dispatched on its meta.json: a prototype, or a CycleGAN / Age-cGAN
+ *               checkpoint or export (CheckpointMeta.kind)
+ * Library model ids are resolved to folders by the caller (main's library), not here.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { loadAgeCganModel } from '../age-cgan';
+import { loadCycleGanModel } from '../cyclegan/aging-model';
+import { PROTOTYPE_FORMAT, loadPrototypeModel } from '../prototype/prototype-store';
+import type { EvaluableModel } from './evaluate';
+
+export interface LoadedEvalModel {
+  model: EvaluableModel | 'no-change';
+  name: string;
+}
+
+export async function loadEvalModel(spec: string, opts: { prototypeDir?: string } = {}): Promise<LoadedEvalModel> {
+  if (spec === 'no-change') return { model: 'no-change', name: 'no-change' };
+  const dir = spec === 'prototype' ? (opts.prototypeDir ?? path.resolve('assets', 'models', 'prototype')) : spec;
+  const metaFile = path.join(dir, 'meta.json');
+  if (!existsSync(metaFile)) {
+    throw new Error(`model "${spec}": ${dir} is not a model folder (no meta.json); give no-change, prototype or a model folder`);
+  }
+  const meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as { format?: string; kind?: string };
+  const name = spec === 'prototype' ? 'prototype' : path.basename(path.resolve(dir));
+  if (meta.format === PROTOTYPE_FORMAT) return { model: await loadPrototypeModel(dir), name };
+  if (meta.kind === 'cyclegan') return { model: await loadCycleGanModel(dir), name };
+  if (meta.kind === 'age-cgan') return { model: await loadAgeCganModel(dir), name };
+  throw new Error(`model "${spec}": unknown model kind ${String(meta.kind ?? meta.format)} in ${metaFile}`);
+}

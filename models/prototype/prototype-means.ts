@@ -1,0 +1,110 @@
+/**
+ * The mean aligned face of each age group: the raw material of the prototype baseline
+ * (Burt & Perrett 1995 style "prototype" aging: output = input + mean(target) - mean(source)).
+ *
+ * Means are accumulated in float64 over every face of the chosen split (and, by default, its
+ * mirror image too: faces are near-symmetric, so this halves the noise of small groups without
+ * biasing anything). Each group's anchor age is the mean label of its members, not the group's
+ * centre, so interpolation by age uses where the faces actually are.
+ */
+import type { FaceSource } from '../train/face-source';
+import { SPLIT_TRAIN, SPLIT_VAL } from '../train/face-source';
+
+/** Lower edges (years) of the prototype age groups; the last group is open-ended. */
+export const PROTOTYPE_EDGES: readonly number[] = [0, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80];
+
+export interface MeanFace {
+  /** Group [lo, hi) in years; hi is null for the open last group. */
+  lo: number;
+  hi: number | null;
+  /** Mean labelled age of the faces averaged. */
+  anchorAge: number;
+  /** Faces averaged (mirror images not counted). */
+  count: number;
+  /** size * size * 3 floats in [0, 255], RGB row-major. */
+  pixels: Float32Array;
+}
+
+export interface ComputeMeansOptions {
+  split?: 'train' | 'val' | 'all';
+  edges?: readonly number[];
+  /** Average each face with its mirror image too. Default true. */
+  flip?: boolean;
+  /** Stop after this many faces (trials). */
+  limit?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function groupOf(age: number, edges: readonly number[]): number {
+  let g = 0;
+  while (g + 1 < edges.length && age >= edges[g + 1]) g++;
+  return g;
+}
+
+/** Mean face per age group over `source` (empty groups are left out of the result). */
+export async function computeMeanFaces(source: FaceSource, opts: ComputeMeansOptions = {}): Promise<MeanFace[]> {
+  const edges = opts.edges ?? PROTOTYPE_EDGES;
+  const split = opts.split ?? 'train';
+  const want = split === 'train' ? SPLIT_TRAIN : split === 'val' ? SPLIT_VAL : -1;
+  const flip = opts.flip ?? true;
+  const S = source.size;
+  const n = S * S * 3;
+  const sums = edges.map(() => new Float64Array(n));
+  const counts = edges.map(() => 0);
+  const ageSums = edges.map(() => 0);
+  const picks: number[] = [];
+  for (let i = 0; i < source.count; i++) if (want < 0 || source.splits[i] === want) picks.push(i);
+  const todo = picks.slice(0, opts.limit ?? picks.length);
+  const buf = new Uint8Array(n);
+  for (let k = 0; k < todo.length; k++) {
+    const i = todo[k];
+    const px = await source.read(i, buf);
+    const g = groupOf(source.ages[i], edges);
+    const sum = sums[g];
+    for (let y = 0; y < S; y++) {
+      const row = y * S * 3;
+      for (let x = 0; x < S; x++) {
+        const o = row + x * 3;
+        const m = row + (S - 1 - x) * 3;
+        if (flip) {
+          sum[o] += px[o] + px[m];
+          sum[o + 1] += px[o + 1] + px[m + 1];
+          sum[o + 2] += px[o + 2] + px[m + 2];
+        } else {
+          sum[o] += px[o];
+          sum[o + 1] += px[o + 1];
+          sum[o + 2] += px[o + 2];
+        }
+      }
+    }
+    counts[g]++;
+    ageSums[g] += source.ages[i];
+    if (opts.onProgress && (k % 500 === 499 || k === todo.length - 1)) opts.onProgress(k + 1, todo.length);
+  }
+  const out: MeanFace[] = [];
+  edges.forEach((lo, g) => {
+    if (counts[g] === 0) return;
+    const div = counts[g] * (flip ? 2 : 1);
+    const pixels = new Float32Array(n);
+    for (let j = 0; j < n; j++) pixels[j] = sums[g][j] / div;
+    out.push({ lo, hi: g + 1 < edges.length ? edges[g + 1] : null, anchorAge: ageSums[g] / counts[g], count: counts[g], pixels });
+  });
+  return out;
+}
+
+/**
+ * Weights of the means that make up the prototype of `age`: piecewise-linear between the two
+ * nearest anchors, clamped to the first / last anchor outside their range. Means must be sorted by
+ * anchorAge. Returns [index, weight] pairs (one or two).
+ */
+export function interpolationWeights(anchors: readonly number[], age: number): Array<[number, number]> {
+  if (anchors.length === 0) throw new Error('no mean faces');
+  if (age <= anchors[0]) return [[0, 1]];
+  const last = anchors.length - 1;
+  if (age >= anchors[last]) return [[last, 1]];
+  let k = 0;
+  while (age > anchors[k + 1]) k++;
+  const t = (age - anchors[k]) / (anchors[k + 1] - anchors[k]);
+  if (t === 0) return [[k, 1]];
+  return t === 1 ? [[k + 1, 1]] : [[k, 1 - t], [k + 1, t]];
+}

@@ -1,0 +1,157 @@
+/**
+ * The prototype baseline behind the AgingModel interface: no training, only the mean aligned faces
+ * of age groups (prototype-means.ts).
+ *
+ *   delta(s, t) = lowpass(M(t) - M(s)) * mask * strength        [S, S, 3], pixels in [-1, 1] units
+ *   output      = clip(input + resize(delta), -1, 1)
+ *
+ * M(a) interpolates the group means linearly by age, so the slider is continuous and
+ * delta(s, s) == 0: at the source age the output is the input, and `reconstruction` is null.
+ * The low-pass (Gaussian, sigma in pixels of the 128 px mean) keeps shading, skin tone and greying
+ * but drops the mean faces' fine edges, which would otherwise print a ghost of the average eyes and
+ * mouth over the input. The soft elliptical mask keeps the background of the crop untouched.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { interpolationWeights, type MeanFace } from './prototype-means';
+
+export interface PrototypeOptions {
+  /** Gaussian sigma of the low-pass on the difference, pixels at the means' size. 0: none. */
+  sigma: number;
+  /** 'face': a soft ellipse over face and hair; 'none': the whole crop. */
+  mask: 'face' | 'none';
+  /** Multiplies the difference (1 = the plain prototype method). */
+  strength: number;
+}
+
+export const DEFAULT_PROTOTYPE_OPTIONS: PrototypeOptions = { sigma: 2, mask: 'face', strength: 1 };
+
+/**
+ * Soft ellipse in canonical-crop units: centre (0.5, 0.5), radii 0.42 x 0.52, which covers forehead,
+ * hair line, cheeks and chin of the canonical framing (eyes at y 0.38, mouth at 0.72) and leaves
+ * the corners (background, shoulders) alone; full weight inside 80% of the radius, smoothstep to 0
+ * at the edge.
+ */
+export function faceMask(size: number): Float32Array {
+  const m = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const u = ((x + 0.5) / size - 0.5) / 0.42;
+      const v = ((y + 0.5) / size - 0.5) / 0.52;
+      const r = Math.sqrt(u * u + v * v);
+      const t = Math.min(1, Math.max(0, (1 - r) / 0.2));
+      m[y * size + x] = t * t * (3 - 2 * t);
+    }
+  }
+  return m;
+}
+
+/** Separable Gaussian blur of an [S, S, 3] image, borders clamped. Returns a new array. */
+export function gaussianBlur(img: Float32Array, size: number, sigma: number): Float32Array {
+  if (sigma <= 0) return img.slice();
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float32Array(2 * radius + 1);
+  let total = 0;
+  for (let i = -radius; i <= radius; i++) total += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < kernel.length; i++) kernel[i] /= total;
+  const clamp = (i: number) => (i < 0 ? 0 : i >= size ? size - 1 : i);
+  const tmp = new Float32Array(img.length);
+  const out = new Float32Array(img.length);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let k = -radius; k <= radius; k++) s += kernel[k + radius] * img[(y * size + clamp(x + k)) * 3 + c];
+        tmp[(y * size + x) * 3 + c] = s;
+      }
+    }
+  }
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let k = -radius; k <= radius; k++) s += kernel[k + radius] * tmp[(clamp(y + k) * size + x) * 3 + c];
+        out[(y * size + x) * 3 + c] = s;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Not a trained ModelKind (types.ts knows 'age-cgan' and 'cyclegan'), so it declares its own kind;
+ * everything else matches AgingModel and evaluateModel accepts it.
+ */
+export class PrototypeAgingModel {
+  readonly kind = 'prototype' as const;
+  /** Side of the means; inputs of any size work (the difference is resized to them). */
+  readonly resolution: number;
+  readonly means: readonly MeanFace[];
+  readonly options: PrototypeOptions;
+  private readonly mask: Float32Array | null;
+  private readonly cache = new Map<string, Float32Array>();
+
+  constructor(means: readonly MeanFace[], size: number, options: Partial<PrototypeOptions> = {}) {
+    if (means.length === 0) throw new Error('the prototype needs at least one mean face');
+    for (const m of means) if (m.pixels.length !== size * size * 3) throw new Error('mean face size does not match');
+    this.means = [...means].sort((a, b) => a.anchorAge - b.anchorAge);
+    this.resolution = size;
+    this.options = { ...DEFAULT_PROTOTYPE_OPTIONS, ...options };
+    this.mask = this.options.mask === 'face' ? faceMask(size) : null;
+  }
+
+  /** Prototype face of `age`: interpolated mean, [S, S, 3] in [0, 255]. */
+  prototypeOf(age: number): Float32Array {
+    const out = new Float32Array(this.resolution * this.resolution * 3);
+    for (const [k, w] of interpolationWeights(this.means.map((m) => m.anchorAge), age)) {
+      const p = this.means[k].pixels;
+      for (let j = 0; j < out.length; j++) out[j] += w * p[j];
+    }
+    return out;
+  }
+
+  /** delta(source, target) in [-1, 1] pixel units, [S, S, 3]; cached per (source, target) pair. */
+  difference(sourceAge: number, targetAge: number): Float32Array {
+    const key = `${sourceAge.toFixed(2)}:${targetAge.toFixed(2)}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const S = this.resolution;
+    const a = this.prototypeOf(targetAge);
+    const b = this.prototypeOf(sourceAge);
+    let d: Float32Array = new Float32Array(a.length);
+    for (let j = 0; j < d.length; j++) d[j] = (a[j] - b[j]) / 127.5;
+    d = gaussianBlur(d, S, this.options.sigma);
+    const { strength } = this.options;
+    for (let p = 0; p < S * S; p++) {
+      const w = strength * (this.mask ? this.mask[p] : 1);
+      d[p * 3] *= w;
+      d[p * 3 + 1] *= w;
+      d[p * 3 + 2] *= w;
+    }
+    if (this.cache.size > 256) this.cache.clear();
+    this.cache.set(key, d);
+    return d;
+  }
+
+  /** faces [N, H, W, 3] in [-1, 1] -> same shape; H, W need not equal the means' size. */
+  async age(
+    faces: tf.Tensor4D,
+    sourceAge: number,
+    targetAge: number,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
+    opts.signal?.throwIfAborted();
+    const d = this.difference(sourceAge, targetAge);
+    const S = this.resolution;
+    const output = tf.tidy(() => {
+      const [, h, w] = faces.shape;
+      let delta = tf.tensor4d(d, [1, S, S, 3]);
+      if (h !== S || w !== S) delta = tf.image.resizeBilinear(delta, [h, w], false, true);
+      return tf.clipByValue(tf.add(faces, delta), -1, 1) as tf.Tensor4D;
+    });
+    return { output, reconstruction: null };
+  }
+
+  dispose(): void {
+    this.cache.clear();
+  }
+}
