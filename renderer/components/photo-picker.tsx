@@ -4,6 +4,7 @@ import { Box, ButtonBase, Paper, Stack, Tooltip, Typography } from '@mui/materia
 import type { Photo } from '../../preload/contract';
 import { formatAgeLabel } from './format-age';
 import { PhotoThumb } from './photo-thumb';
+import { memo } from 'react';
 
 export interface PhotoPickerProps {
   photos: Photo[];
@@ -14,7 +15,7 @@ export interface PhotoPickerProps {
   title?: string;
 }
 
-export function PhotoPicker({ photos, activeId, onPick, checked, title = 'Photos' }: PhotoPickerProps) {
+export const PhotoPicker = memo(function PhotoPicker({ photos, activeId, onPick, checked, title = 'Photos' }: PhotoPickerProps) {
   return (
     <Paper variant="outlined" sx={{ width: 196, flexShrink: 0, display: 'flex', flexDirection: 'column', maxHeight: 'calc(100vh - 170px)' }}>
       <Typography variant="overline" color="text.secondary" sx={{ px: 2, pt: 1 }}>
@@ -60,4 +61,4 @@ export function PhotoPicker({ photos, activeId, onPick, checked, title = 'Photos
       )}
     </Paper>
   );
-}
+});

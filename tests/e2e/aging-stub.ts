@@ -43,6 +43,11 @@ async function ageImage(age: number, size = 128): Promise<Uint8Array> {
   return png;
 }
 
+/** Renders the stub's images ahead of a measurement so the stub's own work is not timed. */
+export async function warmStubImages(ages: readonly number[]): Promise<void> {
+  for (const a of ages) await ageImage(a);
+}
+
 const toBytes = (m: string | Buffer): Uint8Array => (typeof m === 'string' ? new TextEncoder().encode(m) : new Uint8Array(m));
 
 export async function stubAging(

@@ -11,6 +11,7 @@ import { clampAge } from '../../hooks/session-store';
 import { useBeforeImage } from '../../hooks/use-face-crop';
 import { useWorkContext } from '../../hooks/use-work-context';
 import { useStudio } from '../../lib/use-studio';
+import type { Photo } from '../../../preload/contract';
 import { AgeSidePanel } from './components/age-side-panel';
 import { AgeSlider } from './components/age-slider';
 import { AgeStage } from './components/age-stage';
@@ -59,6 +60,12 @@ export default function AgeScreen() {
     });
   }, []);
 
+  // Stable handlers so the memoised picker and panel skip re-rendering while the slider moves.
+  const onPickPhoto = useCallback((p: Photo) => update({ photoId: p.id, faceIndex: 0, showBefore: false }), [update]);
+  const onFace = useCallback((i: number) => update({ faceIndex: i }), [update]);
+  const onModel = useCallback((id: string) => update({ modelId: id }), [update]);
+  const onToggleBefore = useCallback(() => update((s) => ({ showBefore: !s.showBefore })), [update]);
+
   const sameSubject =
     shown && target && shown.target.photoId === target.photoId && shown.target.faceIndex === target.faceIndex && shown.target.modelId === target.modelId;
   const preview = sameSubject ? shown : null;
@@ -84,7 +91,7 @@ export default function AgeScreen() {
   return (
     <ScreenFrame testId="age-screen">
       <Stack direction="row" spacing={3} sx={{ alignItems: 'flex-start' }}>
-        <PhotoPicker photos={w.photoList} activeId={session.photoId} onPick={(p) => update({ photoId: p.id, faceIndex: 0, showBefore: false })} />
+        <PhotoPicker photos={w.photoList} activeId={session.photoId} onPick={onPickPhoto} />
         <Stack spacing={3} sx={{ flex: 1, minWidth: 0 }}>
           {w.photo?.faceCount === null && (
             <Alert severity="info" data-testid="faces-pending" action={<Button color="inherit" size="small" onClick={detect}>Detect faces</Button>}>
@@ -129,13 +136,13 @@ export default function AgeScreen() {
           photo={w.photo}
           faces={w.faceList}
           faceIndex={session.faceIndex}
-          onFace={(i) => update({ faceIndex: i })}
+          onFace={onFace}
           models={w.modelList}
           modelId={session.modelId}
-          onModel={(id) => update({ modelId: id })}
+          onModel={onModel}
           preview={preview}
           showBefore={session.showBefore}
-          onToggleBefore={() => update({ showBefore: !session.showBefore })}
+          onToggleBefore={onToggleBefore}
         />
       </Stack>
     </ScreenFrame>

@@ -8,6 +8,7 @@ import { LabeledValue } from '../../../components/labeled-value';
 import { ModelPicker } from '../../../components/model-picker';
 import type { ShownPreview } from '../api/preview-scheduler';
 import type { PreviewImage } from '../hooks/use-preview';
+import { memo } from 'react';
 
 export interface AgeSidePanelProps {
   photo: Photo | null;
@@ -22,7 +23,7 @@ export interface AgeSidePanelProps {
   onToggleBefore: () => void;
 }
 
-export function AgeSidePanel(p: AgeSidePanelProps) {
+export const AgeSidePanel = memo(function AgeSidePanel(p: AgeSidePanelProps) {
   const face = p.faces.find((f) => f.index === p.faceIndex);
   const original = face?.estimatedAge ?? p.photo?.estimatedAge ?? null;
   return (
@@ -57,4 +58,4 @@ export function AgeSidePanel(p: AgeSidePanelProps) {
       </Stack>
     </Paper>
   );
-}
+});

@@ -7,6 +7,7 @@ import { Box, Chip, LinearProgress, Paper, Stack, Typography } from '@mui/materi
 import { formatTargetAge } from '../../../components/format-age';
 import type { ShownPreview } from '../api/preview-scheduler';
 import type { PreviewImage } from '../hooks/use-preview';
+import { memo } from 'react';
 
 export interface AgeStageProps {
   beforeUrl: string | null;
@@ -17,7 +18,7 @@ export interface AgeStageProps {
   onPreviewShown?: (el: HTMLImageElement) => void;
 }
 
-export function AgeStage({ beforeUrl, beforeKind, preview, showBefore, busy, onPreviewShown }: AgeStageProps) {
+export const AgeStage = memo(function AgeStage({ beforeUrl, beforeKind, preview, showBefore, busy, onPreviewShown }: AgeStageProps) {
   const showing = showBefore || !preview ? 'before' : 'after';
   const url = showing === 'before' ? beforeUrl : preview?.value.url;
   return (
@@ -66,4 +67,4 @@ export function AgeStage({ beforeUrl, beforeKind, preview, showBefore, busy, onP
       )}
     </Paper>
   );
-}
+});

@@ -31,6 +31,7 @@ const paneSx = {
   borderRadius: 3,
   cursor: 'grab',
   touchAction: 'none',
+  userSelect: 'none',
   bgcolor: '#08090b',
   '&:active': { cursor: 'grabbing' },
 } as const;
