@@ -102,6 +102,7 @@ export const eventChannels = {
   'system:engineStatus': sysS.EngineStatusEventSchema,
   'system:log': sysS.LogEventSchema,
   'library:changed': libS.LibraryChangedEventSchema,
+  'photos:importProgress': libS.PhotoImportProgressEventSchema,
   'aging:stripFrame': agingS.AgeStripFrameEventSchema,
   'export:progress': exportS.ExportProgressEventSchema,
   'training:progress': trainS.TrainingProgressEventSchema,

@@ -61,6 +61,17 @@ export const PhotoImportSchema = z.strictObject({
     z.strictObject({ kind: z.literal('grants'), grantIds: z.array(IdSchema).min(1).max(100) }),
   ]),
   tags: z.array(TagSchema).max(20).default([]),
+  /** Optional id chosen by the renderer; photos:importProgress events carry it. */
+  importId: IdSchema.optional(),
+});
+
+/** Event: one file of an import was handled (imports run the face pipeline, ~1 s per photo). */
+export const PhotoImportProgressEventSchema = z.object({
+  importId: IdSchema.nullable(),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  name: z.string(),
+  status: z.enum(['imported', 'duplicate', 'error']),
 });
 
 export const PhotoImportResponseSchema = z.object({

@@ -155,10 +155,13 @@ describe('studio core over a real library', () => {
     const read = (name: string) => new Uint8Array(readFileSync(join('tests/fixtures/photos', name)));
     const project = await core.dispatch('projects:create', { name: 'Faces' }, call);
     const projectId = project.ok ? (project.value as { id: string }).id : '';
+    const progress: unknown[] = [];
+    const off = core.events.subscribe((event, payload) => event === 'photos:importProgress' && progress.push(payload));
     const r = await core.dispatch(
       'photos:import',
       {
         projectId,
+        importId: 'imp-1',
         source: {
           kind: 'bytes',
           files: [
@@ -170,7 +173,10 @@ describe('studio core over a real library', () => {
       },
       call,
     );
+    off();
     expect(r.ok).toBe(true);
+    expect(progress).toHaveLength(3);
+    expect(progress.at(-1)).toMatchObject({ importId: 'imp-1', done: 3, total: 3 });
     const v = r.ok ? (r.value as { imported: { id: string; name: string; faceCount: number; estimatedAge: number | null }[]; failed: { name: string }[] }) : null;
     const one = v?.imported.find((p) => p.name === 'one-face.jpg');
     expect(one?.faceCount).toBe(1);

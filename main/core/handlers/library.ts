@@ -114,7 +114,17 @@ export function libraryHandlers(ctx: CoreContext) {
           ? req.source.files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) }))
           : await filesFromGrants(ctx, req.source.grantIds);
       // Faces, landmarks and ages come from the engine's face pipeline while the photo is imported.
-      const outcomes = await viaLibrary(() => l.importPhotos(projectId, files, analyzer));
+      const outcomes = await viaLibrary(() =>
+        l.importPhotos(projectId, files, analyzer, (p) =>
+          ctx.events.emit('photos:importProgress', {
+            importId: req.importId ?? null,
+            done: p.done,
+            total: p.total,
+            name: p.last.name,
+            status: p.last.status,
+          }),
+        ),
+      );
       const imported: Photo[] = [];
       const duplicates: Photo[] = [];
       const failed: { name: string; code: string; message: string }[] = [];
