@@ -68,7 +68,10 @@ export interface CycleGanConfig {
     ageClassifierSigma: number;
     /** D learns that a real face with a wrong age code is fake (matching-aware D); 0 disables. */
     wrongAge: number;
-    /** Mean of the mask (sparsity): edit only what ageing changes. */
+    /**
+     * Mean of the mask (sparsity): edit only what ageing changes. Both mask terms ramp in with
+     * the reconstruction ramp (from 0), see maskRampAt.
+     */
     maskL1: number;
     /** Total variation of the mask (smoothness): no speckle. */
     maskTv: number;
@@ -149,7 +152,7 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       ageClassifier: 1,
       ageClassifierSigma: 3,
       wrongAge: 0.5,
-      maskL1: 0.02,
+      maskL1: 0.01,
       maskTv: 0.05,
       reconRampFrom: 0.1,
       reconRampStart: Math.round(totalSteps * 0.05),

@@ -21,7 +21,7 @@ import { AgeGenerator } from './generator';
 import { AgeDiscriminator } from './discriminator';
 import { ImagePool, type PoolEntry } from './image-pool';
 import { l1, lsgan, softCrossEntropy, totalVariation } from './losses';
-import { learningRateAt, reconRampAt, resolutionAt } from './schedule';
+import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from './schedule';
 import { renderSampleGrid } from './sample-grid';
 import { saveTrainer, type SaveExtra } from './trainer-io';
 
@@ -163,6 +163,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     this.optG.learningRate = lr;
     this.optD.learningRate = lr;
     const ramp = reconRampAt(c, this.step_);
+    const maskRamp = maskRampAt(c, this.step_);
     const l = c.loss;
 
     // x: [n, res, res, 3] (a subset of the batch when some ages lie outside every domain).
@@ -210,7 +211,10 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
           keepPart('G_age', age);
         }
         if (t.mask) {
-          const m = tf.add(tf.mul(tf.mean(t.mask), l.maskL1), tf.mul(totalVariation(t.mask), l.maskTv)) as tf.Scalar;
+          const m = tf.mul(
+            tf.add(tf.mul(tf.mean(t.mask), l.maskL1), tf.mul(totalVariation(t.mask), l.maskTv)),
+            maskRamp,
+          ) as tf.Scalar;
           total = tf.add(total, m);
           keepPart('G_mask', m);
         }

@@ -6,7 +6,7 @@ import {
   YOUNG_OLD_DOMAINS,
 } from '../../models/cyclegan/config';
 import { ageCode, domainOf, sampleDomainAge } from '../../models/cyclegan/age-code';
-import { learningRateAt, reconRampAt, resolutionAt } from '../../models/cyclegan/schedule';
+import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from '../../models/cyclegan/schedule';
 import { ImagePool } from '../../models/cyclegan/image-pool';
 import { mulberry32 } from '../../models/train/rng';
 
@@ -85,6 +85,11 @@ describe('schedules', () => {
     expect(reconRampAt(c, 0)).toBe(0.1);
     expect(reconRampAt(c, 50 + 100)).toBeCloseTo(0.55, 6);
     expect(reconRampAt(c, 900)).toBe(1);
+    // Mask penalties are off until the ramp starts (else the mask closes before any edit exists).
+    expect(maskRampAt(c, 0)).toBe(0);
+    expect(maskRampAt(c, 49)).toBe(0);
+    expect(maskRampAt(c, 150)).toBeCloseTo(0.5, 6);
+    expect(maskRampAt(c, 900)).toBe(1);
     expect(resolutionAt(c, 0)).toBe(64);
     expect(resolutionAt(c, 599)).toBe(64);
     expect(resolutionAt(c, 600)).toBe(128);
