@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   crashWindowMs?: number;
   /** How long a request waits for the engine to become ready. */
   readyTimeoutMs?: number;
+  /** After giving up ('failed'), a request this much later tries a fresh start. */
+  retryFailedAfterMs?: number;
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -53,6 +55,7 @@ export class EngineSupervisor {
   private restarts = 0;
   private lastError: string | null = null;
   private crashTimes: number[] = [];
+  private failedAt = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readyWaiters: Waiter[] = [];
@@ -127,6 +130,11 @@ export class EngineSupervisor {
   ): Promise<Result<EngineResponseOf<K>>> {
     if (opts.signal?.aborted) return fail('cancelled', 'cancelled before it started');
     if (this.state === 'stopped') this.start();
+    if (this.state === 'failed' && Date.now() - this.failedAt >= (this.options.retryFailedAfterMs ?? 30_000)) {
+      // A crash loop or a failed backend may have been transient (memory pressure, a driver).
+      this.crashTimes = [];
+      this.spawn('restarting');
+    }
     const notReady = await this.waitReady(opts.signal);
     if (notReady) return notReady;
     const handle = this.handle;
@@ -262,6 +270,7 @@ export class EngineSupervisor {
   }
 
   private setState(state: EngineState) {
+    if (state === 'failed') this.failedAt = Date.now();
     this.state = state;
     this.emitStatus();
   }

@@ -103,12 +103,20 @@ describe('EngineSupervisor', () => {
   it('gives up with a clear error when the engine crashes in a loop', async () => {
     const crasher = join(dir, 'crasher.cjs');
     writeFileSync(crasher, 'process.exit(3);\n');
-    const s = supervisor(crasher, { maxCrashes: 2, crashWindowMs: 60_000 });
+    const s = supervisor(crasher, { maxCrashes: 2, crashWindowMs: 60_000, retryFailedAfterMs: 300 });
     try {
       const r = await s.request('ping', {});
       expect(r).toMatchObject({ ok: false, error: { code: 'engine-unavailable' } });
       expect(s.status.state).toBe('failed');
       expect(s.status.lastError).toMatch(/code 3/);
+      // Within the retry delay, requests fail at once without starting processes.
+      const restarts = s.status.restarts;
+      expect(await s.request('ping', {})).toMatchObject({ ok: false, error: { code: 'engine-unavailable' } });
+      expect(s.status.restarts).toBe(restarts);
+      // Later, a request tries a fresh start (which fails again here, with the same clear error).
+      await new Promise((r) => setTimeout(r, 350));
+      expect(await s.request('ping', {})).toMatchObject({ ok: false, error: { code: 'engine-unavailable' } });
+      expect(s.status.restarts).toBeGreaterThan(restarts);
     } finally {
       await s.stop();
     }
