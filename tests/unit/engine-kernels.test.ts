@@ -119,6 +119,24 @@ describe('wasm conv kernels vs cpu', () => {
   });
 });
 
+describe('BatchMatMul with transposes (matMul gradients) on wasm', () => {
+  it.each([
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[2, 7, 5], [2, 3, 7], true, true],
+  ] as Array<[number[], number[], boolean, boolean]>)('%o x %o tA=%s tB=%s, and dense-layer gradients', async (as, bs, ta, tb) => {
+    await expectSame(
+      [
+        { shape: as, seed: 41 },
+        { shape: bs, seed: 42 },
+      ],
+      (a, b) => [tf.matMul(a, b, ta, tb), ...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, y, ta, tb))))([a, b])],
+    );
+  });
+});
+
 describe('gradients of the other kernels the networks use, wasm vs cpu', () => {
   const x4 = { shape: [2, 7, 9, 4], seed: 11 };
   const grad1 = (f: (x: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => [f(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), tf.sin(t.shape.length === 4 ? f(t) : f(t)))))(x)];
