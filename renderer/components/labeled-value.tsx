@@ -20,7 +20,7 @@ export function LabeledValue({ label, value, testId, layout = 'stacked', large }
       <Typography
         variant={large ? 'h6' : 'body2'}
         data-testid={testId}
-        sx={{ fontWeight: large ? undefined : 600, fontVariantNumeric: 'tabular-nums' }}
+        sx={{ fontWeight: large ? undefined : 600, fontVariantNumeric: 'tabular-nums', whiteSpace: large ? 'nowrap' : undefined }}
       >
         {value}
       </Typography>

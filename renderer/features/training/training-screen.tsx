@@ -22,7 +22,7 @@ export default function TrainingScreen() {
   const [picked, setPicked] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'run' | 'finetune' | null>(null);
   const models = useStudioQuery(() => studio.models.list(), [studio], ['models']);
-  const projects = useStudioQuery(() => studio.projects.list(), [studio], ['projects']);
+  const projects = useStudioQuery(() => studio.projects.list(), [studio], ['projects', 'photos']);
   const tags = useStudioQuery(() => studio.photos.tags(), [studio], ['photos']);
   const photos = useStudioQuery(dialog === 'finetune' ? () => studio.photos.list({ limit: 500 }) : null, [studio, dialog], ['photos', 'faces']);
 
