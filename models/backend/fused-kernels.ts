@@ -67,17 +67,19 @@ function instanceNorm(io: Io, x: tf.TensorInfo, eps: number): tf.TensorInfo[] {
         sq[k] += v * v;
       }
     }
-    const mean = new Float32Array(c);
-    const r = new Float32Array(c);
+    // y = (x - mean) * rstd written as x * rstd + shift.
+    const scale = new Float32Array(c);
+    const shift = new Float32Array(c);
     for (let k = 0; k < c; k++) {
       const m = sum[k] / hw;
       const variance = Math.max(0, sq[k] / hw - m * m);
-      mean[k] = m;
-      r[k] = 1 / Math.sqrt(variance + eps);
-      rstd[n * c + k] = r[k];
+      const r = 1 / Math.sqrt(variance + eps);
+      scale[k] = r;
+      shift[k] = -m * r;
+      rstd[n * c + k] = r;
     }
     for (let p = 0, i = base; p < hw; p++) {
-      for (let k = 0; k < c; k++, i++) y[i] = (xs[i] - mean[k]) * r[k];
+      for (let k = 0; k < c; k++, i++) y[i] = xs[i] * scale[k] + shift[k];
     }
   }
   return infos;
