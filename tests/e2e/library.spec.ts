@@ -55,6 +55,23 @@ test('a new user imports photos, searches, deletes and undoes', async ({ page, h
   await shot(page, 'library-deleted-undo');
   await page.getByTestId('snackbar-action').click();
   await expect(page.getByTestId('photo-card')).toHaveCount(picked.length);
+
+  // Tag a photo (training can pick photos by tag).
+  await page.getByTestId('photo-card').nth(1).click();
+  await page.getByTestId('tag-selected').click();
+  await page.getByTestId('tag-input').fill('grandma');
+  await page.getByTestId('tag-apply').click();
+  await expect(page.getByTestId('photo-card').nth(1).getByTestId('photo-tag')).toHaveText('grandma');
+});
+
+test('Ctrl+O imports from any screen', async ({ page, host, photos }) => {
+  await openStudio(page, host, 'age');
+  await page.getByTestId('age-empty').click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Control+o');
+  await expect(page.getByTestId('section-library')).toBeVisible();
+  await (await chooser).setFiles(photos.slice(0, 1));
+  await expect(page.getByTestId('photo-card')).toHaveCount(1);
 });
 
 test('folders and drag and drop import with a progress bar', async ({ page, host, photos }) => {

@@ -18,6 +18,7 @@ import { ImportProgress } from './components/import-progress';
 import { LibraryToolbar, type SortKey } from './components/library-toolbar';
 import { PhotoGrid } from './components/photo-grid';
 import { ProjectSidebar } from './components/project-sidebar';
+import { TagDialog } from './components/tag-dialog';
 import { useDebounced } from './hooks/use-debounced';
 import { useDeleteWithUndo } from './hooks/use-delete-with-undo';
 import { useImport } from './hooks/use-import';
@@ -32,6 +33,7 @@ export default function LibraryScreen() {
   const [sort, setSort] = useState<SortKey>('imported-desc');
   const [limit, setLimit] = useState(PAGE);
   const [dragging, setDragging] = useState(false);
+  const [tagging, setTagging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const dialogsUnsupported = useRef(false);
@@ -185,6 +187,7 @@ export default function LibraryScreen() {
               update({ selectedPhotoIds: [] });
               void deleteWithUndo(ids);
             }}
+            onTag={() => setTagging(true)}
             onImportFiles={() => void openImport('files')}
             onImportFolder={() => void openImport('folder')}
             busy={imp.state.running}
@@ -222,6 +225,14 @@ export default function LibraryScreen() {
             </Button>
           )}
           <DropOverlay visible={dragging} />
+          <TagDialog
+            open={tagging}
+            count={selected.size}
+            onClose={() => setTagging(false)}
+            onTag={(tag) =>
+              void studio.photos.tag({ photoIds: [...selected], add: [tag] }).then((r) => !r.ok && notifyError(r.error, 'Tagging'))
+            }
+          />
           <input
             ref={fileInput}
             type="file"

@@ -4,11 +4,12 @@ import KeyboardIcon from '@mui/icons-material/KeyboardOutlined';
 import LightModeIcon from '@mui/icons-material/LightModeOutlined';
 import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
 import { Button, Divider, MenuItem, Paper, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Settings } from '../../../preload/contract';
 import { ScreenFrame } from '../../components/screen-frame';
 import { ShortcutsDialog } from '../../components/shortcuts/shortcuts-dialog';
 import { notify, notifyError } from '../../hooks/notify-store';
+import { publishSettings, useSharedSettings, type SettingsPatch } from '../../hooks/use-shared-settings';
 import { useEngineStatus, useStudio } from '../../lib/use-studio';
 import { EngineCard } from './components/engine-card';
 import { SettingRow } from './components/setting-row';
@@ -25,19 +26,13 @@ const BACKEND_HELP: Record<(typeof BACKENDS)[number], string> = {
 export default function SettingsScreen() {
   const studio = useStudio();
   const status = useEngineStatus();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, update] = useSharedSettings();
   const [help, setHelp] = useState(false);
 
-  useEffect(() => {
-    void studio.settings.get().then((r) => (r.ok ? setSettings(r.value) : notifyError(r.error, 'Loading settings')));
-  }, [studio]);
-
-  const save = async (patch: Partial<Pick<Settings, 'backendOverride' | 'threads' | 'theme'>>) => {
-    setSettings((s) => (s ? { ...s, ...patch } : s));
-    const r = await studio.settings.set(patch);
+  const save = async (patch: SettingsPatch) => {
+    const r = await update(patch);
     if (!r.ok) return notifyError(r.error, 'Saving settings');
-    setSettings(r.value.settings);
-    if (r.value.engineRestarted) notify({ severity: 'info', message: 'The engine restarted with the new setting.' });
+    if (r.engineRestarted) notify({ severity: 'info', message: 'The engine restarted with the new setting.' });
   };
 
   const moveLibrary = async () => {
@@ -46,7 +41,7 @@ export default function SettingsScreen() {
       if (r.error.code !== 'cancelled') notifyError(r.error, 'Moving the library');
       return;
     }
-    setSettings(r.value.settings);
+    publishSettings(studio, r.value.settings);
     notify({ severity: 'success', message: `The library now lives in ${r.value.settings.libraryDir}` });
   };
 

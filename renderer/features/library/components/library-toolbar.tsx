@@ -2,6 +2,7 @@
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
+import LabelIcon from '@mui/icons-material/LabelOutlined';
 import SearchIcon from '@mui/icons-material/Search';
 import { Button, InputAdornment, MenuItem, Stack, TextField, Typography } from '@mui/material';
 
@@ -15,6 +16,7 @@ export interface LibraryToolbarProps {
   total: number | null;
   selectedCount: number;
   onDelete: () => void;
+  onTag: () => void;
   onImportFiles: () => void;
   onImportFolder: () => void;
   busy: boolean;
@@ -43,6 +45,11 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
         {p.total === null ? '' : `${p.total} photo${p.total === 1 ? '' : 's'}`}
         {p.selectedCount > 0 && ` · ${p.selectedCount} selected`}
       </Typography>
+      {p.selectedCount > 0 && (
+        <Button startIcon={<LabelIcon />} onClick={p.onTag} data-testid="tag-selected">
+          Tag
+        </Button>
+      )}
       {p.selectedCount > 0 && (
         <Button color="error" startIcon={<DeleteIcon />} onClick={p.onDelete} data-testid="delete-selected">
           Delete

@@ -60,6 +60,9 @@ export function PhotoCard({ photo, selected, onSelect, onOpen }: PhotoCardProps)
               variant="outlined"
               color={photo.faceCount === 0 ? 'warning' : 'default'}
             />
+            {photo.tags.slice(0, 2).map((t) => (
+              <Chip key={t} size="small" label={t} color="primary" variant="outlined" data-testid="photo-tag" />
+            ))}
           </Stack>
         </Stack>
       </CardActionArea>

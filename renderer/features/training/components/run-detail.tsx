@@ -10,6 +10,7 @@ import { notifyError } from '../../../hooks/notify-store';
 import { useStudio } from '../../../lib/use-studio';
 import { progressPercent, type LiveRun } from '../api/run-state';
 import { useRunDetail } from '../hooks/use-run-detail';
+import { IdentityResult } from './identity-result';
 import { LossChart } from './loss-chart';
 import { RunStateChip } from './run-state-chip';
 
@@ -43,6 +44,7 @@ export function RunDetail({ run }: { run: LiveRun }) {
         {run.error && <Typography color="error" variant="body2" sx={{ mt: 2 }}>{run.error}</Typography>}
       </Paper>
       {d.error && <ErrorNotice error={d.error} action="Loading the run" />}
+      {run.kind === 'fine-tune' && run.outputModelId && <IdentityResult runId={run.runId} modelId={run.outputModelId} />}
       <Stack direction="row" spacing={2.5} sx={{ alignItems: 'stretch' }}>
         <LossChart history={d.history} />
         <Paper variant="outlined" sx={{ p: 2, width: 300, flexShrink: 0 }} data-testid="sample-grid">
