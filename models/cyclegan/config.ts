@@ -66,6 +66,16 @@ export interface CycleGanConfig {
     ageClassifier: number;
     /** Soft-label width (years) for the classifier's target. */
     ageClassifierSigma: number;
+    /**
+     * The classifier sees fakes average-pooled by this factor (1: off), so high-frequency
+     * speckle cannot fool it and only coarse changes (hair, skin tone, shape) pay.
+     */
+    ageClassifierPool: number;
+    /**
+     * Total variation of the change (output - input): against adversarial speckle and the
+     * checkerboard of strided transposed convolutions (measured at 64 px without it).
+     */
+    changeTv: number;
     /** D learns that a real face with a wrong age code is fake (matching-aware D); 0 disables. */
     wrongAge: number;
     /**
@@ -151,6 +161,8 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       identity: 0.5,
       ageClassifier: 1,
       ageClassifierSigma: 3,
+      ageClassifierPool: 2,
+      changeTv: 1,
       wrongAge: 0.5,
       maskL1: 0.01,
       maskTv: 0.05,

@@ -10,7 +10,7 @@ export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(a, b)));
 }
 
-/** Mean absolute difference of neighbouring pixels of a mask [N, H, W, 1] (smoothness). */
+/** Mean absolute difference of neighbouring pixels of [N, H, W, C] (smoothness of a mask or a change). */
 export function totalVariation(m: tf.Tensor4D): tf.Scalar {
   const [n, h, w, c] = m.shape;
   const dy = tf.sub(tf.slice(m, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(m, [0, 0, 0, 0], [n, h - 1, w, c]));

@@ -91,6 +91,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       'G_idt',
       ...(this.classifier && l.ageClassifier > 0 ? ['G_age'] : []),
       ...(config.generator.output === 'mask-residual' ? ['G_mask'] : []),
+      ...(l.changeTv > 0 ? ['G_tv'] : []),
     ];
     this.visualNames = [
       'input',
@@ -205,10 +206,17 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
         }
         if (this.classifier && clsTarget && l.ageClassifier > 0) {
           const size = this.classifier.inputSize;
-          const input = size && size !== res ? tf.image.resizeBilinear(t.image, [size, size], true) : t.image;
+          const f = l.ageClassifierPool;
+          let input = f > 1 ? tf.avgPool(t.image, f, f, 'valid') : t.image;
+          if (size && size !== input.shape[1]) input = tf.image.resizeBilinear(input, [size, size], true);
           const age = tf.mul(softCrossEntropy(this.classifier.logits(input), clsTarget), l.ageClassifier) as tf.Scalar;
           total = tf.add(total, age);
           keepPart('G_age', age);
+        }
+        if (l.changeTv > 0) {
+          const tv = tf.mul(totalVariation(tf.sub(t.image, x)), l.changeTv) as tf.Scalar;
+          total = tf.add(total, tv);
+          keepPart('G_tv', tv);
         }
         if (t.mask) {
           const m = tf.mul(
