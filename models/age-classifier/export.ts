@@ -10,6 +10,8 @@ import { readAgeClassifierConfig, writeAgeClassifierConfig } from './trainer';
 import type { AgeClassifierMetrics } from './evaluate';
 
 export interface AgeClassifierCardInfo {
+  /** Which faces and how they were prepared (one sentence). */
+  data: string;
   trainHours: number;
   hardware: string;
   backend: string;
@@ -49,13 +51,13 @@ differentiable age signal. It is **not** the evaluator: evaluation uses the face
 **Code.** models/age-classifier/ (network.ts, trainer.ts, load.ts: \`loadAgeClassifier(dir)\`).
 Weights: age-classifier.bin/.json (float16), config: age-classifier-config.json.
 
-**Data and terms.** Trained on UTKFace ("aligned & cropped", Zhang, Song, Qi, CVPR 2017) faces,
-re-aligned by the studio's own aligner, 128 px packed and resized to ${config.resolution} px,
+**Data and terms.** Trained on UTKFace ("aligned & cropped", Zhang, Song, Qi, CVPR 2017):
+${info.data} Resized to ${config.resolution} px,
 age-group balanced sampling, random flip and small shift/zoom. Soft labels: N(age, ${config.labelSigma}^2)
 mass per group. UTKFace is available for **non-commercial research purposes only**; the copyright
 of the images stays with their owners. These weights inherit those terms; no image is shipped.
-Train split: ${info.trainFaces} faces; validation split (content-hash split, duplicates removed
-first): ${info.valFaces} faces, never trained on.
+Train split: ${info.trainFaces} faces; validation split (content-hash split with the packed dataset's rule and
+seed, duplicates removed first, so the GANs' validation faces are outside it too): ${info.valFaces} faces, never trained on.
 
 **Training.** ${step} steps of Adam (lr ${config.learningRate}), ${info.trainHours.toFixed(2)} hours on
 ${info.hardware} (tfjs ${info.backend} backend, shared with other jobs).

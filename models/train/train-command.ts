@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { FaceDataset } from './face-dataset';
-import { openFaceSource } from './packed-source';
+import { PackedFaceSource, openFaceSource } from './packed-source';
 import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
@@ -209,6 +209,9 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
           try {
             const m = await validate(t);
             await exportAgeClassifier(dir, out, {
+              data: train.source instanceof PackedFaceSource
+                ? "faces re-aligned by the studio's own aligner (the packed dataset, 128 px crops)."
+                : `the images of ${o.data} as distributed (decoded and resized to 128 px; UTKFace's crop is close to, slightly tighter than, the studio's canonical crop).`,
               trainHours: r.trainSeconds / 3600,
               hardware: io.hardware ?? 'unknown',
               backend: io.backend ?? 'unknown',

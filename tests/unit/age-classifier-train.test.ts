@@ -49,7 +49,7 @@ describe('age classifier', () => {
     t.dispose();
     const out = path.join(dir, 'shipped');
     const { bytes } = await exportAgeClassifier(path.join(dir, 'ckpt'), out, {
-      trainHours: 0.01, hardware: 'test', backend: 'cpu', trainFaces: train.size, valFaces: val.size, val: m,
+      data: 'synthetic test faces.', trainHours: 0.01, hardware: 'test', backend: 'cpu', trainFaces: train.size, valFaces: val.size, val: m,
     });
     // fp16: half the float32 checkpoint's weights file.
     expect((await stat(path.join(out, 'age-classifier.bin'))).size).toBe((await stat(path.join(dir, 'ckpt', 'age-classifier.bin'))).size / 2);
