@@ -18,7 +18,7 @@ import { ImportProgress } from './components/import-progress';
 import { LibraryToolbar, type SortKey } from './components/library-toolbar';
 import { PhotoGrid } from './components/photo-grid';
 import { ProjectSidebar } from './components/project-sidebar';
-import { TagDialog } from './components/tag-dialog';
+import { TextPromptDialog } from './components/text-prompt-dialog';
 import { useDebounced } from './hooks/use-debounced';
 import { useDeleteWithUndo } from './hooks/use-delete-with-undo';
 import { useImport } from './hooks/use-import';
@@ -225,11 +225,15 @@ export default function LibraryScreen() {
             </Button>
           )}
           <DropOverlay visible={dragging} />
-          <TagDialog
+          <TextPromptDialog
             open={tagging}
-            count={selected.size}
+            title={`Tag ${selected.size} photo${selected.size === 1 ? '' : 's'}`}
+            label="Tag, e.g. the person's name"
+            submitLabel="Add tag"
+            maxLength={60}
+            testIds={{ input: 'tag-input', submit: 'tag-apply' }}
             onClose={() => setTagging(false)}
-            onTag={(tag) =>
+            onSubmit={(tag) =>
               void studio.photos.tag({ photoIds: [...selected], add: [tag] }).then((r) => !r.ok && notifyError(r.error, 'Tagging'))
             }
           />

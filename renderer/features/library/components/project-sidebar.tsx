@@ -4,20 +4,16 @@ import FolderIcon from '@mui/icons-material/FolderOutlined';
 import {
   Box,
   Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
   List,
   ListItemButton,
   ListItemIcon,
   ListItemText,
   Paper,
-  TextField,
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
 import type { Project } from '../../../../preload/contract';
+import { TextPromptDialog } from './text-prompt-dialog';
 
 export interface ProjectSidebarProps {
   projects: Project[];
@@ -28,12 +24,6 @@ export interface ProjectSidebarProps {
 
 export function ProjectSidebar({ projects, activeId, onPick, onCreate }: ProjectSidebarProps) {
   const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
-  const submit = () => {
-    if (name.trim()) onCreate(name.trim());
-    setName('');
-    setOpen(false);
-  };
   return (
     <Paper variant="outlined" sx={{ width: 230, flexShrink: 0, p: 1.5, alignSelf: 'flex-start', position: 'sticky', top: 0 }} data-testid="project-sidebar">
       <Typography variant="overline" color="text.secondary" sx={{ px: 1 }}>
@@ -62,27 +52,16 @@ export function ProjectSidebar({ projects, activeId, onPick, onCreate }: Project
           New project
         </Button>
       </Box>
-      <Dialog open={open} onClose={() => setOpen(false)} maxWidth="xs" fullWidth>
-        <DialogTitle>New project</DialogTitle>
-        <DialogContent>
-          <TextField
-            autoFocus
-            fullWidth
-            label="Name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && submit()}
-            sx={{ mt: 1 }}
-            slotProps={{ htmlInput: { 'data-testid': 'project-name' } }}
-          />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>Cancel</Button>
-          <Button variant="contained" onClick={submit} disabled={!name.trim()} data-testid="create-project">
-            Create
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <TextPromptDialog
+        open={open}
+        title="New project"
+        label="Name"
+        submitLabel="Create"
+        maxLength={120}
+        testIds={{ input: 'project-name', submit: 'create-project' }}
+        onClose={() => setOpen(false)}
+        onSubmit={onCreate}
+      />
     </Paper>
   );
 }
