@@ -13,6 +13,7 @@ import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganModel, loadAgeCgan
 import type { IpProgress } from '../../models/age-cgan/index';
 import { loadFolderFaces } from '../../models/train/face-source';
 import { FaceDataset } from '../../models/train/face-dataset';
+import { runAgeCganIpEval } from '../../models/age-cgan/ip-eval';
 
 const FACES = path.join(__dirname, '..', 'fixtures', 'faces');
 let dir = '';
@@ -95,5 +96,19 @@ describe('Age-cGAN smoke run on fixture faces', () => {
     tf.dispose([first.output, first.reconstruction, viaExport.output, viaExport.reconstruction, viaCkpt.output, viaCkpt.reconstruction, face]);
     model.dispose();
     small.dispose();
+  });
+
+  it('reports descriptor distances before and after IP on real faces', async () => {
+    const before = tf.memory().numTensors;
+    const r = await runAgeCganIpEval({ modelDir: path.join(dir, 'ck'), facesDir: FACES, limit: 2, targets: [70], ip: { steps: 2 } });
+    expect(r.faces.map((f) => f.age)).toEqual([50, 48]);
+    for (const f of r.faces) {
+      expect(f.zStar).toBeLessThanOrEqual(f.z0);
+      expect(f.targets[0].transfer).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(f.targets[0].raw)).toBe(true);
+    }
+    expect(r.ip.steps).toBe(2);
+    expect(r.ip.msPerFace).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
