@@ -4,6 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStudioApi, type StudioTransport } from '../../preload/api';
 import type { Photo } from '../../preload/contract';
+import { FacePicker } from '../../renderer/components/face-picker';
 import { ScreenFrame } from '../../renderer/components/screen-frame';
 import { INITIAL_SESSION, sessionStore } from '../../renderer/hooks/session-store';
 import { PhotoCard } from '../../renderer/features/library/components/photo-card';
@@ -84,5 +85,21 @@ describe('PhotoCard', () => {
     expect(host.querySelector('[data-testid="photo-faces"]')?.textContent).toBe('2 faces');
     act(() => (host.querySelector('button') as HTMLButtonElement).click());
     expect(picks).toEqual([['7', false]]);
+  });
+});
+
+describe('FacePicker', () => {
+  const face = (index: number, estimatedAge: number) => ({ index, box: { x: 0, y: 0, width: 10, height: 10 }, score: 0.9, landmarks: [], estimatedAge });
+
+  it('offers a choice only when there are several faces, and reports the pick', async () => {
+    const picked: number[] = [];
+    await act(async () => root.render(<FacePicker faces={[face(0, 30)]} value={0} onChange={(i) => picked.push(i)} />));
+    expect(host.textContent).toBe('');
+    await act(async () => root.render(<FacePicker faces={[face(0, 30), face(1, 62.4)]} value={0} onChange={(i) => picked.push(i)} />));
+    expect(host.textContent).toContain('Face 2 · ~62 yrs');
+    const chips = host.querySelectorAll('[data-testid="face-picker"] .MuiChip-root');
+    expect(chips).toHaveLength(2);
+    act(() => (chips[1] as HTMLElement).click());
+    expect(picked).toEqual([1]);
   });
 });

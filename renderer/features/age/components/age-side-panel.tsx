@@ -48,6 +48,7 @@ export const AgeSidePanel = memo(function AgeSidePanel(p: AgeSidePanelProps) {
           variant={p.showBefore ? 'contained' : 'outlined'}
           startIcon={<CompareIcon />}
           onClick={p.onToggleBefore}
+          disabled={!p.preview && !p.showBefore}
           data-testid="toggle-before"
         >
           {p.showBefore ? 'Showing original' : 'Show original'}
