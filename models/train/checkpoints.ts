@@ -79,7 +79,7 @@ export async function readRunState(checkpointDir: string): Promise<RunState> {
 /** Removes temp folders left by a crash mid-write. */
 export async function removeStaleTemps(runDir: string): Promise<number> {
   const root = checkpointsDir(runDir);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = await fs.readdir(root);
   } catch {
