@@ -52,7 +52,14 @@ const toBytes = (m: string | Buffer): Uint8Array => (typeof m === 'string' ? new
 
 export async function stubAging(
   page: Page,
-  options: { engineMs?: number; withModel?: boolean; /** false: previews go to the real host. */ answerPreviews?: boolean } = {},
+  options: {
+    engineMs?: number;
+    withModel?: boolean;
+    /** false: previews go to the real host. */
+    answerPreviews?: boolean;
+    /** Answers more channels: call `reply` and return true, or return false to pass the request on. */
+    handle?: (channel: string, request: Record<string, unknown>, reply: (value: unknown) => void, push: (event: string, payload: unknown) => void) => boolean;
+  } = {},
 ): Promise<AgingStub> {
   const stub: AgingStub = { previews: [], cancels: [], strips: 0, engineMs: options.engineMs ?? 40 };
   const pendingPreviews = new Map<string, () => void>();
@@ -76,6 +83,8 @@ export async function stubAging(
       if (msg.t !== 'req') return server.send(m);
       const req = msg.request as Record<string, unknown>;
       if (msg.channel === 'models:list') listIds.add(msg.id);
+      const push = (event: string, payload: unknown) => ws.send(Buffer.from(encodeFrame({ t: 'evt', event, payload } satisfies WireMessage)));
+      if (options.handle?.(msg.channel, req, (value) => reply(msg.id, { ok: true, value }), push)) return;
       if (msg.channel === 'aging:preview' && req.modelId === STUB_MODEL.id && options.answerPreviews !== false) {
         const requestId = String(req.requestId);
         const targetAge = Number(req.targetAge);

@@ -44,3 +44,51 @@ test('export form and main\'s readable answer', async ({ page, host, photos }) =
   }
   await shot(page, 'export-started');
 });
+
+test('stub export engine: progress, cancel, and a browser download of the result', async ({ page, host, photos }) => {
+  // export:* answered at the socket (main has no export handler yet); everything else is real.
+  const sent: string[] = [];
+  const job = (exportId: string, state: string, done: number, outputs: string[] = []) => ({
+    exportId, state, done, total: 4, createdAt: '2026-01-01T00:00:00.000Z', outputs, error: null, currentName: outputs.at(-1) ?? null,
+  });
+  await stubAging(page, {
+    answerPreviews: false,
+    handle: (channel, request, reply, push) => {
+      if (!channel.startsWith('export:') || channel === 'export:list') return false;
+      sent.push(channel);
+      const id = `exp-${sent.filter((c) => c === 'export:start').length}`;
+      if (channel === 'export:start') {
+        reply({ exportId: id });
+        // The first export runs to the end; the second stops after one file until cancelled.
+        setTimeout(() => push('export:progress', job(id, 'running', 1, ['a-30.jpg'])), 100);
+        if (id === 'exp-1') {
+          setTimeout(() => push('export:progress', job(id, 'running', 3, ['a-30.jpg', 'a-60.jpg', 'b-30.jpg'])), 200);
+          setTimeout(() => push('export:progress', job(id, 'done', 4, ['a-30.jpg', 'a-60.jpg', 'b-30.jpg', 'b-60.jpg'])), 300);
+        }
+      } else if (channel === 'export:cancel') {
+        reply({ cancelled: true });
+        push('export:progress', job(String(request.exportId), 'cancelled', 1, ['a-30.jpg']));
+      } else if (channel === 'export:result') {
+        reply({ files: [{ name: 'a-30.jpg', mime: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) }] });
+      } else return false;
+      return true;
+    },
+  });
+  await openStudio(page, host, 'library');
+  await seedPhotos(page, photos.slice(0, 2));
+  await page.getByTestId('nav-export').click();
+  await page.getByTestId('picker-photo').nth(1).click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-start').click();
+  expect((await download).suggestedFilename()).toBe('a-30.jpg');
+  await expect(page.getByTestId('export-progress')).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('export-progress')).toContainText('4 file(s) saved to your browser downloads');
+  await shot(page, 'export-done');
+
+  // A second export, cancelled while running.
+  await page.getByTestId('export-start').click();
+  await expect(page.getByTestId('export-progress')).toContainText('Writing 1 of 4');
+  await page.getByTestId('export-cancel').click();
+  await expect(page.getByTestId('export-progress')).toHaveAttribute('data-phase', 'cancelled');
+  expect(sent).toContain('export:cancel');
+});
