@@ -6,6 +6,7 @@
  *  - FaceAgeInstanceNorm:      x [B,H,W,C] -> y = (x - mean) * rstd, rstd [B,1,1,C] (per sample and channel)
  *  - FaceAgeInstanceNormGrad:  dx = rstd * (dy - mean(dy) - y * mean(dy * y))
  *  - FaceAgeMirrorPadGrad:     adjoint of MirrorPad (scatter-add of dy onto the cells it copies)
+ *  - FaceAgeLeakyReluGrad:     dx = x > 0 ? dy : alpha * dy (alpha 0 for ReLU), one pass instead of three
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -13,6 +14,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export const INSTANCE_NORM = 'FaceAgeInstanceNorm';
 export const INSTANCE_NORM_GRAD = 'FaceAgeInstanceNormGrad';
 export const MIRROR_PAD_GRAD = 'FaceAgeMirrorPadGrad';
+export const LEAKY_RELU_GRAD = 'FaceAgeLeakyReluGrad';
 
 /** Backend-neutral access to input data and output allocation. */
 interface Io {
@@ -166,6 +168,16 @@ function mirrorPadGrad(io: Io, dy: tf.TensorInfo, xShape: number[], paddings: Ar
   return infos[0];
 }
 
+function leakyReluGrad(io: Io, dy: tf.TensorInfo, x: tf.TensorInfo, alpha: number): tf.TensorInfo {
+  const { infos, views } = io.alloc([x.shape]);
+  const dx = views[0];
+  const g = io.read(dy);
+  const xv = io.read(x);
+  const a = Math.fround(alpha); // float32 alpha: the product then rounds exactly like tfjs's float32 mul
+  for (let i = 0; i < dx.length; i++) dx[i] = xv[i] > 0 ? g[i] : a * g[i];
+  return infos[0];
+}
+
 // ---- registration ----------------------------------------------------------------------------
 
 function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io): void {
@@ -188,6 +200,12 @@ function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io): vo
         const { xShape, paddings, mode } = attrs as unknown as { xShape: number[]; paddings: Array<[number, number]>; mode: string };
         return mirrorPadGrad(io(backend), inputs.dy as tf.TensorInfo, xShape, paddings, mode);
       },
+    },
+    {
+      kernelName: LEAKY_RELU_GRAD,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) =>
+        leakyReluGrad(io(backend), inputs.dy as tf.TensorInfo, inputs.x as tf.TensorInfo, (attrs as { alpha: number }).alpha),
     },
   ];
   for (const k of configs) {

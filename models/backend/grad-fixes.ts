@@ -1,5 +1,5 @@
 /**
- * Gradient corrections registered for every backend.
+ * Gradient corrections (and faster gradients) registered for every backend.
  *
  * MirrorPad: tfjs 4.22's gradient only slices the centre of dy, dropping what the mirrored border
  * cells contribute back to the cells they copy (wrong at every reflection-padded border, i.e. in
@@ -10,7 +10,7 @@
  * compose too. (Exported for tests; backends with the fused kernel use FaceAgeMirrorPadGrad.)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { hasFusedKernel, MIRROR_PAD_GRAD } from './fused-kernels';
+import { hasFusedKernel, LEAKY_RELU_GRAD, MIRROR_PAD_GRAD } from './fused-kernels';
 
 export function mirrorPadAdjoint(dy: tf.Tensor, xShape: number[], paddings: Array<[number, number]>, offset: number): tf.Tensor {
   let g = dy;
@@ -49,4 +49,21 @@ export function registerGradientFixes(): void {
       return { x: () => mirrorPadAdjoint(dy as tf.Tensor, x.shape, paddings, offset) };
     },
   });
+
+  // ReLU / LeakyReLU: same formulas as tfjs (x > 0 ? dy : alpha * dy; ReLU: alpha 0, and 0 at x == 0),
+  // in one fused pass where the backend has the kernel.
+  const activationGrad = (kernelName: 'Relu' | 'LeakyRelu', fallback: (dy: tf.Tensor, x: tf.Tensor, alpha: number) => tf.Tensor) =>
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved, attrs) => {
+        const x = saved[0];
+        const alpha = kernelName === 'Relu' ? 0 : (attrs as unknown as { alpha: number }).alpha;
+        const g = dy as tf.Tensor;
+        if (hasFusedKernel(LEAKY_RELU_GRAD)) return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: g, x }, { alpha }) as tf.Tensor };
+        return { x: () => fallback(g, x, alpha) };
+      },
+    });
+  activationGrad('Relu', (dy, x) => tf.mul(dy, tf.cast(tf.step(x), 'float32')));
+  activationGrad('LeakyRelu', (dy, x, alpha) => tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha)));
 }

@@ -68,6 +68,17 @@ describe.each(['wasm', 'cpu'])('ops on %s', (backend) => {
     }
   });
 
+  it('ReLU and LeakyReLU gradients (fused) equal the tfjs formulas', async () => {
+    const x = tf.concat([tf.randomNormal([2, 5, 6, 3], 0, 1, 'float32', 7), tf.zeros([1, 5, 6, 3])]);
+    const dy = tf.randomNormal([3, 5, 6, 3], 0, 1, 'float32', 8);
+    const relu = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(x);
+    const leaky = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(t, 0.2), dy)))(x);
+    const expRelu = tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+    const expLeaky = tf.where(tf.greater(x, 0), dy, tf.mul(dy, 0.2));
+    expect(relErr(await relu.data(), await expRelu.data())).toBe(0);
+    expect(relErr(await leaky.data(), await expLeaky.data())).toBe(0);
+  });
+
   it('the fused MirrorPad adjoint equals the op-based one', async () => {
     const x = tf.randomNormal([2, 6, 7, 3], 0, 1, 'float32', 5);
     for (const mode of ['reflect', 'symmetric'] as const) {
