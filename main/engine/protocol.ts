@@ -43,6 +43,31 @@ export interface FaceCropWire {
   bytes: Uint8Array<ArrayBuffer>;
 }
 
+/** One face of one photo through an aging model at several target ages. */
+export interface AgeFacesRequest {
+  /** Library-owned photo file (resolved by main, never a renderer-chosen path). */
+  path: string;
+  landmarks: { x: number; y: number }[];
+  /** The face's estimated age: the model's source condition. */
+  sourceAge: number;
+  ages: number[];
+  /** Model folder (a self-describing checkpoint or export). */
+  modelDir: string;
+  output: 'crop' | 'pasted' | 'both';
+}
+
+export interface AgedFrameWire {
+  age: number;
+  crop: FaceCropWire | null;
+  pasted: { image: { mime: 'image/jpeg'; width: number; height: number; bytes: Uint8Array<ArrayBuffer> }; region: { x: number; y: number; width: number; height: number } } | null;
+}
+
+export interface AgeFacesResponse {
+  frames: AgedFrameWire[];
+  resolution: number;
+  engineMs: number;
+}
+
 export interface EngineOps {
   /** Round trip through the engine; delayMs is a test hook (honoured only with testHooks). */
   ping: {
@@ -60,6 +85,8 @@ export interface EngineOps {
   analyze: { request: { bytes?: Uint8Array; path?: string }; response: AnalyzeWire };
   /** The canonical aligned crop (size x size PNG) of the face with these 68 landmarks. */
   faceCrop: { request: { path: string; landmarks: { x: number; y: number }[]; size: number }; response: FaceCropWire };
+  /** Ages one face at each of `ages`; the aligned crop and/or the pasted-back photo region. */
+  ageFaces: { request: AgeFacesRequest; response: AgeFacesResponse };
 }
 
 export type EngineOp = keyof EngineOps;

@@ -5,6 +5,7 @@
 import { runEngineBench } from '../../models/backend/engine-bench';
 import type { BackendChoice } from './backend';
 import { analyzeOp, faceCropOp } from './ops/faces';
+import { ageFacesOp } from './ops/aging';
 import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
 
 export interface OpContext {
@@ -70,4 +71,9 @@ export const workerOps: Handlers = {
   },
   analyze: (payload) => analyzeOp(payload),
   faceCrop: (payload) => faceCropOp(payload),
+  ageFaces: (payload, ctx) =>
+    ageFacesOp(payload, ctx.signal).catch((err: unknown) => {
+      if (ctx.signal.aborted) throw new EngineOpError('cancelled', 'superseded or cancelled');
+      throw err;
+    }),
 };
