@@ -13,6 +13,7 @@ import { EventBus } from './events';
 import { GrantStore } from './grants';
 import { agingHandlers } from './handlers/aging';
 import { dialogHandlers } from './handlers/dialogs';
+import { exportHandlers } from './handlers/export';
 import { libraryHandlers } from './handlers/library';
 import { modelHandlers } from './handlers/models';
 import { engineStatusOf, systemHandlers } from './handlers/system';
@@ -109,7 +110,7 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
   supervisor.onStatus((s) => events.emit('system:engineStatus', engineStatusOf(context, s)));
 
   const lib = libraryHandlers(context);
-  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context)], {
+  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context), exportHandlers(context)], {
     onError: (channel, err) => log('error', `${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
 

@@ -68,6 +68,35 @@ export interface AgeFacesResponse {
   engineMs: number;
 }
 
+/** Export: one photo at one target age, every listed face aged and pasted back at full resolution. */
+export interface ExportPhotoRequest {
+  path: string;
+  faces: { landmarks: { x: number; y: number }[]; sourceAge: number }[];
+  age: number;
+  modelDir: string;
+  format: 'png' | 'jpeg' | 'webp';
+  quality: number;
+}
+
+/** Export: a contact sheet (rows x ages of PNG crops) or an animated timeline (rows[0], one frame per age). */
+export interface ExportComposeRequest {
+  layout: 'contact-sheet' | 'animated-timeline';
+  rows: Uint8Array[][];
+  ages: number[];
+  cellSize: number;
+  /** Animated timelines: 'webp' gives animated WebP, png/jpeg give GIF. */
+  format: 'png' | 'jpeg' | 'webp';
+  quality: number;
+  frameMs: number;
+}
+
+export interface ExportImageWire {
+  mime: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
+  width: number;
+  height: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 export interface EngineOps {
   /** Round trip through the engine; delayMs is a test hook (honoured only with testHooks). */
   ping: {
@@ -87,6 +116,10 @@ export interface EngineOps {
   faceCrop: { request: { path: string; landmarks: { x: number; y: number }[]; size: number }; response: FaceCropWire };
   /** Ages one face at each of `ages`; the aligned crop and/or the pasted-back photo region. */
   ageFaces: { request: AgeFacesRequest; response: AgeFacesResponse };
+  /** The full-resolution photo with its faces aged at one age and pasted back, encoded. */
+  exportPhoto: { request: ExportPhotoRequest; response: ExportImageWire };
+  /** Contact sheet or animated timeline from aged crops. */
+  exportCompose: { request: ExportComposeRequest; response: ExportImageWire };
 }
 
 export type EngineOp = keyof EngineOps;

@@ -6,6 +6,7 @@ import { runEngineBench } from '../../models/backend/engine-bench';
 import type { BackendChoice } from './backend';
 import { analyzeOp, faceCropOp } from './ops/faces';
 import { ageFacesOp } from './ops/aging';
+import { exportComposeOp, exportPhotoOp } from './ops/export';
 import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
 
 export interface OpContext {
@@ -76,4 +77,13 @@ export const workerOps: Handlers = {
       if (ctx.signal.aborted) throw new EngineOpError('cancelled', 'superseded or cancelled');
       throw err;
     }),
+  exportPhoto: (payload, ctx) => cancellable(exportPhotoOp(payload, ctx.signal), ctx.signal),
+  exportCompose: (payload, ctx) => cancellable(exportComposeOp(payload, ctx.signal), ctx.signal),
 };
+
+function cancellable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return p.catch((err: unknown) => {
+    if (signal.aborted) throw new EngineOpError('cancelled', 'cancelled');
+    throw err;
+  });
+}
