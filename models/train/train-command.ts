@@ -168,7 +168,8 @@ interface Recipe {
 async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDataset | null, io: TrainCommandIo): Promise<Recipe> {
   switch (o.kind) {
     case 'cyclegan': {
-      const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier) : null;
+      // Blurred input: the generator cannot please the teacher with pixel-level checkerboards.
+      const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
       const opts = classifier ? { classifier } : {};
       return {
         create: async () => createCycleGanTrainer({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, opts),

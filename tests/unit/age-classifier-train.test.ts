@@ -70,6 +70,23 @@ describe('age classifier', () => {
       expect(a).toBeGreaterThan(Math.min(...clf.centres) - 1e-3);
       expect(a).toBeLessThan(Math.max(...clf.centres) + 1e-3);
     }
+    // With blur, a 2-pixel checkerboard added to the faces changes nothing: nothing to exploit.
+    const blurred = await loadAgeClassifier(out, { blur: true });
+    const checker = tf.tidy(() => {
+      const [n, r] = batch.images.shape;
+      const v = new Float32Array(n * r * r * 3).map((_, i) => {
+        const p = Math.floor(i / 3);
+        return ((p % r) + Math.floor(p / r) % r) % 2 ? 0.3 : -0.3;
+      });
+      return tf.add(batch.images, tf.tensor4d(v, batch.images.shape)) as tf.Tensor4D;
+    });
+    const [l0, l1, l2, l3] = [blurred.logits(batch.images), blurred.logits(checker), clf.logits(checker), clf.logits(batch.images)];
+    const [a0, a1, a2, a3] = await Promise.all([l0.data(), l1.data(), l2.data(), l3.data()]);
+    a0.forEach((v, i) => expect(a1[i]).toBeCloseTo(v, 4));
+    // Without blur the same checkerboard does move the logits.
+    expect(Math.max(...Array.from(a2, (v, i) => Math.abs(v - a3[i])))).toBeGreaterThan(1e-3);
+    tf.dispose([checker, l0, l1, l2, l3]);
+    blurred.dispose();
     // Frozen: an optimizer that collects every trainable variable finds none in the classifier.
     const opt = tf.train.adam(0.1);
     expect(() => opt.minimize(() => tf.sum(clf.logits(batch.images)) as tf.Scalar)).toThrow(/connection between any variable/);
