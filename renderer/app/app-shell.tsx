@@ -25,7 +25,7 @@ import { Suspense, useMemo } from 'react';
 import { NoticeHost } from '../components/notice-host';
 import { useSection } from '../lib/use-section';
 import { createStudioTheme } from '../theme/create-studio-theme';
-import { useSettings } from '../lib/use-studio';
+import { useSharedSettings } from '../hooks/use-shared-settings';
 import { EngineChip } from './engine-chip';
 import { SECTIONS } from './sections';
 
@@ -33,7 +33,8 @@ import { SECTIONS } from './sections';
 const NAV_WIDTH = 200;
 
 export function AppShell() {
-  const [settings, updateSettings] = useSettings();
+  // Shared with the Settings screen, so a theme chosen there re-themes the shell at once.
+  const [settings, updateSettings] = useSharedSettings();
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
   const theme = settings?.theme ?? 'system';
   const mode = theme === 'system' ? (prefersDark ? 'dark' : 'light') : theme;
@@ -56,7 +57,7 @@ export function AppShell() {
               <IconButton
                 aria-label="toggle theme"
                 data-testid="theme-toggle"
-                onClick={() => updateSettings({ theme: mode === 'dark' ? 'light' : 'dark' })}
+                onClick={() => void updateSettings({ theme: mode === 'dark' ? 'light' : 'dark' })}
               >
                 {mode === 'dark' ? <LightModeIcon /> : <DarkModeIcon />}
               </IconButton>

@@ -14,10 +14,15 @@ test('settings show the detected engine and save choices', async ({ page, host }
   await expect(page.getByTestId('detected-backend')).toHaveText(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
   await expect(page.getByTestId('library-dir')).toContainText('library');
 
+  // The whole window follows the theme chosen here (the shell shares these settings).
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const darkBg = await bg();
   await page.getByTestId('theme-light').click();
+  await expect.poll(bg).not.toBe(darkBg);
   await expect.poll(async () => (await page.evaluate(() => window.studio!.settings.get())).ok && (await page.evaluate(() => window.studio!.settings.get()))).toMatchObject({ value: { theme: 'light' } });
   await page.getByTestId('theme-dark').click();
   await expect.poll(async () => page.evaluate(async () => { const r = await window.studio!.settings.get(); return r.ok ? r.value.theme : null; })).toBe('dark');
+  await expect.poll(bg).toBe(darkBg);
 
   await page.getByTestId('move-library').click();
   await expect(page.getByTestId('snackbar')).toContainText('Moving the library failed');
