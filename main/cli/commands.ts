@@ -3,7 +3,10 @@
  * later issue fills in answer "not available yet" with exit code 2, never fake output.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { dirname, join } from 'node:path';
+import { EVAL_ARG_OPTIONS, runEvalCommand } from '../engine/ops/eval';
 import { runFoundationBench } from './foundation-bench';
+import { runAge, runDetect } from './image-commands';
 
 export interface GlobalOptions {
   library: string | undefined;
@@ -51,14 +54,26 @@ export const COMMANDS: Command[] = [
     summary: 'Detect faces, landmarks and estimated ages in images',
     usage: 'face-age detect <image...> [--json]',
     options: {},
-    run: notYet('detect', 'face detection'),
+    run: ({ positionals, global }) => runDetect(positionals, global),
   },
   {
     name: 'age',
     summary: 'Age or rejuvenate the faces in an image',
-    usage: 'face-age age <image> --to <age> [--model <id>] [--out <file>] [--json]',
-    options: { to: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' } },
-    run: notYet('age', 'batch aging'),
+    usage: 'face-age age <image> --target <age> [--model <folder|shipped name>] [--face N] [--out <file.png|jpg|webp>] [--quality 1-100] [--json]',
+    options: {
+      target: { type: 'string' },
+      to: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      face: { type: 'string' },
+      quality: { type: 'string' },
+    },
+    run: ({ values, positionals, global }) =>
+      runAge(
+        { image: positionals[0], target: values.target ?? values.to, model: values.model, out: values.out, quality: values.quality, face: values.face },
+        global,
+        join(dirname(global.enginePath), '..', 'assets'),
+      ),
   },
   {
     name: 'train',
@@ -82,9 +97,15 @@ export const COMMANDS: Command[] = [
   {
     name: 'eval',
     summary: 'Evaluate a model: age accuracy and identity preservation',
-    usage: 'face-age eval --model <id> --data <dir> [--json]',
-    options: { model: { type: 'string' }, data: { type: 'string' } },
-    run: notYet('eval', 'evaluation'),
+    usage:
+      'face-age eval --model <no-change|prototype|folder> --data <dir|packed:DIR:val> [--targets 10,30,50,70] [--limit N] [--resolution N] [--out report.json] [--json]',
+    options: EVAL_ARG_OPTIONS,
+    run: ({ values, global }) =>
+      runEvalCommand({ values, backend: global.backend, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        if (/is required|must be/.test(message)) throw new CliError('invalid-payload', `face-age eval: ${message}`, EXIT.usage);
+        throw e;
+      }),
   },
   {
     name: 'bench',
