@@ -16,6 +16,8 @@ import { dialogHandlers } from './handlers/dialogs';
 import { exportHandlers } from './handlers/export';
 import { libraryHandlers } from './handlers/library';
 import { modelHandlers } from './handlers/models';
+import { trainingHandlers } from './handlers/training';
+import { TrainingRuns, type TrainingRunsOptions } from '../training/training-runs';
 import { engineStatusOf, systemHandlers } from './handlers/system';
 import { createRouter, type CallContext, type HostKind, type Router } from './router';
 import { SettingsStore } from './settings-store';
@@ -37,6 +39,8 @@ export interface StudioCoreOptions {
   dialogs?: NativeDialogs | null;
   versions: HostVersions;
   testHooks?: boolean;
+  /** The bundled training child (dist/train-worker.cjs) and its backend; absent: no training. */
+  training?: TrainingRunsOptions;
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -44,6 +48,8 @@ export interface StudioCore {
   readonly events: EventBus;
   readonly supervisor: EngineSupervisor;
   readonly context: CoreContext;
+  /** Fine-tuning runs (forked training children). */
+  readonly training: TrainingRuns;
   dispatch: Router['dispatch'];
   /** Starts the engine (the library opens on first use). */
   start(): void;
@@ -110,7 +116,8 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
   supervisor.onStatus((s) => events.emit('system:engineStatus', engineStatusOf(context, s)));
 
   const lib = libraryHandlers(context);
-  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context), exportHandlers(context)], {
+  const training = new TrainingRuns(context, options.training ?? { workerPath: null });
+  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context), exportHandlers(context), trainingHandlers(context, training)], {
     onError: (channel, err) => log('error', `${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
 
@@ -120,7 +127,9 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
     context,
     dispatch: (channel: unknown, payload: unknown, call: CallContext) => router.dispatch(channel, payload, call),
     start: () => supervisor.start(),
+    training,
     async close() {
+      await training.closeAll();
       await lib.flushDeletes();
       await supervisor.stop();
       if (opening) (await opening.catch(() => null))?.close();

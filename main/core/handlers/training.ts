@@ -1,0 +1,54 @@
+/**
+ * training:start/pause/resume/cancel and finetune:* handlers over TrainingRuns (the forked
+ * training child). training:list/get/sampleGrid live in models.ts (read-only library views).
+ */
+import type { CoreContext } from '../context';
+import { toLibraryId, viaLibrary } from '../errors';
+import { StudioFailure, defineHandlers } from '../router';
+import type { TrainingRuns } from '../../training/training-runs';
+
+export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
+  async function selectionPhotoIds(sel: { by: 'project'; projectId: string } | { by: 'tag'; tag: string } | { by: 'photos'; photoIds: string[] }): Promise<number[]> {
+    if (sel.by === 'photos') return sel.photoIds.map((id) => toLibraryId(id, 'photo'));
+    const l = await ctx.library();
+    const projects = sel.by === 'project' ? [toLibraryId(sel.projectId, 'project')] : l.listProjects().map((p) => p.id);
+    const ids: number[] = [];
+    for (const projectId of projects) {
+      const page = l.listPhotos({ projectId, tag: sel.by === 'tag' ? sel.tag : undefined, limit: 5000 });
+      ids.push(...page.items.map((p) => p.id));
+    }
+    return ids;
+  }
+
+  const state = (runId: string, s: string) => ({ runId, state: s as 'running' });
+
+  return defineHandlers({
+    'training:start': async (req) => {
+      if (req.baseModelId === null) {
+        throw new StudioFailure('not-available-yet', 'training from scratch runs from the command line (face-age train); the studio fine-tunes a base model');
+      }
+      if (req.kind !== 'cyclegan') throw new StudioFailure('unsupported', `training ${req.kind} from the studio is not available yet (only cyclegan)`);
+      const photoIds = await selectionPhotoIds(req.selection);
+      if (photoIds.length === 0) throw new StudioFailure('not-found', 'the selection holds no photos');
+      const r = await viaLibrary(() =>
+        runs.startFinetune({ baseModelId: toLibraryId(req.baseModelId as string, 'model'), photoIds, steps: req.steps, name: req.name, batch: req.batchSize, sampleEvery: req.sampleEvery }),
+      );
+      return { runId: String(r.runId) };
+    },
+    'training:pause': async ({ runId }) => state(runId, runs.pause(toLibraryId(runId, 'run'))),
+    'training:resume': async ({ runId }) => state(runId, runs.resume(toLibraryId(runId, 'run'))),
+    'training:cancel': async ({ runId }) => state(runId, await viaLibrary(() => runs.cancel(toLibraryId(runId, 'run')))),
+    'finetune:start': async (req) => {
+      const r = await viaLibrary(() =>
+        runs.startFinetune({
+          baseModelId: toLibraryId(req.baseModelId, 'model'),
+          photoIds: req.photoIds.map((id) => toLibraryId(id, 'photo')),
+          steps: req.steps,
+          name: req.name,
+          identityWeight: req.identityWeight,
+        }),
+      );
+      return { runId: String(r.runId) };
+    },
+  });
+}

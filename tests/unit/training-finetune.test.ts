@@ -1,0 +1,164 @@
+/**
+ * Fine-tuning end to end through the real core: fixture photos imported into a real library (the
+ * real engine detects faces and descriptors), a tiny real CycleGAN base model, and the real forked
+ * training child (bundled like the engine) fine-tuning it into a new model version.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStudioCore, type StudioCore } from '../../main/core/core';
+import { forkLauncher } from '../../main/engine/launcher';
+import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import { bundleEngine } from './foundation-engine-bundle';
+import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
+
+const RES = 32;
+const call = { host: 'test' as const };
+const FACES = join(__dirname, '..', 'fixtures', 'faces');
+let dir = '';
+let core: StudioCore;
+let baseId = 0;
+let baseDir = '';
+const photoIds: Record<string, string> = {};
+
+function value<T>(r: { ok: boolean; value?: unknown; error?: unknown }): T {
+  if (!r.ok) throw new Error(`request failed: ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+function hashFolder(folder: string): string {
+  const h = createHash('sha256');
+  for (const name of readdirSync(folder).sort()) h.update(name).update(readFileSync(join(folder, name)));
+  return h.digest('hex');
+}
+
+beforeAll(async () => {
+  ({ dir } = await bundleEngine('training-finetune'));
+  const workerPath = join(dir, 'train-worker.cjs');
+  await build({
+    entryPoints: ['main/training/train-worker.ts'],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@tensorflow/*', '@vladmandic/face-api', 'sharp', '@img/*', 'better-sqlite3'],
+    logLevel: 'silent',
+  });
+  core = createStudioCore({
+    host: 'test',
+    configDir: join(dir, 'config'),
+    defaultLibraryDir: join(dir, 'library'),
+    engineLauncher: forkLauncher(join(dir, 'engine.cjs')),
+    versions: { app: 'test', electron: null, chrome: null },
+    training: { workerPath, backend: 'cpu' },
+  });
+  core.start();
+
+  await useCpu();
+  const faces = await loadFaces(RES, 2);
+  const config = tinyConfig(RES);
+  const trainer = createCycleGanTrainer({ ...config, generator: { ...config.generator, output: 'direct' } });
+  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
+  const exportDir = join(dir, 'base-export');
+  await exportCycleGanModel(trainer, exportDir);
+  trainer.dispose();
+  faces.images.dispose();
+  const lib = await core.context.library();
+  const base = await lib.registerModel({ kind: 'cyclegan', name: 'tiny base', isBase: true, weightsDir: exportDir, config: { resolution: RES, ageRange: [0, 90] } });
+  baseId = base.id;
+  baseDir = lib.modelWeightsPath(base.id);
+
+  const project = value<{ id: string }>(await core.dispatch('projects:create', { name: 'Person' }, call));
+  const names = ['face-00-obama-1.jpg', 'face-01-obama-2.jpg', 'face-02-obama-3.jpg', 'face-03-obama-4.jpg', 'face-10-alex-lacamoire-1.jpg'];
+  // The fixtures are tight 128 px aligned crops; the detector wants a face with some margin, as in a photo.
+  const files = await Promise.all(
+    names.map(async (name) => ({
+      name,
+      bytes: new Uint8Array(
+        await sharp(join(FACES, name)).resize(256, 256).extend({ top: 128, bottom: 128, left: 128, right: 128, background: '#808080' }).jpeg().toBuffer(),
+      ),
+    })),
+  );
+  const imported = value<{ imported: { id: string; name: string; faceCount: number }[] }>(
+    await core.dispatch('photos:import', { projectId: project.id, source: { kind: 'bytes', files } }, call),
+  );
+  for (const p of imported.imported) photoIds[p.name] = p.id;
+}, 240_000);
+
+afterAll(async () => {
+  await core?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  tf.disposeVariables();
+});
+
+describe('identity check of a person\'s photos', () => {
+  it('flags the photo of another person and not the person\'s own', async () => {
+    const ids = Object.values(photoIds).map(Number);
+    const check = await core.training.checkPhotos(ids);
+    console.log(JSON.stringify({ ...check, centre: check.centre.length }));
+    expect(check.faces.length + check.skipped.length).toBe(ids.length);
+    expect(check.faces.length).toBeGreaterThanOrEqual(4);
+    const other = check.faces.find((f) => f.photoId === Number(photoIds['face-10-alex-lacamoire-1.jpg']));
+    expect(other?.flagged).toBe(true);
+    const own = check.faces.filter((f) => f.photoId !== other?.photoId);
+    expect(own.every((f) => !f.flagged)).toBe(true);
+    expect(Math.max(...own.map((f) => f.distance))).toBeLessThan(other?.distance ?? 0);
+  });
+});
+
+describe('fine-tuning', () => {
+  const obama = () => Object.entries(photoIds).filter(([n]) => n.includes('obama')).map(([, id]) => id);
+
+  it('produces a new version whose parent is the base, leaves the base untouched, and the new version ages a face', async () => {
+    const before = hashFolder(baseDir);
+    const progress: number[] = [];
+    const states: string[] = [];
+    const offP = core.events.subscribe((ev, e) => ev === 'training:progress' && progress.push((e as { step: number }).step));
+    const offS = core.events.subscribe((ev, e) => ev === 'training:runState' && states.push((e as { state: string }).state));
+    const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 4, name: 'me' }, call));
+    await core.training.settled(Number(runId));
+    offP();
+    offS();
+    const run = value<{ state: string; outputModelId: string | null; baseModelId: string; kind: string; sampleSteps: number[]; history: unknown[] }>(
+      await core.dispatch('training:get', { runId }, call),
+    );
+    expect(run).toMatchObject({ state: 'completed', kind: 'fine-tune', baseModelId: String(baseId) });
+    expect(states).toContain('running');
+    expect(states.at(-1)).toBe('completed');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(run.history.length).toBeGreaterThan(0);
+    expect(run.sampleSteps.length).toBeGreaterThan(0);
+    expect(run.outputModelId).not.toBeNull();
+    const model = value<{ parentId: string | null; name: string }>(await core.dispatch('models:get', { modelId: run.outputModelId }, call));
+    expect(model.parentId).toBe(String(baseId));
+    expect(hashFolder(baseDir)).toBe(before);
+    const grid = value<{ image: { width: number } }>(await core.dispatch('training:sampleGrid', { runId }, call));
+    expect(grid.image.width).toBeGreaterThan(RES);
+    const aged = value<{ crop: { width: number } }>(
+      await core.dispatch('aging:preview', { requestId: 'ft', photoId: obama()[0], modelId: run.outputModelId, targetAge: 70, output: 'crop' }, call),
+    );
+    expect(aged.crop.width).toBe(RES);
+  }, 120_000);
+
+  it('pauses, resumes and cancels a run, which ends cancelled', async () => {
+    let firstStep!: () => void;
+    const stepped = new Promise<void>((r) => (firstStep = r));
+    const off = core.events.subscribe((ev, e) => ev === 'training:progress' && (e as { step: number }).step > 0 && firstStep());
+    const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 5000 }, call));
+    await stepped;
+    off();
+    expect(value<{ state: string }>(await core.dispatch('training:pause', { runId }, call)).state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(value<{ state: string }>(await core.dispatch('training:get', { runId }, call)).state).toBe('paused');
+    expect(value<{ state: string }>(await core.dispatch('training:resume', { runId }, call)).state).toBe('running');
+    expect(value<{ state: string }>(await core.dispatch('training:cancel', { runId }, call)).state).toBe('cancelled');
+    await core.training.settled(Number(runId));
+    const run = value<{ state: string; outputModelId: string | null }>(await core.dispatch('training:get', { runId }, call));
+    expect(run).toMatchObject({ state: 'cancelled', outputModelId: null });
+  }, 120_000);
+});
