@@ -29,15 +29,19 @@ export interface FrozenClassifierOptions {
   blur?: boolean;
 }
 
-/** x: [N, H, W, 3] -> same shape, binomial-blurred per channel with reflected borders. */
+/**
+ * x: [N, H, W, 3] -> same shape, binomial-blurred per channel with reflected borders. A plain
+ * conv2d with a channel-diagonal [3, 3, 3, 3] filter: depthwise convolution has no input
+ * gradient kernel on the wasm backend, conv2d does (models/backend/wasm-kernels).
+ */
 function binomialBlur(x: tf.Tensor4D): tf.Tensor4D {
   const k1 = [1, 2, 1];
-  const k = new Float32Array(9 * 3);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < 3; c++) k[(i * 3 + j) * 3 + c] = (k1[i] * k1[j]) / 16;
+  const k = new Float32Array(9 * 9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let c = 0; c < 3; c++) k[((i * 3 + j) * 3 + c) * 3 + c] = (k1[i] * k1[j]) / 16;
   return tf.tidy(() => {
-    const w = tf.tensor4d(k, [3, 3, 3, 1]);
+    const w = tf.tensor4d(k, [3, 3, 3, 3]);
     const xp = tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect');
-    return tf.depthwiseConv2d(xp, w, 1, 'valid');
+    return tf.conv2d(xp, w, 1, 'valid');
   });
 }
 
