@@ -47,7 +47,12 @@ export interface CycleGanConfig {
     ngf: number;
     nBlocks: number;
     nDown: number;
-    /** Concatenate the age code to every residual block's input too (not only the image input). */
+    /**
+     * 'film': the code scales and shifts the features after every instance norm (film-resnet.ts).
+     * 'concat': models/nn's generator, code tiled and concatenated (instance norm erases it).
+     */
+    conditioning: 'film' | 'concat';
+    /** With 'concat': also concatenate the code to every residual block's input. */
     condAtBlocks: boolean;
     output: GeneratorOutput;
   };
@@ -151,6 +156,7 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       ngf: 32,
       nBlocks: resolution >= 256 ? 9 : 6,
       nDown: 2,
+      conditioning: 'film',
       condAtBlocks: true,
       output: 'mask-residual',
     },

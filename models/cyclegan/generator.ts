@@ -1,11 +1,12 @@
 /**
- * Age-conditional generator: models/nn's ResNet generator (c7s1, 2 strided convs, residual blocks,
- * 2 up-convs, instance norm) with the age code at the input and at every block, plus an output
- * head chosen by config (see GeneratorOutput). One network plays both of CycleGAN's generators:
+ * Age-conditional generator: a ResNet generator (c7s1, 2 strided convs, residual blocks, 2 up-convs,
+ * instance norm) with the age code applied by FiLM after every norm (film-resnet.ts) or, for
+ * reference, models/nn's concatenation, plus an output head chosen by config (GeneratorOutput). One network plays both of CycleGAN's generators:
  * G = this at the old code, F = this at the young code.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ResnetGenerator } from '../nn/resnet-generator';
+import { FilmResnetGenerator } from './film-resnet';
 import type { CycleGanConfig, GeneratorOutput } from './config';
 
 export interface Translation {
@@ -16,25 +17,22 @@ export interface Translation {
 }
 
 export class AgeGenerator {
-  readonly net: ResnetGenerator;
+  readonly net: ResnetGenerator | FilmResnetGenerator;
   readonly output: GeneratorOutput;
 
   constructor(config: CycleGanConfig, seed = config.seed) {
     const g = config.generator;
     this.output = g.output;
-    this.net = new ResnetGenerator(
-      {
-        inChannels: 3,
-        outChannels: g.output === 'mask-residual' ? 4 : 3,
-        condChannels: config.domains.length,
-        ngf: g.ngf,
-        nBlocks: g.nBlocks,
-        nDown: g.nDown,
-        condAtBlocks: g.condAtBlocks,
-      },
-      'G',
-      seed,
-    );
+    const outChannels = g.output === 'mask-residual' ? 4 : 3;
+    const condChannels = config.domains.length;
+    this.net =
+      g.conditioning === 'concat'
+        ? new ResnetGenerator(
+            { inChannels: 3, outChannels, condChannels, ngf: g.ngf, nBlocks: g.nBlocks, nDown: g.nDown, condAtBlocks: g.condAtBlocks },
+            'G',
+            seed,
+          )
+        : new FilmResnetGenerator({ outChannels, condChannels, ngf: g.ngf, nBlocks: g.nBlocks, nDown: g.nDown }, 'G', seed);
     if (g.output !== 'direct') {
       // A zero head makes the untrained model the exact identity (delta = 0, mask = 0.5), as the
       // issue asks; gradients still reach the head through the features.

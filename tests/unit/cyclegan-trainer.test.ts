@@ -86,6 +86,15 @@ describe('cyclegan training step', () => {
     expect(t.step).toBe(3);
     // After training, the generator is no longer the identity.
     expect(l.G_cycle).toBeGreaterThan(0);
+    // The age code reaches the generator (FiLM weights got gradients) and changes its output.
+    const film = t.gen.params.get('block0.a.film');
+    expect(tf.tidy(() => tf.max(tf.abs(film)).dataSync()[0])).toBeGreaterThan(0);
+    const codeEffect = tf.tidy(() => {
+      const young = t.gen.translate(faces.images, tf.tensor2d([1, 0, 1, 0], [2, 2])).image;
+      const old = t.gen.translate(faces.images, tf.tensor2d([0, 1, 0, 1], [2, 2])).image;
+      return tf.max(tf.abs(tf.sub(young, old))).dataSync()[0];
+    });
+    expect(codeEffect).toBeGreaterThan(0);
 
     const grid = await t.sampleGrid(batch);
     expect(tf.memory().numTensors).toBe(before);
