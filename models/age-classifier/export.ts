@@ -50,7 +50,7 @@ differentiable age signal. It is **not** the evaluator: evaluation uses the face
 
 **Code.** models/age-classifier/ (network.ts, trainer.ts, load.ts: \`loadAgeClassifier(dir)\`).
 Weights: age-classifier.bin/.json (float16), config: age-classifier-config.json.
-GAN trainers load it with `loadAgeClassifier(dir, { blur: true })`: a 3x3 binomial input blur
+GAN trainers load it with \`loadAgeClassifier(dir, { blur: true })\`: a 3x3 binomial input blur
 leaves it blind to 2-pixel checkerboards, so a generator cannot please it with speckle.
 
 **Data and terms.** Trained on UTKFace ("aligned & cropped", Zhang, Song, Qi, CVPR 2017):
