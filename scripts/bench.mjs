@@ -1,0 +1,65 @@
+// `npm run bench [-- section...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`:
+// bundles scripts/bench-entry.ts with esbuild (externals as scripts/build.mjs) into .tmp/ and runs
+// the chosen sections (default: all), printing one JSON document on stdout (progress on stderr).
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    runs: { type: 'string' },
+    photos: { type: 'string' },
+    resolutions: { type: 'string' },
+    megapixels: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+const ALL = ['engine', 'face', 'library', 'cyclegan', 'age-cgan'];
+if (values.help) {
+  console.log(`npm run bench -- [${ALL.join('|')}...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`);
+  process.exit(0);
+}
+const int = (name, raw) => {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} must be a positive integer`);
+    process.exit(64);
+  }
+  return n;
+};
+const list = (name, raw) => (raw === undefined ? undefined : raw.split(',').map((x) => int(name, x)));
+
+const outDir = join(root, '.tmp', 'bench');
+mkdirSync(outDir, { recursive: true });
+const outfile = join(outDir, 'bench.cjs');
+await build({
+  entryPoints: [join(root, 'scripts', 'bench-entry.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['electron', 'better-sqlite3', 'sharp', '@img/*', '@tensorflow/*', '@vladmandic/face-api', 'ws', 'bufferutil', 'utf-8-validate'],
+  logLevel: 'warning',
+  // models/ guards import.meta behind `typeof require`; in CJS the require path is taken.
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+const { runBench } = createRequire(import.meta.url)(outfile);
+const result = await runBench(
+  {
+    sections: positionals.length > 0 ? positionals : ALL,
+    runs: int('runs', values.runs),
+    photos: int('photos', values.photos),
+    resolutions: list('resolutions', values.resolutions),
+    megapixels: list('megapixels', values.megapixels),
+  },
+  (s) => console.error(s),
+);
+console.log(JSON.stringify(result, null, 1));
