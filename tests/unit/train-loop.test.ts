@@ -108,16 +108,16 @@ describe('runTraining', () => {
     const run = runTraining({
       ...baseOptions(path.join(dir, 'pause'), 6),
       control,
-      onStep: (_t, step) => {
-        if (step === 2) {
-          control.pause();
-          setTimeout(() => control.resume(), 200);
-        }
+      onStep: (_t, step) => step === 2 && control.pause(),
+      onProgress: (p) => {
+        phases.push(p.phase);
+        // Resume only once the loop reports it is paused (a timer could fire before it gets there).
+        if (p.phase === 'paused') setTimeout(() => control.resume(), 50);
       },
-      onProgress: (p) => phases.push(p.phase),
     });
     const r = await run;
     expect(phases).toContain('paused');
+    expect(phases.indexOf('paused')).toBeLessThan(phases.lastIndexOf('training'));
     expect(r).toMatchObject({ step: 6, completed: true });
   });
 });
