@@ -141,3 +141,25 @@ describe('buildPrototypeModel / save / load', () => {
     }
   });
 });
+
+describe('the shipped prototype (assets/models/prototype)', () => {
+  it('holds aggregates of at least 200 faces per group, ages monotone, and changes a face only inside the mask', async () => {
+    tf.setBackend('cpu');
+    const model = await loadPrototypeModel(path.join(__dirname, '..', '..', 'assets', 'models', 'prototype'));
+    expect(model.resolution).toBe(128);
+    expect(model.means.length).toBeGreaterThanOrEqual(8);
+    for (const m of model.means) expect(m.count).toBeGreaterThanOrEqual(200);
+    const anchors = model.means.map((m) => m.anchorAge);
+    expect([...anchors].sort((a, b) => a - b)).toEqual(anchors);
+    const x = tf.randomUniform([1, 128, 128, 3], -0.8, 0.8, 'float32', 7) as tf.Tensor4D;
+    const same = await model.age(x, 33, 33);
+    expect(Array.from(await same.output.data())).toEqual(Array.from(await x.data()));
+    const older = await model.age(x, 25, 70);
+    const diff = tf.tidy(() => tf.mean(tf.abs(tf.sub(older.output, x))).dataSync()[0]);
+    expect(diff).toBeGreaterThan(0.01); // a visible change, not the identity
+    // Corners (background) are left alone by the face mask.
+    const corner = tf.tidy(() => tf.max(tf.abs(tf.slice(tf.sub(older.output, x), [0, 0, 0, 0], [1, 4, 4, 3]))).dataSync()[0]);
+    expect(corner).toBe(0);
+    for (const t of [x, same.output, older.output]) t.dispose();
+  });
+});
