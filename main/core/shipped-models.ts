@@ -11,17 +11,22 @@ import type { Library } from '../library/library';
 import type { JsonObject } from '../library/types';
 
 const KINDS = new Set(['age-cgan', 'cyclegan']);
+/** The prototype method's folder (models/prototype/prototype-store.ts) has its own meta format. */
+const PROTOTYPE_FORMAT = 'face-age-prototype';
 
 interface ShippedMeta {
-  format: 'face-age-checkpoint';
-  kind: 'age-cgan' | 'cyclegan';
+  format: 'face-age-checkpoint' | typeof PROTOTYPE_FORMAT;
+  kind: 'age-cgan' | 'cyclegan' | 'prototype';
   config: JsonObject;
   step?: number;
   metrics?: Record<string, number>;
 }
 
 function asMeta(raw: unknown): ShippedMeta | null {
-  const m = raw as Partial<ShippedMeta> | null;
+  const m = raw as (Partial<ShippedMeta> & { resolution?: number }) | null;
+  if (m?.format === PROTOTYPE_FORMAT) {
+    return { format: PROTOTYPE_FORMAT, kind: 'prototype', config: { resolution: m.resolution ?? 128, ageRange: [0, 90] }, step: 0 };
+  }
   if (!m || m.format !== 'face-age-checkpoint' || !KINDS.has(m.kind as string)) return null;
   if (typeof m.config !== 'object' || m.config === null) return null;
   return m as ShippedMeta;

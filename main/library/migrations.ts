@@ -193,7 +193,39 @@ const v2MetricsTagsAges: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1Initial, v2MetricsTagsAges];
+/**
+ * Version 3: models may be of kind 'prototype' (the training-free mean-face method that ships as
+ * a baseline and fallback). SQLite cannot alter a CHECK constraint, so the table is rebuilt.
+ */
+const v3PrototypeModels: Migration = {
+  version: 3,
+  name: 'prototype model kind',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE models_v3 (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('age-cgan', 'cyclegan', 'prototype')),
+        name TEXT NOT NULL,
+        is_base INTEGER NOT NULL CHECK (is_base IN (0, 1)),
+        parent_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+        weights_dir TEXT NOT NULL UNIQUE,
+        config TEXT NOT NULL,
+        metrics TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO models_v3 (id, kind, name, is_base, parent_id, project_id, weights_dir, config, metrics, created_at, missing)
+        SELECT id, kind, name, is_base, parent_id, project_id, weights_dir, config, metrics, created_at, missing FROM models;
+      DROP TABLE models;
+      ALTER TABLE models_v3 RENAME TO models;
+      CREATE UNIQUE INDEX models_base_name ON models(kind, name) WHERE is_base = 1;
+      CREATE INDEX models_by_parent ON models(parent_id);
+    `);
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1Initial, v2MetricsTagsAges, v3PrototypeModels];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export function schemaVersion(db: Database.Database): number {

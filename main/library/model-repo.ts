@@ -9,7 +9,7 @@ import type { JsonObject, Model, ModelKind, ModelWithLineage, RegisterModelInput
 // before the row exists; a base model's weights and config are never replaced: fine-tuning
 // registers a new version whose parent is the model it started from.
 
-const KINDS = new Set<ModelKind>(['age-cgan', 'cyclegan']);
+const KINDS = new Set<ModelKind>(['age-cgan', 'cyclegan', 'prototype']);
 
 export function getModelRow(ctx: LibraryContext, id: number): ModelRow {
   const row = ctx.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined;

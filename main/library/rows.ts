@@ -8,6 +8,7 @@ import type {
   JsonObject,
   Model,
   ModelKind,
+  TrainableKind,
   Photo,
   Project,
   Run,
@@ -81,7 +82,7 @@ export interface ModelRow {
 export interface RunRow {
   id: number;
   project_id: number | null;
-  kind: ModelKind;
+  kind: TrainableKind;
   parent_model_id: number | null;
   output_model_id: number | null;
   config: string;

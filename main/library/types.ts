@@ -141,7 +141,10 @@ export interface TagCount {
   count: number;
 }
 
-export type ModelKind = 'age-cgan' | 'cyclegan';
+/** 'prototype': the training-free mean-face method (models/prototype), a shipped baseline. */
+export type ModelKind = 'age-cgan' | 'cyclegan' | 'prototype';
+/** Kinds a training run can produce (the runs table's CHECK). */
+export type TrainableKind = Exclude<ModelKind, 'prototype'>;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -190,7 +193,7 @@ export type RunStatus =
 export interface Run {
   id: number;
   projectId: number | null;
-  kind: ModelKind;
+  kind: TrainableKind;
   parentModelId: number | null;
   outputModelId: number | null;
   config: JsonObject;
@@ -206,7 +209,7 @@ export interface Run {
 
 export interface CreateRunInput {
   projectId?: number | null;
-  kind: ModelKind;
+  kind: TrainableKind;
   parentModelId?: number | null;
   config: JsonObject;
   totalSteps: number;

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { IdSchema, TimestampSchema } from './common';
 
-export const ModelKindSchema = z.enum(['age-cgan', 'cyclegan']);
+/** Kinds a run can train. */
+export const TrainableKindSchema = z.enum(['age-cgan', 'cyclegan']);
+/** Every kind of model in the library: the trainable ones plus the training-free prototype method. */
+export const ModelKindSchema = z.enum(['age-cgan', 'cyclegan', 'prototype']);
 export type ModelKind = z.infer<typeof ModelKindSchema>;
 export const ModelOriginSchema = z.enum(['shipped', 'trained', 'fine-tuned']);
 

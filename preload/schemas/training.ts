@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EncodedImageSchema, IdSchema, TimestampSchema } from './common';
 import { TagSchema } from './library';
-import { ModelKindSchema } from './models';
+import { TrainableKindSchema } from './models';
 
 export const RunKindSchema = z.enum(['age-cgan', 'cyclegan', 'fine-tune']);
 export const RunStateSchema = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
@@ -16,7 +16,7 @@ export const PhotoSelectionSchema = z.discriminatedUnion('by', [
 ]);
 
 export const TrainingStartSchema = z.strictObject({
-  kind: ModelKindSchema,
+  kind: TrainableKindSchema,
   /** Start from this model's weights; null trains from scratch. */
   baseModelId: IdSchema.nullable(),
   selection: PhotoSelectionSchema,

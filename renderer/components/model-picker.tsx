@@ -8,7 +8,11 @@ const GROUPS: { origin: ModelSummary['origin']; label: string }[] = [
   { origin: 'trained', label: 'Trained here' },
 ];
 
-export const KIND_LABEL: Record<ModelSummary['kind'], string> = { 'age-cgan': 'Age-cGAN', cyclegan: 'CycleGAN' };
+export const KIND_LABEL: Record<ModelSummary['kind'], string> = {
+  'age-cgan': 'Age-cGAN',
+  cyclegan: 'CycleGAN',
+  prototype: 'Prototype (no training)',
+};
 
 export function modelLabel(m: ModelSummary): string {
   return `${m.name} · ${KIND_LABEL[m.kind]} ${m.resolution}px`;

@@ -35,6 +35,8 @@ beforeAll(async () => {
     defaultLibraryDir: join(dir, 'library'),
     engineLauncher: forkLauncher(join(dir, 'engine.cjs')),
     versions: { app: 'test', electron: null, chrome: null },
+    // The real shipped models: the prototype baseline must be usable from a fresh library.
+    assetsDir: join(__dirname, '..', '..', 'assets'),
   });
   core.start();
 
@@ -132,6 +134,33 @@ describe('aging through the engine', () => {
     expect(r.frames.map((f) => f.age)).toEqual([20, 40, 60]);
     expect(frames).toEqual([20, 40, 60]);
     expect(r.frames.every((f) => f.image.width === RES)).toBe(true);
+  });
+
+  it('the shipped prototype model is in a fresh library and ages a face at 128 px', async () => {
+    const list = value<{ models: { id: string; kind: string; origin: string; resolution: number }[] }>(
+      await core.dispatch('models:list', {}, call),
+    );
+    const proto = list.models.find((m) => m.kind === 'prototype');
+    expect(proto).toMatchObject({ origin: 'shipped', resolution: 128 });
+    const crop = async (targetAge: number) =>
+      new Uint8Array(
+        await sharp(
+          Buffer.from(
+            value<{ crop: { bytes: Uint8Array; width: number } }>(
+              await core.dispatch('aging:preview', { requestId: `proto-${targetAge}`, photoId, modelId: proto!.id, targetAge }, call),
+            ).crop.bytes,
+          ),
+        )
+          .raw()
+          .toBuffer(),
+      );
+    const young = await crop(20);
+    const old = await crop(70);
+    expect(young.length).toBe(128 * 128 * 3);
+    let diff = 0;
+    for (let i = 0; i < young.length; i++) diff += Math.abs(young[i] - old[i]);
+    // Mean absolute change of at least 1 level per channel between ages 20 and 70.
+    expect(diff / young.length).toBeGreaterThan(1);
   });
 
   it('names unknown models and faces clearly', async () => {
