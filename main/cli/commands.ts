@@ -6,7 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { dirname, join } from 'node:path';
 import { EVAL_ARG_OPTIONS, runEvalCommand } from '../engine/ops/eval';
 import { runFoundationBench } from './foundation-bench';
-import { runAge, runDetect } from './image-commands';
+import { CLI_THREADS, runAge, runDetect } from './image-commands';
 
 export interface GlobalOptions {
   library: string | undefined;
@@ -101,7 +101,7 @@ export const COMMANDS: Command[] = [
       'face-age eval --model <no-change|prototype|folder> --data <dir|packed:DIR:val> [--targets 10,30,50,70] [--limit N] [--resolution N] [--out report.json] [--json]',
     options: EVAL_ARG_OPTIONS,
     run: ({ values, global }) =>
-      runEvalCommand({ values, backend: global.backend, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {
+      runEvalCommand({ values, backend: global.backend, threads: CLI_THREADS, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
         if (/is required|must be/.test(message)) throw new CliError('invalid-payload', `face-age eval: ${message}`, EXIT.usage);
         throw e;

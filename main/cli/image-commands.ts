@@ -14,8 +14,14 @@ import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './comman
 /** Used when a face has no age estimate (as the studio's previews do). */
 const FALLBACK_SOURCE_AGE = 35;
 
+/**
+ * One wasm thread: a wasm thread pool keeps the CLI process alive after the command is done
+ * (bin/face-age.cjs sets process.exitCode rather than exiting), and one photo needs no pool.
+ */
+export const CLI_THREADS = 1;
+
 async function backend(global: GlobalOptions): Promise<void> {
-  await initEngineBackend(global.backend, null);
+  await initEngineBackend(global.backend, CLI_THREADS);
 }
 
 async function analyze(image: string): Promise<AnalyzeWire> {
@@ -52,7 +58,10 @@ export async function runDetect(images: string[], global: GlobalOptions): Promis
   return { json: { images: results }, text };
 }
 
-/** Shipped models: the first cyclegan checkpoint in assets/models, else the first age-cgan. */
+/**
+ * Shipped models: the first cyclegan checkpoint in assets/models, else the first age-cgan, else
+ * the prototype baseline (so `face-age age` works out of the box on an install without GANs).
+ */
 export function defaultShippedModel(assetsDir: string): string | null {
   const root = join(assetsDir, 'models');
   const kinds = new Map<string, string>();
@@ -60,12 +69,13 @@ export function defaultShippedModel(assetsDir: string): string | null {
   for (const name of names) {
     try {
       const meta = JSON.parse(readFileSync(join(root, name, 'meta.json'), 'utf8')) as { format?: string; kind?: string };
-      if (meta.format === 'face-age-checkpoint' && meta.kind && !kinds.has(meta.kind)) kinds.set(meta.kind, join(root, name));
+      const kind = meta.format === 'face-age-checkpoint' ? meta.kind : meta.format === 'face-age-prototype' ? 'prototype' : undefined;
+      if (kind && !kinds.has(kind)) kinds.set(kind, join(root, name));
     } catch {
       // Not a model folder (or unreadable): not a candidate.
     }
   }
-  return kinds.get('cyclegan') ?? kinds.get('age-cgan') ?? null;
+  return kinds.get('cyclegan') ?? kinds.get('age-cgan') ?? kinds.get('prototype') ?? null;
 }
 
 /** --model: a folder, or the name of a shipped model in assets/models. */

@@ -90,13 +90,16 @@ describe('face-age detect / age / eval', () => {
     expect(JSON.parse(unknown.out)).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('the default model is the first shipped cyclegan, else an age-cgan', () => {
+  it('the default model is the first shipped cyclegan, else an age-cgan, else the prototype', () => {
     const assets = join(dir, 'assets');
     const model = (name: string, kind: string) => {
       mkdirSync(join(assets, 'models', name), { recursive: true });
       writeFileSync(join(assets, 'models', name, 'meta.json'), JSON.stringify({ format: 'face-age-checkpoint', kind }));
     };
     expect(defaultShippedModel(assets)).toBeNull();
+    mkdirSync(join(assets, 'models', 'prototype'), { recursive: true });
+    writeFileSync(join(assets, 'models', 'prototype', 'meta.json'), JSON.stringify({ format: 'face-age-prototype' }));
+    expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'prototype'));
     model('a-cgan', 'age-cgan');
     expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'a-cgan'));
     model('z-cycle', 'cyclegan');
