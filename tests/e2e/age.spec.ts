@@ -63,16 +63,17 @@ test('stub aging engine: drag, release, keys, before/after and the preview cache
   const y = box.y + box.height / 2;
   await page.mouse.move(xOf(60), y);
   await page.mouse.down();
-  const seen = new Set<string>();
   const before = stub.previews.length;
   for (let i = 1; i <= 40; i++) {
     await page.mouse.move(xOf(60 - i), y);
-    const a = await preview.getAttribute('data-age');
-    if (a) seen.add(a);
     await page.waitForTimeout(8);
+    if (i === 20) {
+      // Mid-drag, with the button still down, the preview has already moved off the start age
+      // (waiting for it rather than sampling keeps this true on a loaded machine).
+      await expect(preview).not.toHaveAttribute('data-age', '60');
+    }
   }
-  // The preview changed during the drag, and far fewer requests went out than drag steps.
-  expect(seen.size).toBeGreaterThan(1);
+  // Far fewer requests went out than drag steps: superseded targets were dropped.
   const during = stub.previews.length - before;
   expect(during).toBeLessThan(40);
   await page.mouse.up();
