@@ -72,9 +72,9 @@ completed() { [ -f "$RUNS/$1/meta.json" ] && grep -q '"completed": true' "$RUNS/
 
 pipeline() {
   wait_for_trainer
-  # One session (at most CLS_MAX_MINUTES) is enough for a teacher; resume it by hand for more steps.
+  # One session (<= CLS_MAX_MINUTES) is enough for a teacher (packed data when complete).  
   if [ ! -f "$RUNS/age-classifier/export/age-classifier.bin" ]; then
-    train age-classifier --kind age-classifier --data "$FOLDER" --steps "$CLS_STEPS" --resolution 64 --batch 32 \
+    train age-classifier --kind age-classifier --data "$(data_for_gans)" --steps "$CLS_STEPS" --resolution 64 --batch 32 \
       --sample-every 250 --log-every 10 --max-minutes "$CLS_MAX_MINUTES" --export "$RUNS/age-classifier/export"
   fi
   while ! { completed cyclegan && completed age-cgan; }; do
