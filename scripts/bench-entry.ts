@@ -3,6 +3,13 @@
  * function its area exports and returns its JSON-able result; a failing section reports its
  * error and the others still run.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { initEngineBackend } from '../main/engine/backend';
+import { exportPhotoOp } from '../main/engine/ops/export';
+import { analyzeOp } from '../main/engine/ops/faces';
 import { runLibraryBench } from '../main/library/library-bench';
 import { runAgeCganBench } from '../models/age-cgan/bench';
 import { runEngineBench } from '../models/backend/engine-bench';
@@ -19,12 +26,53 @@ export interface BenchArgs {
   megapixels?: number[];
 }
 
+/**
+ * Export of one photo (tests/fixtures/photos/one-face.jpg upscaled to each size) through the
+ * engine's exportPhoto op with the shipped prototype model: decode + align + model + full-size
+ * paste-back + encode, per target age (the photo decode is cached across ages, as in an export).
+ */
+async function runExportBench(a: BenchArgs) {
+  const backend = await initEngineBackend('auto', null);
+  const dir = mkdtempSync(join(tmpdir(), 'export-bench-'));
+  const modelDir = resolve('assets', 'models', 'prototype');
+  const rows = [];
+  try {
+    for (const mp of a.megapixels ?? [1, 12]) {
+      const src = resolve('tests', 'fixtures', 'photos', 'one-face.jpg');
+      const meta = await sharp(src).rotate().metadata();
+      const scale = Math.sqrt((mp * 1e6) / ((meta.width ?? 1) * (meta.height ?? 1)));
+      const path = join(dir, `photo-${mp}mp.jpg`);
+      await sharp(src).rotate().resize(Math.round((meta.width ?? 1) * scale)).jpeg({ quality: 92 }).toFile(path);
+      const t0 = performance.now();
+      const found = await analyzeOp({ path });
+      const analyzeMs = performance.now() - t0;
+      const faces = found.faces.map((f) => ({ landmarks: f.landmarks, sourceAge: f.age ?? 35 }));
+      if (faces.length === 0) throw new Error(`no face found at ${mp} MP`);
+      for (const format of ['jpeg', 'png'] as const) {
+        const ms: number[] = [];
+        let bytes = 0;
+        for (const age of [20, 50, 80]) {
+          const t = performance.now();
+          const img = await exportPhotoOp({ path, faces, age, modelDir, format, quality: 92 }, new AbortController().signal);
+          ms.push(Math.round(performance.now() - t));
+          bytes = img.bytes.length;
+        }
+        rows.push({ megapixels: mp, width: found.width, height: found.height, format, analyzeMs: Math.round(analyzeMs), perAgeMs: ms, lastBytes: bytes });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { backend: backend.backend, threads: backend.threads, model: 'prototype', rows };
+}
+
 export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   engine: (a) => runEngineBench({ runs: a.runs }),
   face: (a) => runFacePipelineBench({ megapixels: a.megapixels }),
   library: (a) => runLibraryBench({ photos: a.photos ?? 1000 }),
   cyclegan: (a) => runCycleGanBench({ runs: a.runs, resolutions: a.resolutions }),
   'age-cgan': (a) => runAgeCganBench({ runs: a.runs, resolutions: a.resolutions }),
+  export: runExportBench,
 };
 
 export async function runBench(args: BenchArgs, log: (s: string) => void): Promise<Record<string, unknown>> {
