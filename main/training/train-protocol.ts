@@ -1,4 +1,4 @@
-/** Messages between main (training-runs.ts) and the forked training child (train-worker.ts). */
+/** Messages between main (training-runs.ts) and the forked training child (main/engine/ops/train-child.ts). */
 
 export interface FinetuneJob {
   /** Exported or checkpoint CycleGAN folder of the base model; only read, never written. */

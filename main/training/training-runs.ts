@@ -1,6 +1,6 @@
 /**
  * Main-side supervisor of fine-tuning runs. Each run gets its own forked training child
- * (train-worker.ts), so the engine process stays free for previews. Main resolves the library
+ * (main/engine/ops/train-child.ts), so the engine process stays free for previews. Main resolves the library
  * (base model folder, photos, landmarks), asks the engine for aligned crops, and mirrors the
  * child's progress, sample grids and final model into the library and the event bus.
  */
@@ -119,6 +119,8 @@ export class TrainingRuns {
     for (const a of this.active.values()) {
       a.cancelRequested = true;
       this.send(a, { type: 'cancel' });
+      // A step at 256 px can take a while; do not hold the studio's exit hostage to it.
+      setTimeout(() => a.child?.kill(), 15_000).unref();
     }
     await Promise.all([...this.active.values()].map((a) => a.done.catch(() => undefined)));
   }

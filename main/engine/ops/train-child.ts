@@ -5,20 +5,24 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { initBackend, parseBackendName } from '../../models/backend/select';
-import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { readCycleGanMeta } from '../../models/cyclegan/trainer-io';
-import type { AgeDomain, CycleGanConfig } from '../../models/cyclegan/config';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { openFaceSource } from '../../models/train/packed-source';
-import { runTraining } from '../../models/train/run-training';
-import { domainSampling } from '../../models/train/train-command';
-import { TrainingController } from '../../models/train/training-control';
-import { latestCheckpoint } from '../../models/train/checkpoints';
-import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
+import { initBackend, parseBackendName } from '../../../models/backend/select';
+import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../../../models/cyclegan/cyclegan';
+import { readCycleGanMeta } from '../../../models/cyclegan/trainer-io';
+import type { AgeDomain, CycleGanConfig } from '../../../models/cyclegan/config';
+import { FaceDataset } from '../../../models/train/face-dataset';
+import { openFaceSource } from '../../../models/train/packed-source';
+import { runTraining } from '../../../models/train/run-training';
+import { domainSampling } from '../../../models/train/train-command';
+import { TrainingController } from '../../../models/train/training-control';
+import { latestCheckpoint } from '../../../models/train/checkpoints';
+import type { FinetuneJob, FromWorker, ToWorker } from '../../training/train-protocol';
 
-function send(msg: FromWorker): void {
-  process.send?.(msg);
+/** Resolves once the message is handed to the IPC channel (so exiting next does not drop it). */
+function send(msg: FromWorker): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || !process.send) return resolve();
+    process.send(msg, undefined, {}, () => resolve());
+  });
 }
 
 /**
@@ -65,7 +69,7 @@ async function clampLabels(dataDir: string, domains: readonly AgeDomain[]): Prom
 
 async function run(job: FinetuneJob, control: TrainingController): Promise<void> {
   const info = await initBackend({ backend: parseBackendName(job.backend), threads: job.threads });
-  send({ type: 'backend', name: info.name, threads: info.threads });
+  void send({ type: 'backend', name: info.name, threads: info.threads });
   const meta = await readCycleGanMeta(job.baseDir);
   const config = finetuneConfig(meta.config, job);
   await clampLabels(job.dataDir, config.domains);
@@ -80,7 +84,7 @@ async function run(job: FinetuneJob, control: TrainingController): Promise<void>
         const m = /^step-(\d+)\.png$/.exec(n);
         if (!m || seen.has(n)) continue;
         seen.add(n);
-        send({ type: 'sample', step: Number(m[1]), file: path.join(samplesDir, n) });
+        void send({ type: 'sample', step: Number(m[1]), file: path.join(samplesDir, n) });
       }
     };
     const resume = (await latestCheckpoint(job.runDir)) !== null;
@@ -111,7 +115,7 @@ async function run(job: FinetuneJob, control: TrainingController): Promise<void>
       logEvery: Math.max(1, Math.min(10, Math.floor(job.steps / 20))),
       control,
       onProgress: (p) => {
-        send({ type: 'progress', progress: { phase: p.phase, step: p.step, totalSteps: p.totalSteps, stepsPerSecond: p.stepsPerSecond, etaSeconds: p.etaSeconds, losses: p.losses } });
+        void send({ type: 'progress', progress: { phase: p.phase, step: p.step, totalSteps: p.totalSteps, stepsPerSecond: p.stepsPerSecond, etaSeconds: p.etaSeconds, losses: p.losses } });
         if (p.phase === 'sample' || p.phase === 'done' || p.phase === 'checkpoint') void reportSamples();
       },
     });
@@ -128,7 +132,7 @@ async function run(job: FinetuneJob, control: TrainingController): Promise<void>
       }
       exported = job.exportDir;
     }
-    send({ type: 'done', completed: result.completed, cancelled: result.cancelled, step: result.step, stepsPerSecond: result.stepsPerSecond, trainSeconds: result.trainSeconds, exported });
+    await send({ type: 'done', completed: result.completed, cancelled: result.cancelled, step: result.step, stepsPerSecond: result.stepsPerSecond, trainSeconds: result.trainSeconds, exported });
   } finally {
     await source.close();
   }
@@ -143,12 +147,10 @@ function main(): void {
     else if (msg.type === 'cancel') control.cancel();
     else if (msg.type === 'start' && !started) {
       started = true;
+      // Exit explicitly: the wasm backend's thread pool would keep the process alive.
       run(msg.job, control).then(
-        () => process.disconnect?.(),
-        (err: unknown) => {
-          send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-          process.disconnect?.();
-        },
+        () => process.exit(0),
+        (err: unknown) => send({ type: 'error', message: err instanceof Error ? err.message : String(err) }).then(() => process.exit(1)),
       );
     }
   });
@@ -156,6 +158,8 @@ function main(): void {
   process.on('disconnect', () => {
     if (!started) process.exit(0);
     control.cancel('parent gone');
+    // Nothing can report the result any more; do not linger past the current step.
+    setTimeout(() => process.exit(0), 30_000).unref();
   });
 }
 
