@@ -4,62 +4,15 @@
  * the last decoded photos, their aligned crops, and the loaded models (the Age-cGAN model also
  * caches its optimised latent per face), so moving the slider only re-runs the generator.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { alignFace, scaleAffine, type AlignedFace } from '../../../models/face/align';
 import { pasteBack, pasteRegion } from '../../../models/face/paste-back';
 import { composeAffine, type Affine } from '../../../models/face/affine';
-import { decodeImage, encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
-import { loadEvalModel } from '../../../models/eval/load-model';
-import type { EvaluableModel } from '../../../models/eval/evaluate';
+import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import type { AgeFacesRequest, AgeFacesResponse, AgedFrameWire } from '../protocol';
+import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled } from './aging-core';
 import { LruCache } from './lru';
 
-const photos = new LruCache<string, Promise<DecodedPhoto>>(2);
 const crops = new LruCache<string, AlignedFace>(8);
-const models = new LruCache<string, Promise<EvaluableModel>>(2, (m) => void m.then((x) => x.dispose(), () => {}));
-
-function cancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new Error('cancelled');
-}
-
-async function loadModel(dir: string): Promise<EvaluableModel> {
-  let p = models.get(dir);
-  if (!p) {
-    p = loadEvalModel(dir).then(({ model }) => {
-      if (model === 'no-change') throw new Error(`${dir} is not an aging model`);
-      return model;
-    });
-    models.set(dir, p);
-    p.catch(() => models.delete(dir));
-  }
-  return p;
-}
-
-function photo(path: string): Promise<DecodedPhoto> {
-  let p = photos.get(path);
-  if (!p) {
-    p = decodeImage(path);
-    photos.set(path, p);
-    p.catch(() => photos.delete(path));
-  }
-  return p;
-}
-
-/** [size*size*3] uint8 -> [1, size, size, 3] in [-1, 1]. */
-function toInput(crop: AlignedFace): tf.Tensor4D {
-  return tf.tidy(() =>
-    tf.sub(tf.div(tf.tensor4d(crop.data, [1, crop.size, crop.size, 3], 'int32').toFloat(), 127.5), 1),
-  ) as tf.Tensor4D;
-}
-
-async function toBytes(t: tf.Tensor4D): Promise<Uint8Array> {
-  const scaled = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(t, 1), 127.5)), 0, 255));
-  try {
-    return Uint8Array.from(await scaled.data());
-  } finally {
-    scaled.dispose();
-  }
-}
 
 /**
  * The photo rectangle the face mask can touch, cut out, with the crop transform moved to its
@@ -82,8 +35,8 @@ function faceRegion(img: DecodedPhoto, aligned: AlignedFace) {
 
 export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Promise<AgeFacesResponse> {
   const started = performance.now();
-  const [img, model] = await Promise.all([photo(req.path), loadModel(req.modelDir)]);
-  cancelled(signal);
+  const [img, model] = await Promise.all([decodedPhoto(req.path), agingModel(req.modelDir)]);
+  throwIfCancelled(signal);
   const size = model.resolution;
   const cropKey = `${req.path}|${size}|${req.landmarks.map((p) => `${p.x.toFixed(2)},${p.y.toFixed(2)}`).join(';')}`;
   let aligned = crops.get(cropKey);
@@ -92,46 +45,32 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     crops.set(cropKey, aligned);
   }
   const region = req.output === 'crop' ? null : faceRegion(img, aligned);
-  const input = toInput(aligned);
   const frames: AgedFrameWire[] = [];
-  try {
-    for (const age of req.ages) {
-      cancelled(signal);
-      const { output, reconstruction } = await model.age(input, req.sourceAge, age, { signal });
-      let outBytes: Uint8Array;
-      let recBytes: Uint8Array | null;
-      try {
-        outBytes = await toBytes(output);
-        recBytes = reconstruction ? await toBytes(reconstruction) : null;
-      } finally {
-        output.dispose();
-        reconstruction?.dispose();
-      }
-      const frame: AgedFrameWire = { age, crop: null, pasted: null };
-      if (req.output !== 'pasted') {
-        // Where the model has a reconstruction, the displayed crop also carries only the change,
-        // applied to the real aligned face, so the preview matches what export will paste back.
-        const shown = recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
-        const bytes = await encodeImage({ width: size, height: size, data: shown }, { format: 'png' });
-        frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
-      }
-      if (region) {
-        const pasted = await pasteBack(
-          region.image,
-          { toCrop: region.toCrop, size },
-          { size, data: outBytes },
-          recBytes ? { size, data: recBytes } : undefined,
-        );
-        const bytes = await encodeImage(pasted, { format: 'jpeg', quality: 92 });
-        frame.pasted = {
-          image: { mime: 'image/jpeg', width: pasted.width, height: pasted.height, bytes: new Uint8Array(bytes) },
-          region: region.rect,
-        };
-      }
-      frames.push(frame);
+  for (const age of req.ages) {
+    throwIfCancelled(signal);
+    const { out: outBytes, rec: recBytes } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal);
+    const frame: AgedFrameWire = { age, crop: null, pasted: null };
+    if (req.output !== 'pasted') {
+      // Where the model has a reconstruction, the displayed crop also carries only the change,
+      // applied to the real aligned face, so the preview matches what export will paste back.
+      const shown = recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
+      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format: 'png' });
+      frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
-  } finally {
-    input.dispose();
+    if (region) {
+      const pasted = await pasteBack(
+        region.image,
+        { toCrop: region.toCrop, size },
+        { size, data: outBytes },
+        recBytes ? { size, data: recBytes } : undefined,
+      );
+      const bytes = await encodeImage(pasted, { format: 'jpeg', quality: 92 });
+      frame.pasted = {
+        image: { mime: 'image/jpeg', width: pasted.width, height: pasted.height, bytes: new Uint8Array(bytes) },
+        region: region.rect,
+      };
+    }
+    frames.push(frame);
   }
   return { frames, resolution: size, engineMs: performance.now() - started };
 }
@@ -140,9 +79,4 @@ function applyChange(base: Uint8Array, out: Uint8Array, rec: Uint8Array): Uint8A
   const r = new Uint8Array(base.length);
   for (let i = 0; i < base.length; i++) r[i] = Math.min(255, Math.max(0, base[i] + out[i] - rec[i]));
   return r;
-}
-
-/** Drops cached models (e.g. after a model was deleted or retrained). */
-export function forgetModel(dir: string): void {
-  models.delete(dir);
 }

@@ -6,55 +6,17 @@
  * - exportComposeOp: a contact sheet (rows x columns of face crops, age labels on top) or an
  *   animated timeline (one frame per age, animated WebP or GIF) from already-aged crops.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import sharp, { type OverlayOptions } from 'sharp';
 import { alignFace } from '../../../models/face/align';
 import { pasteBack } from '../../../models/face/paste-back';
-import { decodeImage, encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
-import { loadEvalModel } from '../../../models/eval/load-model';
-import type { EvaluableModel } from '../../../models/eval/evaluate';
+import { encodeImage } from '../../../models/image/image-io';
 import type { ExportComposeRequest, ExportImageWire, ExportPhotoRequest } from '../protocol';
-import { LruCache } from './lru';
-
-const photos = new LruCache<string, Promise<DecodedPhoto>>(1);
-const models = new LruCache<string, Promise<EvaluableModel>>(1, (m) => void m.then((x) => x.dispose(), () => {}));
+import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled as cancelled } from './aging-core';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' } as const;
 
-function cancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new Error('cancelled');
-}
-
-function cached<T>(cache: LruCache<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  let p = cache.get(key);
-  if (!p) {
-    p = load();
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
-}
-
-function model(dir: string): Promise<EvaluableModel> {
-  return cached(models, dir, async () => {
-    const { model: m } = await loadEvalModel(dir);
-    if (m === 'no-change') throw new Error(`${dir} is not an aging model`);
-    return m;
-  });
-}
-
-/** [1, size, size, 3] in [-1, 1] -> [size*size*3] uint8. */
-async function toBytes(t: tf.Tensor4D): Promise<Uint8Array> {
-  const scaled = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(t, 1), 127.5)), 0, 255));
-  try {
-    return Uint8Array.from(await scaled.data());
-  } finally {
-    scaled.dispose();
-  }
-}
-
 export async function exportPhotoOp(req: ExportPhotoRequest, signal: AbortSignal): Promise<ExportImageWire> {
-  const [img, m] = await Promise.all([cached(photos, req.path, () => decodeImage(req.path)), model(req.modelDir)]);
+  const [img, m] = await Promise.all([decodedPhoto(req.path), agingModel(req.modelDir)]);
   cancelled(signal);
   const size = m.resolution;
   // Faces are aligned from the untouched photo and pasted into one copy of it.
@@ -62,23 +24,8 @@ export async function exportPhotoOp(req: ExportPhotoRequest, signal: AbortSignal
   for (const face of req.faces) {
     cancelled(signal);
     const aligned = alignFace(img, { landmarks: face.landmarks }, size);
-    // [1, size, size, 3] in [-1, 1]
-    const input = tf.tidy(() => tf.sub(tf.div(tf.tensor4d(aligned.data, [1, size, size, 3], 'int32').toFloat(), 127.5), 1)) as tf.Tensor4D;
-    try {
-      const { output, reconstruction } = await m.age(input, face.sourceAge, req.age, { signal });
-      let out: Uint8Array;
-      let rec: Uint8Array | null;
-      try {
-        out = await toBytes(output);
-        rec = reconstruction ? await toBytes(reconstruction) : null;
-      } finally {
-        output.dispose();
-        reconstruction?.dispose();
-      }
-      await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true });
-    } finally {
-      input.dispose();
-    }
+    const { out, rec } = await ageAlignedFace(m, aligned, face.sourceAge, req.age, signal);
+    await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true });
   }
   cancelled(signal);
   const bytes = await encodeImage(result, { format: req.format, quality: req.quality });

@@ -1,0 +1,85 @@
+/**
+ * What previews (ops/aging.ts) and exports (ops/export.ts) share in the engine process: one cache
+ * of loaded aging models and decoded photos, and aging one aligned face to uint8 crops.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { AlignedFace } from '../../../models/face/align';
+import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
+import { loadEvalModel } from '../../../models/eval/load-model';
+import type { EvaluableModel } from '../../../models/eval/evaluate';
+import { LruCache } from './lru';
+
+const photos = new LruCache<string, Promise<DecodedPhoto>>(2);
+const models = new LruCache<string, Promise<EvaluableModel>>(2, (m) => void m.then((x) => x.dispose(), () => {}));
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error('cancelled');
+}
+
+function cached<T>(cache: LruCache<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) {
+    p = load();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** A model folder (checkpoint, export or prototype), loaded once and kept warm. */
+export function agingModel(dir: string): Promise<EvaluableModel> {
+  return cached(models, dir, async () => {
+    const { model } = await loadEvalModel(dir);
+    if (model === 'no-change') throw new Error(`${dir} is not an aging model`);
+    return model;
+  });
+}
+
+/** A library photo, decoded once while it is being worked on. */
+export function decodedPhoto(path: string): Promise<DecodedPhoto> {
+  return cached(photos, path, () => decodeImage(path));
+}
+
+/** Drops a cached model (e.g. after a model was deleted or retrained). */
+export function forgetModel(dir: string): void {
+  models.delete(dir);
+}
+
+/** [1, size, size, 3] in [-1, 1] -> [size*size*3] uint8. */
+async function toBytes(t: tf.Tensor4D): Promise<Uint8Array> {
+  const scaled = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(t, 1), 127.5)), 0, 255));
+  try {
+    return Uint8Array.from(await scaled.data());
+  } finally {
+    scaled.dispose();
+  }
+}
+
+/**
+ * Ages one aligned face: the output crop and, when the model does not reproduce its input
+ * exactly, its reconstruction at the source age (paste-back then transfers only the change).
+ */
+export async function ageAlignedFace(
+  model: EvaluableModel,
+  aligned: AlignedFace,
+  sourceAge: number,
+  targetAge: number,
+  signal: AbortSignal,
+): Promise<{ out: Uint8Array; rec: Uint8Array | null }> {
+  const { size } = aligned;
+  // [1, size, size, 3] in [-1, 1]
+  const input = tf.tidy(() =>
+    tf.sub(tf.div(tf.tensor4d(aligned.data, [1, size, size, 3], 'int32').toFloat(), 127.5), 1),
+  ) as tf.Tensor4D;
+  try {
+    const { output, reconstruction } = await model.age(input, sourceAge, targetAge, { signal });
+    try {
+      return { out: await toBytes(output), rec: reconstruction ? await toBytes(reconstruction) : null };
+    } finally {
+      output.dispose();
+      reconstruction?.dispose();
+    }
+  } finally {
+    input.dispose();
+  }
+}
