@@ -20,11 +20,17 @@ test('age screen on the real host: empty state, photo picking, readable engine e
   await expect(page.getByTestId('picker-photo')).toHaveCount(3);
   await page.getByTestId('picker-photo').nth(1).click();
   await expect(page.getByTestId('picker-photo').nth(1)).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('before-image')).toBeVisible();
   await expect(page.getByTestId('target-age')).toHaveText('60');
-  // A fresh library has no models yet: the screen says so instead of failing.
   const models = await page.evaluate(() => window.studio!.models.list());
-  if (models.ok && models.value.models.length === 0) await expect(page.getByTestId('no-models')).toBeVisible();
+  if (models.ok && models.value.models.length === 0) {
+    // A library without any model: the screen says so and shows the original instead of failing.
+    await expect(page.getByTestId('before-image')).toBeVisible();
+    await expect(page.getByTestId('no-models')).toBeVisible();
+  } else {
+    // The shipped prototype model is in every fresh library: the real engine ages the picked face.
+    expect(models.ok && models.value.models.some((m) => m.kind === 'prototype' && m.origin === 'shipped')).toBe(true);
+    await expect(page.getByTestId('preview-image')).toHaveAttribute('data-age', '60', { timeout: 60_000 });
+  }
   await shot(page, 'age-real-host');
 });
 
