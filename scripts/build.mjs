@@ -28,6 +28,8 @@ const NODE_BUNDLES = [
   // Sandboxed preloads may only require 'electron': everything else is bundled in.
   { entry: 'preload/index.ts', out: 'preload.cjs', external: ['electron'], platform: 'browser' },
   { entry: 'main/engine/worker.ts', out: 'engine.cjs' },
+  // One forked process per training / fine-tuning run, so the engine stays free for previews.
+  { entry: 'main/engine/ops/train-child.ts', out: 'train-child.cjs' },
   { entry: 'main/web/main.ts', out: 'web-host.cjs' },
   { entry: 'main/cli/main.ts', out: 'cli.cjs' },
 ];

@@ -52,6 +52,7 @@ if (!app.requestSingleInstanceLock()) {
       configDir: userData,
       defaultLibraryDir: defaultLibraryDir(userData),
       engineLauncher: utilityLauncher(join(distDir, 'engine.cjs')),
+      training: { workerPath: join(distDir, 'train-child.cjs') },
       assetsDir: join(app.getAppPath(), 'assets'),
       dialogs: electronDialogs(),
       versions: { app: APP_VERSION, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },

@@ -34,6 +34,7 @@ async function main() {
     defaultLibraryDir: defaultLibraryDir(configDir),
     libraryDirOverride: values.library ? resolve(values.library) : undefined,
     engineLauncher: forkLauncher(join(__dirname, 'engine.cjs')),
+    training: { workerPath: join(__dirname, 'train-child.cjs') },
     assetsDir: join(__dirname, '..', 'assets'),
     versions: { app: APP_VERSION, electron: null, chrome: null },
     testHooks: values['test-hooks'] || process.env.STUDIO_TEST_HOOKS === '1',
