@@ -8,11 +8,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioCore, type StudioCore } from '../../main/core/core';
-import { forkLauncher } from '../../main/engine/launcher';
-import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import type { StudioCore } from '../../main/core/core';
 import { bundleEngine } from './foundation-engine-bundle';
-import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
+import { exportTinyAgingModel, startTestCore } from './core-fixtures';
 
 let dir = '';
 let core: StudioCore;
@@ -29,29 +27,9 @@ function value<T>(r: { ok: boolean; value?: unknown; error?: unknown }): T {
 
 beforeAll(async () => {
   ({ dir } = await bundleEngine('aging-preview'));
-  core = createStudioCore({
-    host: 'test',
-    configDir: join(dir, 'config'),
-    defaultLibraryDir: join(dir, 'library'),
-    engineLauncher: forkLauncher(join(dir, 'engine.cjs')),
-    versions: { app: 'test', electron: null, chrome: null },
-    // The real shipped models: the prototype baseline must be usable from a fresh library.
-    assetsDir: join(__dirname, '..', '..', 'assets'),
-  });
-  core.start();
-
-  // A tiny model exported as the app ships models. Its generator predicts the image directly
-  // (not a masked residual that starts as the identity), so every target age changes the face.
-  await useCpu();
-  const faces = await loadFaces(RES, 2);
-  const config = tinyConfig(RES);
-  const trainer = createCycleGanTrainer({ ...config, generator: { ...config.generator, output: 'direct' } });
-  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
-  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
-  const modelDir = join(dir, 'model-export');
-  await exportCycleGanModel(trainer, modelDir);
-  trainer.dispose();
-  faces.images.dispose();
+  // The real shipped models too: the prototype baseline must be usable from a fresh library.
+  core = startTestCore(dir, { assetsDir: join(__dirname, '..', '..', 'assets') });
+  const modelDir = await exportTinyAgingModel(join(dir, 'model-export'), RES, 2);
 
   const lib = await core.context.library();
   const model = lib.registerModel({

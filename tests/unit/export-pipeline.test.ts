@@ -8,13 +8,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioCore, type StudioCore } from '../../main/core/core';
-import { forkLauncher } from '../../main/engine/launcher';
-import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import type { StudioCore } from '../../main/core/core';
 import { decodeImage } from '../../models/image/image-io';
 import type { ExportJob } from '../../preload/schemas/export';
 import { bundleEngine } from './foundation-engine-bundle';
-import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
+import { exportTinyAgingModel, startTestCore } from './core-fixtures';
 
 let dir = '';
 let core: StudioCore;
@@ -55,26 +53,9 @@ async function files(exportId: string) {
 
 beforeAll(async () => {
   ({ dir } = await bundleEngine('export-pipeline'));
-  core = createStudioCore({
-    host: 'test',
-    configDir: join(dir, 'config'),
-    defaultLibraryDir: join(dir, 'library'),
-    engineLauncher: forkLauncher(join(dir, 'engine.cjs')),
-    versions: { app: 'test', electron: null, chrome: null },
-  });
-  core.start();
-  await useCpu();
-  const faces = await loadFaces(RES, 2);
-  const config = tinyConfig(RES);
-  // 'direct' output: the generator predicts the image, so every age visibly changes the face.
-  const trainer = createCycleGanTrainer({ ...config, generator: { ...config.generator, output: 'direct' } });
+  core = startTestCore(dir);
   // Two steps, as aging-preview does, so the age condition moves the output.
-  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
-  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
-  const modelDir = join(dir, 'model-export');
-  await exportCycleGanModel(trainer, modelDir);
-  trainer.dispose();
-  faces.images.dispose();
+  const modelDir = await exportTinyAgingModel(join(dir, 'model-export'), RES, 2);
   const lib = await core.context.library();
   modelId = String(
     (await lib.registerModel({ kind: 'cyclegan', name: 'tiny', isBase: false, weightsDir: modelDir, config: { resolution: RES, ageRange: [0, 90] } })).id,

@@ -10,11 +10,9 @@ import { build } from 'esbuild';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudioCore, type StudioCore } from '../../main/core/core';
-import { forkLauncher } from '../../main/engine/launcher';
-import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import type { StudioCore } from '../../main/core/core';
 import { bundleEngine } from './foundation-engine-bundle';
-import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
+import { exportTinyAgingModel, startTestCore } from './core-fixtures';
 
 const RES = 32;
 const call = { host: 'test' as const };
@@ -49,26 +47,9 @@ beforeAll(async () => {
     external: ['@tensorflow/*', '@vladmandic/face-api', 'sharp', '@img/*', 'better-sqlite3'],
     logLevel: 'silent',
   });
-  core = createStudioCore({
-    host: 'test',
-    configDir: join(dir, 'config'),
-    defaultLibraryDir: join(dir, 'library'),
-    engineLauncher: forkLauncher(join(dir, 'engine.cjs')),
-    versions: { app: 'test', electron: null, chrome: null },
-    // wasm: the cpu backend's training step is ~10x slower on 2 busy cores.
-    training: { workerPath, backend: 'wasm' },
-  });
-  core.start();
-
-  await useCpu();
-  const faces = await loadFaces(RES, 2);
-  const config = tinyConfig(RES);
-  const trainer = createCycleGanTrainer({ ...config, generator: { ...config.generator, output: 'direct' } });
-  await trainer.trainStep({ images: faces.images, ages: faces.ages }, false);
-  const exportDir = join(dir, 'base-export');
-  await exportCycleGanModel(trainer, exportDir);
-  trainer.dispose();
-  faces.images.dispose();
+  // wasm: the cpu backend's training step is ~10x slower on 2 busy cores.
+  core = startTestCore(dir, { training: { workerPath, backend: 'wasm' } });
+  const exportDir = await exportTinyAgingModel(join(dir, 'base-export'), RES, 1);
   const lib = await core.context.library();
   const base = await lib.registerModel({ kind: 'cyclegan', name: 'tiny base', isBase: true, weightsDir: exportDir, config: { resolution: RES, ageRange: [0, 90] } });
   baseId = base.id;
