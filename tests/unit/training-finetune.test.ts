@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,18 +34,8 @@ function hashFolder(folder: string): string {
 }
 
 beforeAll(async () => {
-  ({ dir } = await bundleEngine('training-finetune'));
+  ({ dir } = await bundleEngine('training-finetune', { 'train-worker.cjs': 'main/engine/ops/train-child.ts' }));
   const workerPath = join(dir, 'train-worker.cjs');
-  await build({
-    entryPoints: ['main/engine/ops/train-child.ts'],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@tensorflow/*', '@vladmandic/face-api', 'sharp', '@img/*', 'better-sqlite3'],
-    logLevel: 'silent',
-  });
   // wasm: the cpu backend's training step is ~10x slower on 2 busy cores.
   core = startTestCore(dir, { training: { workerPath, backend: 'wasm' } });
   const exportDir = await exportTinyAgingModel(join(dir, 'base-export'), RES, 1);
