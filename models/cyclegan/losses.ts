@@ -22,3 +22,14 @@ export function totalVariation(m: tf.Tensor4D): tf.Scalar {
 export function softCrossEntropy(logits: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1)));
 }
+
+/**
+ * Low-frequency colour cast of a change d = output - input, [N, H, W, 3] (H, W divisible by 4):
+ * the change averaged over a 4x4 grid, minus its grey component (mean over RGB), L1.
+ * A global tint scores its full size; a local, grey-ish change (hair going white) scores little.
+ */
+export function colourCast(d: tf.Tensor4D): tf.Scalar {
+  const cell = d.shape[1] / 4;
+  const low = tf.avgPool(d, [cell, d.shape[2] / 4], [cell, d.shape[2] / 4], 'valid');
+  return tf.mean(tf.abs(tf.sub(low, tf.mean(low, 3, true))));
+}

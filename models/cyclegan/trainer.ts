@@ -20,7 +20,7 @@ import { ageCode, domainOf, sampleDomainAge } from './age-code';
 import { AgeGenerator } from './generator';
 import { AgeDiscriminator } from './discriminator';
 import { ImagePool, type PoolEntry } from './image-pool';
-import { l1, lsgan, softCrossEntropy, totalVariation } from './losses';
+import { colourCast, l1, lsgan, softCrossEntropy, totalVariation } from './losses';
 import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from './schedule';
 import { renderSampleGrid } from './sample-grid';
 import { saveTrainer, type SaveExtra } from './trainer-io';
@@ -36,6 +36,12 @@ export interface FrozenAgeClassifier {
 
 export interface CycleGanTrainerOptions {
   classifier?: FrozenAgeClassifier;
+  /**
+   * One more generator term, added to G's total and reported as G_extra (fine-tuning adds an
+   * identity-descriptor loss here). x: the real faces [n, S, S, 3], fake: their translations,
+   * targetCode: [n, domains]. Runs inside the generator's minimize: return a scalar, keep nothing.
+   */
+  extraGeneratorLoss?: (x: tf.Tensor4D, fake: tf.Tensor4D, targetCode: tf.Tensor2D) => tf.Scalar;
 }
 
 type Adam = tf.AdamOptimizer & { learningRate: number };
@@ -60,6 +66,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
   readonly optD: Adam;
   readonly pool: ImagePool;
   private readonly classifier: FrozenAgeClassifier | null;
+  private readonly extraLoss: CycleGanTrainerOptions['extraGeneratorLoss'] | null;
   private step_ = 0;
   /** Last values read from the device, written into checkpoint meta. */
   lastLosses: Record<string, number> = {};
@@ -73,6 +80,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       );
     }
     this.classifier = opts.classifier ?? null;
+    this.extraLoss = opts.extraGeneratorLoss ?? null;
     this.gen = new AgeGenerator(config);
     this.disc = new AgeDiscriminator(config);
     const { lr, beta1, beta2 } = config.optim;
@@ -92,6 +100,8 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       ...(this.classifier && l.ageClassifier > 0 ? ['G_age'] : []),
       ...(config.generator.output === 'mask-residual' ? ['G_mask'] : []),
       ...(l.changeTv > 0 ? ['G_tv'] : []),
+      ...((l.colourShift ?? 0) > 0 ? ['G_colour'] : []),
+      ...(this.extraLoss ? ['G_extra'] : []),
     ];
     this.visualNames = [
       'input',
@@ -217,6 +227,16 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
           const tv = tf.mul(totalVariation(tf.sub(t.image, x)), l.changeTv) as tf.Scalar;
           total = tf.add(total, tv);
           keepPart('G_tv', tv);
+        }
+        if ((l.colourShift ?? 0) > 0) {
+          const cast = tf.mul(colourCast(tf.sub(t.image, x)), l.colourShift ?? 0) as tf.Scalar;
+          total = tf.add(total, cast);
+          keepPart('G_colour', cast);
+        }
+        if (this.extraLoss) {
+          const extra = this.extraLoss(x, t.image, tgtCode);
+          total = tf.add(total, extra);
+          keepPart('G_extra', extra);
         }
         if (t.mask) {
           const m = tf.mul(
