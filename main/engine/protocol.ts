@@ -76,6 +76,8 @@ export interface ExportPhotoRequest {
   modelDir: string;
   format: 'png' | 'jpeg' | 'webp';
   quality: number;
+  /** Copy the original's GPS tags into the output (nothing else of its metadata is copied). */
+  keepLocation?: boolean;
 }
 
 /** Export: a contact sheet (rows x ages of PNG crops) or an animated timeline (rows[0], one frame per age). */
@@ -95,6 +97,20 @@ export interface ExportImageWire {
   width: number;
   height: number;
   bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** finetune:identityCheck: one face aged by each model at each age, distance of input vs output descriptors. */
+export interface IdentityDistancesRequest {
+  path: string;
+  landmarks: { x: number; y: number }[];
+  sourceAge: number;
+  ages: number[];
+  modelDirs: string[];
+}
+
+export interface IdentityDistancesResponse {
+  /** [model][age]: Euclidean face-api descriptor distance (same person below ~0.6). */
+  distances: number[][];
 }
 
 export interface EngineOps {
@@ -120,6 +136,8 @@ export interface EngineOps {
   exportPhoto: { request: ExportPhotoRequest; response: ExportImageWire };
   /** Contact sheet or animated timeline from aged crops. */
   exportCompose: { request: ExportComposeRequest; response: ExportImageWire };
+  /** ops/identity.ts: descriptor distances between a face and its aged outputs, per model and age. */
+  identityDistances: { request: IdentityDistancesRequest; response: IdentityDistancesResponse };
 }
 
 export type EngineOp = keyof EngineOps;

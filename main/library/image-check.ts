@@ -87,12 +87,18 @@ export async function checkImage(bytes: Buffer, name: string): Promise<ImageHead
   return { format, width, height, orientation: meta.orientation ?? 1 };
 }
 
-/** A JPEG thumbnail, EXIF orientation applied, at most THUMB_SIZE px on its longer side. */
+/**
+ * A JPEG thumbnail, EXIF orientation applied, at most THUMB_SIZE px on its longer side, always
+ * 8-bit sRGB without a profile: CMYK (with or without a profile), wide-gamut, 16-bit and grey
+ * sources are converted, so every browser shows the same colours (a CMYK JPEG left as CMYK is
+ * drawn inverted or black by some decoders).
+ */
 export async function makeThumbnail(bytes: Buffer): Promise<Buffer> {
   return sharp(bytes, { limitInputPixels: MAX_PIXELS })
     .rotate()
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
     .jpeg({ quality: 80 })
     .toBuffer();
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { createImage, type DecodedImage } from './decoded-image';
+import type { GpsTags } from './exif-gps';
 import { PhotoError } from './photo-error';
 
 /** 100 MP: a 40 MP camera photo passes with room to spare; a decompression bomb does not. */
@@ -99,12 +100,18 @@ export interface EncodeOptions {
   format: EncodeFormat;
   /** 1-100 for JPEG / WebP (default 92); ignored for PNG. */
   quality?: number;
+  /** Location tags to write (exif-gps.ts); nothing else of the source's metadata is ever written. */
+  gps?: GpsTags | null;
 }
 
-/** Encodes to JPEG / PNG / WebP bytes (sRGB, no metadata: a user's location must not leak into exports). */
+/**
+ * Encodes to JPEG / PNG / WebP bytes (sRGB, no metadata unless `gps` is given: a user's location
+ * must not leak into exports unless they ask for it).
+ */
 export async function encodeImage(img: DecodedImage, opts: EncodeOptions): Promise<Buffer> {
   const quality = Math.round(Math.min(100, Math.max(1, opts.quality ?? 92)));
-  const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 }, limitInputPixels: false });
+  let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 }, limitInputPixels: false });
+  if (opts.gps && Object.keys(opts.gps).length > 0) s = s.withExif({ IFD3: opts.gps });
   switch (opts.format) {
     case 'jpeg':
       return s.jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();

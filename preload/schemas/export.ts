@@ -21,6 +21,11 @@ export const ExportStartSchema = z.strictObject({
   /** 1..100, used by jpeg and webp. */
   quality: z.number().int().min(1).max(100).default(92),
   layout: ExportLayoutSchema.default('files'),
+  /**
+   * Copy the original photo's location (GPS EXIF) into 'files' outputs. Off by default: exports
+   * carry no metadata at all unless asked (sheets and timelines never carry any).
+   */
+  keepLocation: z.boolean().default(false),
   /** Animated timeline frame time. */
   frameMs: z.number().int().min(20).max(10_000).default(400),
   destination: ExportDestinationSchema,

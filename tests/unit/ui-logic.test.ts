@@ -80,8 +80,15 @@ describe('export form', () => {
     expect(form.ages).toEqual([30, 60]);
     expect(validateExport(form)).toEqual([]);
     expect(outputCount(form)).toBe(4);
-    expect(outputCount({ ...form, layout: 'contact-sheet' })).toBe(2);
-    expect(toRequest(form, { kind: 'download' })).toMatchObject({ photoIds: ['1', '2'], ages: [30, 60], faces: 'all', format: 'jpeg', layout: 'files' });
+    // One contact sheet holds every photo's face; a timeline per photo.
+    expect(outputCount({ ...form, layout: 'contact-sheet' })).toBe(1);
+    expect(outputCount({ ...form, layout: 'animated-timeline' })).toBe(2);
+    expect(toRequest(form, { kind: 'download' })).toMatchObject({
+      photoIds: ['1', '2'], ages: [30, 60], faces: 'all', format: 'jpeg', layout: 'files', keepLocation: false,
+    });
+    // Location is copied only when asked, and only into photo files (sheets never carry metadata).
+    expect(toRequest({ ...form, keepLocation: true }, { kind: 'download' }).keepLocation).toBe(true);
+    expect(toRequest({ ...form, keepLocation: true, layout: 'contact-sheet' }, { kind: 'download' }).keepLocation).toBe(false);
     expect(validateExport({ ...form, photoIds: [], modelId: null })).toHaveLength(2);
     expect(validateExport({ ...form, layout: 'animated-timeline', ages: [30], format: 'webp' })[0]).toMatch(/two or more/);
     expect(validateExport({ ...form, layout: 'animated-timeline', format: 'png' })[0]).toMatch(/PNG/);

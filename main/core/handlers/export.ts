@@ -135,7 +135,9 @@ export function exportHandlers(ctx: CoreContext) {
       for (const p of photos) {
         for (const age of req.ages) {
           const faces = p.faces.map(({ landmarks, sourceAge }) => ({ landmarks, sourceAge }));
-          const image = await engine(job, 'exportPhoto', { path: p.path, faces, age, modelDir, format: req.format, quality });
+          const image = await engine(job, 'exportPhoto', {
+            path: p.path, faces, age, modelDir, format: req.format, quality, keepLocation: req.keepLocation,
+          });
           const name = `${p.stem}-age${age}.${EXT[(image as ExportImageWire).mime]}`;
           await save(job, req, dir, name, image as ExportImageWire, p.photoId, age);
           step(name);

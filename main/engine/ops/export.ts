@@ -1,7 +1,8 @@
 /**
  * Engine-side export rendering. Runs in the engine process only.
  * - exportPhotoOp: the ORIGINAL photo at full resolution with every requested face aged and
- *   pasted back in place, encoded without metadata (encodeImage writes none). The decoded photo
+ *   pasted back in place, encoded without metadata (encodeImage writes none), except the
+ *   original's GPS tags when the user asked to keep the location. The decoded photo
  *   stays cached between ages, so photos x ages decodes each photo once.
  * - exportComposeOp: a contact sheet (rows x columns of face crops, age labels on top) or an
  *   animated timeline (one frame per age, animated WebP or GIF) from already-aged crops.
@@ -9,6 +10,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { alignFace } from '../../../models/face/align';
 import { pasteBack } from '../../../models/face/paste-back';
+import { readGpsTags } from '../../../models/image/exif-gps';
 import { encodeImage } from '../../../models/image/image-io';
 import type { ExportComposeRequest, ExportImageWire, ExportPhotoRequest } from '../protocol';
 import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled as cancelled } from './aging-core';
@@ -28,7 +30,8 @@ export async function exportPhotoOp(req: ExportPhotoRequest, signal: AbortSignal
     await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true });
   }
   cancelled(signal);
-  const bytes = await encodeImage(result, { format: req.format, quality: req.quality });
+  const gps = req.keepLocation ? readGpsTags((await sharp(req.path).metadata()).exif) : null;
+  const bytes = await encodeImage(result, { format: req.format, quality: req.quality, gps });
   return { mime: MIME[req.format], width: img.width, height: img.height, bytes: new Uint8Array(bytes) };
 }
 

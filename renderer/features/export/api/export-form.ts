@@ -52,9 +52,10 @@ export function validateExport(f: ExportForm): string[] {
   return out;
 }
 
-/** How many images the export writes. */
+/** How many images the export writes (a timeline per face: counted per photo until faces are known). */
 export function outputCount(f: ExportForm): number {
   if (f.layout === 'files') return f.photoIds.length * f.ages.length;
+  if (f.layout === 'contact-sheet') return f.photoIds.length > 0 ? 1 : 0;
   return f.photoIds.length;
 }
 
@@ -69,6 +70,7 @@ export function toRequest(f: ExportForm, destination: ExportStartRequest['destin
     quality: Math.round(Math.min(100, Math.max(1, f.quality))),
     layout: f.layout,
     frameMs: f.frameMs,
+    keepLocation: f.layout === 'files' && f.keepLocation,
     destination,
   };
 }

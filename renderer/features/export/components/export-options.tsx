@@ -17,8 +17,8 @@ import { PRESET_AGES, formatsFor, toggleAge, type ExportForm, type ExportLayout 
 
 const LAYOUTS: { value: ExportLayout; label: string; help: string }[] = [
   { value: 'files', label: 'Photos', help: 'Each photo at full resolution with the aged face pasted back, one file per age.' },
-  { value: 'contact-sheet', label: 'Contact sheet', help: 'One sheet per photo with the face at every chosen age.' },
-  { value: 'animated-timeline', label: 'Animated timeline', help: 'An animated WebP that runs through the chosen ages.' },
+  { value: 'contact-sheet', label: 'Contact sheet', help: 'One sheet: a row per face, a column per chosen age.' },
+  { value: 'animated-timeline', label: 'Animated timeline', help: 'An animated WebP per face that runs through the chosen ages.' },
 ];
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -109,12 +109,21 @@ export function ExportOptions({ form, set, models }: { form: ExportForm; set: (p
             label="Age every face in the photo (off: the largest face only)"
           />
           <FormControlLabel
-            control={<Checkbox checked={form.keepLocation} disabled data-testid="keep-location" />}
+            disabled={form.layout !== 'files'}
+            control={
+              <Checkbox
+                checked={form.layout === 'files' && form.keepLocation}
+                onChange={(e) => set({ keepLocation: e.target.checked })}
+                slotProps={{ input: { 'data-testid': 'keep-location' } as React.InputHTMLAttributes<HTMLInputElement> }}
+              />
+            }
             label={
               <Stack>
                 <Typography variant="body2">Keep location (GPS) metadata</Typography>
                 <Typography variant="caption" color="text.secondary">
-                  Location is always removed from exports; keeping it is not offered by this version.
+                  {form.layout === 'files'
+                    ? 'Off: exports carry no metadata at all. On: the photo\'s GPS position is copied, nothing else.'
+                    : 'Contact sheets and timelines never carry metadata.'}
                 </Typography>
               </Stack>
             }
