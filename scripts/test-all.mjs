@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: build, typecheck, lint, unit tests (vitest) and end-to-end tests (Playwright in
-// Chromium through the browser host). Runs every step even when one fails, then prints one line
-// `N passed, N failed` counted from vitest's and Playwright's JSON reports; a failed build,
-// typecheck or lint counts as one failure each. Exit code 1 when anything failed.
+// `npm test`: build, typecheck, lint, the Electron security scan (npm run security), unit tests
+// (vitest) and end-to-end tests (Playwright in Chromium through the browser host). Runs every step
+// even when one fails, then prints one line `N passed, N failed` counted from vitest's and
+// Playwright's JSON reports; a failed build, typecheck or lint counts as one failure each, and the
+// security scan counts as one test (passed, or failed on a high-severity finding). Exit code 1
+// when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,6 +50,11 @@ function readJson(file) {
 const built = check('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
 check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 check('lint', bin('eslint'), ['.']);
+if (step('security', process.execPath, [join(root, 'scripts', 'security.mjs')])) passed++;
+else {
+  failed++;
+  notes.push('security scan failed (high-severity Electronegativity finding or unscanned file)');
+}
 
 step('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]);
 const unit = readJson(unitReport);

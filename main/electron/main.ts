@@ -11,7 +11,7 @@ import { defaultLibraryDir } from '../core/paths';
 import { electronDialogs } from './dialogs';
 import { registerIpc } from './ipc';
 import { utilityLauncher } from './utility-launcher';
-import { createStudioWindow, hardenSession } from './window';
+import { createStudioWindow, guardContents, hardenSession } from './window';
 
 const distDir = __dirname;
 const windows = new Set<BrowserWindow>();
@@ -19,12 +19,8 @@ let core: StudioCore | null = null;
 
 app.enableSandbox();
 
-app.on('web-contents-created', (_e, contents) => {
-  // Belt and braces for any web contents, including ones we did not create on purpose.
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-});
+// Belt and braces for any web contents, including ones we did not create on purpose.
+app.on('web-contents-created', (_e, contents) => guardContents(contents));
 
 function openWindow() {
   const win = createStudioWindow(distDir);
@@ -45,7 +41,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession);
+    hardenSession(session.defaultSession, join(distDir, 'renderer'));
     const userData = app.getPath('userData');
     core = createStudioCore({
       host: 'electron',

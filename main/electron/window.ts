@@ -1,20 +1,34 @@
-/** The studio window with locked-down web preferences and navigation. */
-import { BrowserWindow, shell, type Session } from 'electron';
+/**
+ * The studio window with locked-down web preferences, and the wiring of the guards (guards.ts)
+ * onto the session and onto every web contents. Only Electron calls live here.
+ */
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { join } from 'node:path';
-import { CSP_HEADER } from '../security/csp';
+import {
+  isAllowedRequest,
+  refuseNavigation,
+  refusePermissionCheck,
+  refusePermissionRequest,
+  windowOpenHandler,
+  withCsp,
+} from './guards';
 
-export function hardenSession(session: Session): void {
-  // No camera, notifications, geolocation, ...: the studio never needs a permission.
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP_HEADER] } });
-  });
-  // No remote content: only the app's own files (and blob:/data: URLs it creates) may load.
-  session.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|blob|data|devtools|chrome-extension):/i.test(details.url);
-    callback({ cancel: !ok });
-  });
+/** No permission, our CSP on every response, and no request outside the app's renderer folder. */
+export function hardenSession(session: Session, rendererDir: string): void {
+  session.setPermissionRequestHandler(refusePermissionRequest);
+  session.setPermissionCheckHandler(refusePermissionCheck);
+  session.setDevicePermissionHandler(refusePermissionCheck);
+  session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
+  session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, rendererDir) }));
+}
+
+/** Every web contents (ours and any other): no navigation, no new windows, no webviews. */
+export function guardContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(windowOpenHandler((url) => void shell.openExternal(url)));
+  contents.on('will-navigate', refuseNavigation);
+  contents.on('will-frame-navigate', refuseNavigation);
+  contents.on('will-redirect', refuseNavigation);
+  contents.on('will-attach-webview', refuseNavigation);
 }
 
 export function createStudioWindow(distDir: string): BrowserWindow {
@@ -31,21 +45,19 @@ export function createStudioWindow(distDir: string): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
+      // Middle-click (auxclick) must not open links in a new window either.
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the user's browser, never inside the studio.
-    if (/^https:\/\//i.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.on('will-redirect', (e) => e.preventDefault());
-  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  guardContents(win.webContents);
   void win.loadFile(join(distDir, 'renderer', 'index.html'));
   return win;
 }
