@@ -77,7 +77,7 @@ function groupLine(name: string, g: GroupMetrics): string {
 /** Human-readable lines of a report. */
 export function formatEvalReport(r: EvalReport): string[] {
   return [
-    `model ${r.model} at ${r.resolution} px on ${r.data}: ${r.faces} faces x ${r.targets.length} targets in ${r.seconds.toFixed(0)} s`,
+    `model ${r.model} at ${r.resolution} px${r.modelResolution && r.modelResolution !== r.resolution ? ` (runs at ${r.modelResolution} px, change transferred)` : ''} on ${r.data}: ${r.faces} faces x ${r.targets.length} targets in ${r.seconds.toFixed(0)} s`,
     `age.mae ${f(r.age.mae)}  maeRealFaces ${f(r.age.maeRealFaces)}  maeNoChange ${f(r.age.maeNoChange)}  maeCalibrated ${f(r.age.maeCalibrated)} (no change ${f(r.age.maeCalibratedNoChange)})`,
     `identity.sameRate ${f(r.identity.sameRate, 3)}  meanDistance ${f(r.identity.meanDistance, 3)}`,
     `reference (mean face-api estimate of faces labelled t+-${r.reference.window}): ${r.reference.entries.map((e) => `${e.target}->${f(e.mean, 1)} (n=${e.count})`).join(', ')}${r.reference.cached ? ' [cached]' : ''}`,

@@ -18,6 +18,20 @@ import { summarize, type InputRecord, type MetricsSummary, type OutputRecord } f
 
 export const DEFAULT_TARGETS: readonly number[] = [20, 30, 40, 50, 60, 70];
 
+/**
+ * What the studio shows for one face crop x [1, R, R, 3]: the output when the model reproduces its
+ * input (reconstruction null), else x + (output - reconstruction), clipped; model outputs at
+ * another size are resized to R first.
+ */
+export function asShown(x: tf.Tensor4D, output: tf.Tensor4D, reconstruction: tf.Tensor4D | null): tf.Tensor4D {
+  return tf.tidy(() => {
+    const R = x.shape[1];
+    const fit = (t: tf.Tensor4D) => (t.shape[1] === R && t.shape[2] === x.shape[2] ? t : tf.image.resizeBilinear(t, [R, x.shape[2]], true));
+    if (!reconstruction) return fit(output).clone();
+    return tf.clipByValue(tf.add(x, tf.sub(fit(output), fit(reconstruction))), -1, 1) as tf.Tensor4D;
+  });
+}
+
 /** Anything with AgingModel's inference surface (the prototype declares its own kind). */
 export type EvaluableModel = Pick<AgingModel, 'resolution' | 'age' | 'dispose'> & { readonly kind: string };
 
@@ -35,7 +49,12 @@ export interface EvaluateOptions {
   targets?: readonly number[];
   /** Faces to evaluate, spread evenly over the split. Default all. */
   limit?: number;
-  /** Resolution for 'no-change' (default 128). */
+  /**
+   * Size of the crops faces are measured at (default 128 for 'no-change', else the model's own).
+   * A model working at a lower resolution is run as the studio runs it: the face is given at this
+   * size, and what is measured is input + (output - reconstruction), i.e. only the model's change
+   * is transferred onto the sharper input (as the paste-back does on the photo).
+   */
   resolution?: number;
   /** Calibration window in years (default 5) and faces per target (default 100). */
   referenceWindow?: number;
@@ -53,6 +72,8 @@ export interface EvalReport extends MetricsSummary {
   data: string;
   /** Resolution the model ran at, and the size its crops were upsampled to for measurement. */
   resolution: number;
+  /** The model's own working resolution (null for no-change); below `resolution`, see asShown. */
+  modelResolution: number | null;
   measureSize: number;
   targets: number[];
   faces: number;
@@ -95,7 +116,7 @@ export async function evaluateModel(opts: EvaluateOptions): Promise<EvalReport> 
   const targets = [...(opts.targets ?? DEFAULT_TARGETS)];
   if (targets.length === 0 || targets.some((t) => !Number.isFinite(t) || t < 0 || t > 120)) throw new Error('targets must be ages from 0 to 120');
   const model = opts.model;
-  const R = model === 'no-change' ? (opts.resolution ?? 128) : model.resolution;
+  const R = model === 'no-change' ? (opts.resolution ?? 128) : (opts.resolution ?? model.resolution);
   const data = isEvalData(opts.data) ? opts.data : await openEvalData(opts.data);
   try {
     const reference = await referenceTable(data, R, targets, opts.referenceWindow ?? 5, opts.referencePerTarget ?? 100, opts);
@@ -126,11 +147,13 @@ export async function evaluateModel(opts: EvaluateOptions): Promise<EvalReport> 
         let outBytes: Uint8Array;
         try {
           const { output, reconstruction } = await model.age(xt, label, target, { signal: opts.signal });
+          const shown = asShown(xt, output, reconstruction);
+          output.dispose();
           reconstruction?.dispose();
           try {
-            outBytes = await toBytes(output);
+            outBytes = await toBytes(shown);
           } finally {
-            output.dispose();
+            shown.dispose();
           }
         } finally {
           xt.dispose();
@@ -146,6 +169,7 @@ export async function evaluateModel(opts: EvaluateOptions): Promise<EvalReport> 
       model: opts.modelName ?? (model === 'no-change' ? 'no-change' : model.kind),
       data: data.description,
       resolution: R,
+      modelResolution: model === 'no-change' ? null : model.resolution,
       measureSize: MEASURE_SIZE,
       targets,
       faces: inputs.length,
