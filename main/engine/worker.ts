@@ -28,6 +28,9 @@ function connectParent(): ParentPort {
     };
   }
   if (typeof process.send === 'function') {
+    // Main died (SIGKILL, crash) without sending 'shutdown': nothing can use our results, and the
+    // wasm thread pool would keep this process alive as an orphan holding the model in memory.
+    process.on('disconnect', () => process.exit(0));
     return {
       post: (m) => {
         process.send?.(m);

@@ -101,7 +101,14 @@ export function exportHandlers(ctx: CoreContext) {
       // Never a half-written file under the final name: write a hidden temp file, then rename.
       const temp = join(dir, `.${finalName}.${randomUUID()}.partial`);
       try {
-        await fs.writeFile(temp, bytes, { flag: 'wx' });
+        // fsync before the rename: after a power cut the final name must not hold an empty file.
+        const fh = await fs.open(temp, 'wx');
+        try {
+          await fh.writeFile(bytes);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
         if (job.abort.signal.aborted) throw new StudioFailure('cancelled', 'cancelled');
         await fs.rename(temp, finalPath);
       } catch (err) {
