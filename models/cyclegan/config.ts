@@ -82,11 +82,11 @@ export interface CycleGanConfig {
      */
     changeTv: number;
     /**
-     * Colour cast of the change: L1 of the chroma (per-channel deviation from the grey mean) of the
-     * change averaged over a 4x4 grid of the face. Without it the generator pleased the age
-     * classifier with a green or orange cast over the whole face (runs of 300-400 steps at 64 px,
-     * session 1); ageing changes brightness and texture locally (grey hair, wrinkles), which
-     * this barely costs. 0 disables; absent in configs saved before it existed (read as 0).
+     * Colour cast of the change (losses.ts colourCast: L1 of the change's chroma, per pixel and over
+     * a 4x4 grid). Without it the generator pleased the age classifier with a green or orange cast
+     * over the whole face, and with the grid term alone with fine green/magenta stripes (runs of
+     * 300-400 steps at 64 px); ageing changes mostly brightness and texture (grey hair, wrinkles,
+     * shading), which this barely costs. 0 disables; absent in configs saved before it (read as 0).
      */
     colourShift?: number;
     /** D learns that a real face with a wrong age code is fake (matching-aware D); 0 disables. */
@@ -173,15 +173,15 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       gan: 1,
       cycle: 10,
       identity: 0.5,
-      ageClassifier: 1,
+      ageClassifier: 0.3,
       ageClassifierSigma: 3,
       ageClassifierPool: 2,
-      changeTv: 1,
+      changeTv: 2,
       colourShift: 5,
       wrongAge: 0.5,
       maskL1: 0.01,
       maskTv: 0.05,
-      reconRampFrom: 0.1,
+      reconRampFrom: 0.5,
       reconRampStart: Math.round(totalSteps * 0.05),
       reconRampSteps: Math.round(totalSteps * 0.2),
     },

@@ -7,13 +7,17 @@ import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 beforeAll(useCpu);
 
 describe('cyclegan colour-cast penalty and extra generator loss', () => {
-  it('a global green tint costs its size; a local grey change (hair going white) costs little', () => {
+  it('a global green tint costs twice its size, fine stripes of tint their size; a local grey change (hair going white) costs little', () => {
     const tint = tf.tidy(() => tf.tile(tf.tensor4d([-0.1, 0.2, -0.1], [1, 1, 1, 3]), [1, 32, 32, 1]) as tf.Tensor4D);
     // Top quarter of the image brightens by 0.4 in every channel: grey, so zero chroma.
     const grey = tf.tidy(() => tf.concat([tf.fill([1, 8, 32, 3], 0.4), tf.zeros([1, 24, 32, 3])], 1) as tf.Tensor4D);
     const cast = colourCast(tint).dataSync()[0];
     const hair = colourCast(grey).dataSync()[0];
-    expect(cast).toBeCloseTo((0.1 + 0.2 + 0.1) / 3, 5);
+    expect(cast).toBeCloseTo((2 * (0.1 + 0.2 + 0.1)) / 3, 5);
+    // Alternating green/magenta rows average out per 4x4 cell but not per pixel.
+    const stripes = tf.tidy(() => tf.tile(tf.tensor4d([-0.1, 0.2, -0.1, 0.1, -0.2, 0.1], [1, 2, 1, 3]), [1, 16, 32, 1]) as tf.Tensor4D);
+    expect(colourCast(stripes).dataSync()[0]).toBeCloseTo((0.1 + 0.2 + 0.1) / 3, 5);
+    stripes.dispose();
     expect(hair).toBeLessThan(1e-6);
     tf.dispose([tint, grey]);
   });

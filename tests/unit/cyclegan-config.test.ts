@@ -82,8 +82,8 @@ describe('schedules', () => {
 
   it('ramps cycle/identity weights in after the age signal exists, and trains small first', () => {
     const c = defaultCycleGanConfig(128, { totalSteps: 1000 });
-    expect(reconRampAt(c, 0)).toBe(0.1);
-    expect(reconRampAt(c, 50 + 100)).toBeCloseTo(0.55, 6);
+    expect(reconRampAt(c, 0)).toBe(0.5);
+    expect(reconRampAt(c, 50 + 100)).toBeCloseTo(0.75, 6);
     expect(reconRampAt(c, 900)).toBe(1);
     // Mask penalties are off until the ramp starts (else the mask closes before any edit exists).
     expect(maskRampAt(c, 0)).toBe(0);
