@@ -15,6 +15,7 @@ import { runAgeCganBench } from '../models/age-cgan/bench';
 import { runEngineBench } from '../models/backend/engine-bench';
 import { runCycleGanBench } from '../models/cyclegan/cyclegan-bench';
 import { runFacePipelineBench } from '../models/face/face-bench';
+import { runFinetuneBench } from '../models/train/finetune-bench';
 
 export interface BenchArgs {
   sections: string[];
@@ -73,6 +74,8 @@ export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   cyclegan: (a) => runCycleGanBench({ runs: a.runs, resolutions: a.resolutions }),
   'age-cgan': (a) => runAgeCganBench({ runs: a.runs, resolutions: a.resolutions }),
   export: runExportBench,
+  // The default fine-tune end to end on ../shared/data/portraits (about 15 minutes).
+  finetune: () => runFinetuneBench({ log: (s) => console.error(s) }),
 };
 
 export async function runBench(args: BenchArgs, log: (s: string) => void): Promise<Record<string, unknown>> {

@@ -1,12 +1,14 @@
 /**
- * The `face-age` commands as data: name, summary, usage, options and a run function. Commands a
- * later issue fills in answer "not available yet" with exit code 2, never fake output.
+ * The `face-age` commands as data: name, summary, usage, options and a run function. A command a
+ * later issue fills in answers "not available yet" with exit code 2, never fake output.
  */
 import type { ParseArgsConfig } from 'node:util';
 import { dirname, join } from 'node:path';
 import { EVAL_ARG_OPTIONS, runEvalCommand } from '../engine/ops/eval';
 import { runFoundationBench } from './foundation-bench';
 import { CLI_THREADS, runAge, runDetect } from './image-commands';
+import { FINETUNE_CLI_OPTIONS, runFinetuneCli } from './finetune-command';
+import { TRAIN_CLI_OPTIONS, runTrainCli } from './train-command';
 
 export interface GlobalOptions {
   library: string | undefined;
@@ -42,10 +44,9 @@ export interface Command {
   run(args: { values: Record<string, unknown>; positionals: string[]; global: GlobalOptions }): Promise<CommandOutput>;
 }
 
-function notYet(name: string, what: string): Command['run'] {
-  return async () => {
-    throw new CliError('not-available-yet', `face-age ${name}: ${what} is not available yet in this version.`, EXIT.notAvailable);
-  };
+/** Progress of long commands goes to stderr; stdout carries only the result. */
+function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 export const COMMANDS: Command[] = [
@@ -77,22 +78,19 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'train',
-    summary: 'Train an Age-cGAN or CycleGAN model on a folder of labelled faces',
-    usage: 'face-age train --kind <age-cgan|cyclegan> --data <dir> [--steps N] [--resolution N] [--json]',
-    options: {
-      kind: { type: 'string' },
-      data: { type: 'string' },
-      steps: { type: 'string' },
-      resolution: { type: 'string' },
-    },
-    run: notYet('train', 'training'),
+    summary: 'Train an Age-cGAN, CycleGAN or age classifier on a folder of labelled faces',
+    usage:
+      'face-age train --kind <age-cgan|cyclegan|age-classifier> --data <dir|packed dir> --run <dir> [--steps N] [--resolution 64|96|128] [--batch N] [--resume] [--export <dir>] [--classifier <dir>] [--max-minutes N] [--threads N] [--json]',
+    options: TRAIN_CLI_OPTIONS,
+    run: ({ values, global }) => runTrainCli(values, global, stderrLine),
   },
   {
     name: 'finetune',
-    summary: 'Fine-tune a model on one person\'s photos',
-    usage: 'face-age finetune --base <model-id> <image...> [--steps N] [--json]',
-    options: { base: { type: 'string' }, steps: { type: 'string' } },
-    run: notYet('finetune', 'fine-tuning'),
+    summary: "Fine-tune a CycleGAN model on one person's photos (a new version; the base is kept)",
+    usage:
+      'face-age finetune --base <model id|name|folder> --photos <dir> --out <dir|library> [--steps N] [--name NAME] [--resume] [--identity-weight W] [--descriptor-weight W] [--threads N] [--json]',
+    options: FINETUNE_CLI_OPTIONS,
+    run: ({ values, global }) => runFinetuneCli(values, global, stderrLine),
   },
   {
     name: 'eval',

@@ -7,6 +7,7 @@ import type { BackendChoice } from './backend';
 import { analyzeOp, faceCropOp } from './ops/faces';
 import { ageFacesOp } from './ops/aging';
 import { exportComposeOp, exportPhotoOp } from './ops/export';
+import { identityDistancesOp } from './ops/identity';
 import type { EngineInfo, EngineOp, EngineRequestOf, EngineResponseOf } from './protocol';
 
 export interface OpContext {
@@ -79,6 +80,7 @@ export const workerOps: Handlers = {
     }),
   exportPhoto: (payload, ctx) => cancellable(exportPhotoOp(payload, ctx.signal), ctx.signal),
   exportCompose: (payload, ctx) => cancellable(exportComposeOp(payload, ctx.signal), ctx.signal),
+  identityDistances: (payload, ctx) => cancellable(identityDistancesOp(payload, ctx.signal), ctx.signal),
 };
 
 function cancellable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

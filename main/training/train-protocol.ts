@@ -1,20 +1,9 @@
+import type { FinetuneSpec } from '../../models/train/finetune';
+
 /** Messages between main (training-runs.ts) and the forked training child (main/engine/ops/train-child.ts). */
 
-export interface FinetuneJob {
-  /** Exported or checkpoint CycleGAN folder of the base model; only read, never written. */
-  baseDir: string;
-  /** Aligned face crops + labels.csv (file,age). */
-  dataDir: string;
-  /** Checkpoints, samples and metrics of this run. */
-  runDir: string;
-  /** Where the fine-tuned generator is exported when the run completes. */
-  exportDir: string;
-  steps: number;
-  batch: number;
-  sampleEvery: number;
-  seed: number;
-  /** Multiplies the base config's identity weight (FinetuneStart.identityWeight). */
-  identityWeight: number;
+/** The fine-tune recipe's inputs (models/train/finetune.ts) plus the child's backend. */
+export interface FinetuneJob extends FinetuneSpec {
   backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   threads?: number;
 }

@@ -12,7 +12,8 @@ import { runDto } from '../core/dto';
 import { StudioFailure } from '../core/router';
 import type { Library } from '../library/library';
 import type { JsonObject, PhotoDetail } from '../library/types';
-import { checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
+import type { IdentityCheck as IdentityCheckResult } from '../../preload/schemas/training';
+import { SAME_PERSON_DISTANCE, checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
 import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
 
 /** Used when the face has no age estimate (same fallback as aging previews). */
@@ -28,7 +29,17 @@ export interface FinetuneStart {
   identityWeight?: number;
   batch?: number;
   sampleEvery?: number;
+  /** Recipe knobs of models/train/finetune.ts (its FINETUNE_DEFAULTS when absent). */
+  descriptorWeight?: number;
+  lowResShare?: number;
+  freezeEncoder?: boolean;
 }
+
+/** Faces measured by finetune:identityCheck (each: 2 models x 3 ages through the engine). */
+const IDENTITY_CHECK_MAX_FACES = 20;
+
+/** Target ages of finetune:identityCheck: across the slider, away from most sources. */
+export const IDENTITY_CHECK_AGES: readonly number[] = [20, 45, 70];
 
 export interface TrainingRunsOptions {
   /** The bundled train-worker.cjs; null: training is not available in this host. */
@@ -45,6 +56,15 @@ interface Active {
   done: Promise<void>;
 }
 
+/** A complete checkpoint (models/train/checkpoints.ts layout: step-N/run-state.json) in a run folder. */
+async function hasCheckpoint(workDir: string): Promise<boolean> {
+  const names = await fs.readdir(join(workDir, 'checkpoints')).catch(() => [] as string[]);
+  for (const n of names) {
+    if (/^step-\d+$/.test(n) && (await fs.stat(join(workDir, 'checkpoints', n, 'run-state.json')).catch(() => null))) return true;
+  }
+  return false;
+}
+
 export class TrainingRuns {
   private readonly active = new Map<number, Active>();
 
@@ -59,8 +79,11 @@ export class TrainingRuns {
     return checkIdentityConsistency(photoIds.map((id) => lib.getPhoto(id)));
   }
 
-  /** Creates the run and starts it in the background; resolves with its id at once. */
-  async startFinetune(req: FinetuneStart): Promise<{ runId: number; check: IdentityConsistency }> {
+  /**
+   * Creates the run and starts it in the background; resolves with its id at once. resumeFrom:
+   * an earlier, unfinished run of the same job whose checkpoint this run continues from.
+   */
+  async startFinetune(req: FinetuneStart, resumeFrom?: number): Promise<{ runId: number; check: IdentityConsistency }> {
     if (!this.options.workerPath) throw new StudioFailure('not-available-yet', 'training is not available in this host (no training worker)');
     const lib = await this.ctx.library();
     const base = lib.getModel(req.baseModelId);
@@ -80,15 +103,92 @@ export class TrainingRuns {
         photoIds: req.photoIds,
         steps: req.steps,
         identityWeight: req.identityWeight ?? 1,
+        ...(req.descriptorWeight === undefined ? {} : { descriptorWeight: req.descriptorWeight }),
+        ...(req.lowResShare === undefined ? {} : { lowResShare: req.lowResShare }),
+        ...(req.freezeEncoder === undefined ? {} : { freezeEncoder: req.freezeEncoder }),
+        batch: req.batch ?? 1,
+        sampleEvery: req.sampleEvery ?? null,
         skipped: check.skipped as unknown as JsonObject[],
         flagged: check.faces.filter((f) => f.flagged).map((f) => f.photoId),
+        ...(resumeFrom === undefined ? {} : { resumedFrom: resumeFrom }),
       },
     });
     this.emitState(lib, run.id);
     const entry: Active = { runId: run.id, child: null, cancelRequested: false, kind: 'fine-tune', done: Promise.resolve() };
     this.active.set(run.id, entry);
-    entry.done = this.execute(lib, entry, req, photos, check, name).finally(() => this.active.delete(run.id));
+    entry.done = this.execute(lib, entry, req, photos, check, name, resumeFrom).finally(() => this.active.delete(run.id));
     return { runId: run.id, check };
+  }
+
+  /**
+   * The newest unfinished fine-tune of this base on exactly these photos that left a checkpoint
+   * (cancelled, failed or interrupted), or null.
+   */
+  async findResumable(baseModelId: number, photoIds: number[]): Promise<number | null> {
+    const lib = await this.ctx.library();
+    const key = [...photoIds].sort((a, b) => a - b).join(',');
+    const runs = lib
+      .listRuns()
+      .filter((r) => r.config.fineTune === true && r.parentModelId === baseModelId && r.status !== 'completed' && !this.active.has(r.id))
+      .filter((r) => Array.isArray(r.config.photoIds) && [...(r.config.photoIds as number[])].sort((a, b) => a - b).join(',') === key)
+      .sort((a, b) => b.id - a.id);
+    for (const r of runs) {
+      if (await hasCheckpoint(join(lib.dir, 'training', `run-${r.id}`, 'work'))) return r.id;
+    }
+    return null;
+  }
+
+  /**
+   * finetune:identityCheck: for the photos the model was fine-tuned on, the descriptor distance
+   * between each face and its aged outputs at IDENTITY_CHECK_AGES, for the base (the model's
+   * parent) and the fine-tuned model. Measured in the engine (ops/identity.ts).
+   */
+  async identityCheck(modelId: number): Promise<IdentityCheckResult> {
+    const lib = await this.ctx.library();
+    const model = lib.getModel(modelId);
+    if (model.parentId === null) throw new StudioFailure('unsupported', `model ${modelId} has no base model to compare with (it is not a fine-tuned version)`);
+    const run = lib.listRuns().filter((r) => r.outputModelId === modelId).sort((a, b) => b.id - a.id)[0];
+    const photoIds = Array.isArray(run?.config.photoIds) ? (run.config.photoIds as number[]) : [];
+    if (!run || photoIds.length === 0) throw new StudioFailure('not-found', `no fine-tuning run with photos produced model ${modelId}`);
+    const photos: PhotoDetail[] = [];
+    for (const id of photoIds) {
+      try {
+        photos.push(lib.getPhoto(id));
+      } catch {
+        // Deleted since the fine-tune: nothing to measure.
+      }
+    }
+    const check = checkIdentityConsistency(photos);
+    if (check.faces.length === 0) throw new StudioFailure('no-face', 'none of the fine-tuning photos has a usable face any more');
+    const modelDirs = [lib.modelWeightsPath(model.parentId), lib.modelWeightsPath(modelId)];
+    const rows: IdentityCheckResult['photos'] = [];
+    for (const f of check.faces.slice(0, IDENTITY_CHECK_MAX_FACES)) {
+      const photo = photos.find((p) => p.id === f.photoId) as PhotoDetail;
+      const face = photo.faces[f.faceIndex];
+      const r = await this.ctx.supervisor.request('identityDistances', {
+        path: lib.photoFilePath(photo.id),
+        landmarks: face.landmarks,
+        sourceAge: photo.labelAge ?? face.age ?? FALLBACK_AGE,
+        ages: [...IDENTITY_CHECK_AGES],
+        modelDirs,
+      });
+      if (!r.ok) throw new StudioFailure(r.error.code === 'cancelled' ? 'cancelled' : 'internal', `measuring photo ${photo.id}: ${r.error.message}`);
+      const [base, tuned] = r.value.distances;
+      IDENTITY_CHECK_AGES.forEach((age, k) =>
+        rows.push({ photoId: String(photo.id), targetAge: age, distanceBase: base[k], distanceFineTuned: tuned[k], passed: tuned[k] <= SAME_PERSON_DISTANCE }),
+      );
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+    const result: IdentityCheckResult = {
+      modelId: String(modelId),
+      baseModelId: String(model.parentId),
+      threshold: SAME_PERSON_DISTANCE,
+      photos: rows,
+      meanDistanceBase: mean(rows.map((r) => r.distanceBase)),
+      meanDistanceFineTuned: mean(rows.map((r) => r.distanceFineTuned)),
+    };
+    this.ctx.events.emit('finetune:identityCheck', { ...result, runId: String(run.id) });
+    return result;
   }
 
   /** Resolves when the run's child has finished and the library is updated (tests, shutdown). */
@@ -168,12 +268,16 @@ export class TrainingRuns {
     return rows.length - 1;
   }
 
-  private async execute(lib: Library, a: Active, req: FinetuneStart, photos: PhotoDetail[], check: IdentityConsistency, name: string): Promise<void> {
+  private async execute(lib: Library, a: Active, req: FinetuneStart, photos: PhotoDetail[], check: IdentityConsistency, name: string, resumeFrom?: number): Promise<void> {
     const runId = a.runId;
     const runDir = join(lib.dir, 'training', `run-${runId}`);
     const exportDir = join(runDir, 'export');
     try {
       await this.prepareData(lib, join(runDir, 'data'), photos, check);
+      if (resumeFrom !== undefined) {
+        // The child resumes from the newest checkpoint it finds in its work folder.
+        await fs.cp(join(lib.dir, 'training', `run-${resumeFrom}`, 'work'), join(runDir, 'work'), { recursive: true });
+      }
       if (a.cancelRequested) return this.finish(lib, runId, 'cancelled');
       const job: FinetuneJob = {
         baseDir: lib.modelWeightsPath(req.baseModelId),
@@ -185,6 +289,9 @@ export class TrainingRuns {
         sampleEvery: req.sampleEvery ?? Math.max(1, Math.round(req.steps / 5)),
         seed: 1,
         identityWeight: req.identityWeight ?? 1,
+        descriptorWeight: req.descriptorWeight,
+        lowResShare: req.lowResShare,
+        freezeEncoder: req.freezeEncoder,
         backend: this.options.backend,
         threads: this.options.threads,
       };

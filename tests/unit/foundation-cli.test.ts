@@ -22,16 +22,16 @@ describe('face-age CLI', () => {
     expect(help.out).toContain('--backend NAME');
   });
 
-  it('answers not-available-yet with exit code 2, as text or JSON, never with fake output', async () => {
-    // detect, age and eval are implemented (tests/unit/cli-image-commands.test.ts).
+  it('train and finetune without their required options answer a usage error (64), as text or JSON, never with output', async () => {
+    // Every command is implemented now (train/finetune: tests/unit/cli-finetune.test.ts).
     for (const name of ['train', 'finetune']) {
       const text = await cli(name, 'photo.jpg');
-      expect(text.code, name).toBe(2);
+      expect(text.code, name).toBe(64);
       expect(text.out).toBe('');
-      expect(text.err).toMatch(/not available yet/);
+      expect(text.err).toMatch(/required|must be/);
       const json = await cli(name, 'photo.jpg', '--json', '--library', '/tmp/lib');
-      expect(json.code).toBe(2);
-      expect(JSON.parse(json.out)).toEqual({ ok: false, error: { code: 'not-available-yet', message: expect.any(String) } });
+      expect(json.code).toBe(64);
+      expect(JSON.parse(json.out)).toEqual({ ok: false, error: { code: 'invalid-payload', message: expect.any(String) } });
     }
   });
 

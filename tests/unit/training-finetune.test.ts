@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioCore } from '../../main/core/core';
 import { bundleEngine } from './foundation-engine-bundle';
 import { exportTinyAgingModel, startTestCore } from './core-fixtures';
+import { IDENTITY_CHECK_AGES } from '../../main/training/training-runs';
 
 const RES = 32;
 const call = { host: 'test' as const };
@@ -20,6 +21,7 @@ let dir = '';
 let core: StudioCore;
 let baseId = 0;
 let baseDir = '';
+let fineTunedId = '';
 const photoIds: Record<string, string> = {};
 
 function value<T>(r: { ok: boolean; value?: unknown; error?: unknown }): T {
@@ -113,6 +115,42 @@ describe('fine-tuning', () => {
       await core.dispatch('aging:preview', { requestId: 'ft', photoId: obama()[0], modelId: run.outputModelId, targetAge: 70, output: 'crop' }, call),
     );
     expect(aged.crop.width).toBe(RES);
+    fineTunedId = run.outputModelId as string;
+  }, 120_000);
+
+  it('identity check: descriptor distances of the person\'s faces aged by the base and by the fine-tuned version', async () => {
+    const events: unknown[] = [];
+    const off = core.events.subscribe((ev, e) => ev === 'finetune:identityCheck' && events.push(e));
+    const check = value<{
+      modelId: string;
+      baseModelId: string;
+      threshold: number;
+      photos: { photoId: string; targetAge: number; distanceBase: number; distanceFineTuned: number; passed: boolean }[];
+      meanDistanceBase: number;
+      meanDistanceFineTuned: number;
+    }>(await core.dispatch('finetune:identityCheck', { modelId: fineTunedId }, call));
+    off();
+    expect(check).toMatchObject({ modelId: fineTunedId, baseModelId: String(baseId), threshold: 0.6 });
+    // Every usable face of the run (the four obama photos) at each target age.
+    const faces = new Set(check.photos.map((p) => p.photoId));
+    expect([...faces].sort()).toEqual(obama().sort());
+    expect(check.photos).toHaveLength(faces.size * IDENTITY_CHECK_AGES.length);
+    expect(new Set(check.photos.map((p) => p.targetAge))).toEqual(new Set(IDENTITY_CHECK_AGES));
+    for (const p of check.photos) {
+      expect(p.distanceBase).toBeGreaterThan(0);
+      expect(p.distanceFineTuned).toBeGreaterThan(0);
+      expect(p.passed).toBe(p.distanceFineTuned <= check.threshold);
+    }
+    const mean = (k: 'distanceBase' | 'distanceFineTuned') => check.photos.reduce((a, p) => a + p[k], 0) / check.photos.length;
+    expect(check.meanDistanceBase).toBeCloseTo(mean('distanceBase'), 6);
+    expect(check.meanDistanceFineTuned).toBeCloseTo(mean('distanceFineTuned'), 6);
+    // Two different generators: their outputs (and so distances) differ somewhere.
+    expect(check.photos.some((p) => Math.abs(p.distanceBase - p.distanceFineTuned) > 1e-4)).toBe(true);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ modelId: fineTunedId, runId: expect.any(String) });
+    // A base model has nothing to compare with.
+    const refused = await core.dispatch('finetune:identityCheck', { modelId: String(baseId) }, call);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   }, 120_000);
 
   it('pauses, resumes and cancels a run, which ends cancelled', async () => {

@@ -50,5 +50,6 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       );
       return { runId: String(r.runId) };
     },
+    'finetune:identityCheck': async ({ modelId }) => viaLibrary(() => runs.identityCheck(toLibraryId(modelId, 'model'))),
   });
 }

@@ -1,0 +1,233 @@
+/**
+ * Benchmark of the default fine-tune (issue 10: 20 photos at 128 px must finish within 15 minutes
+ * on 2 CPU cores with wasm): end to end, as the studio runs it, on real photos:
+ *   1. decode + detect + 68 landmarks + estimates of each photo, largest face aligned to a 128 px
+ *      crop (the library does this at import and the fine-tune's data step cuts the crop);
+ *   2. runFinetune with FINETUNE_DEFAULTS (models/train/finetune.ts) on those crops.
+ * Also measures what the identity-descriptor loss adds to a step (a few steps with and without).
+ * Photos: ../shared/data/portraits (18 real photos; mirrored copies make up 20). A 128 px CycleGAN
+ * base: the given folder, else assets/models/cyclegan-base, else a freshly initialised default
+ * (same network, so the same time per step). Not a test: it prints numbers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend, type BackendInfo, type BackendName } from '../backend/select';
+import { analyzePhoto } from '../face/analyze';
+import { alignFace } from '../face/align';
+import { loadFaceModels } from '../face/face-models';
+import { decodeImage, encodeImage } from '../image/image-io';
+import { defaultCycleGanConfig } from '../cyclegan/config';
+import { createCycleGanTrainer, exportCycleGanModel } from '../cyclegan/cyclegan';
+import { readCycleGanMeta } from '../cyclegan/trainer-io';
+import { CycleGanTrainer } from '../cyclegan/trainer';
+import { FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder, runFinetune, type FinetuneSpec } from './finetune';
+import { descriptorLoss, loadRecognizer } from './finetune-identity';
+
+export interface FinetuneBenchOptions {
+  /** Folder of photos (default ../shared/data/portraits from the working directory). */
+  photosDir?: string;
+  photos?: number;
+  /** CycleGAN base folder (exported or checkpoint). */
+  baseDir?: string;
+  backend?: BackendName;
+  threads?: number;
+  /** Overrides of the recipe (default FINETUNE_DEFAULTS). */
+  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder'>>;
+  /** Steps timed with and without the descriptor loss (0 skips that measurement). */
+  costSteps?: number;
+  log?: (line: string) => void;
+}
+
+const BUDGET_SECONDS = 15 * 60;
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function photoList(dir: string, count: number): Promise<Array<{ file: string; mirror: boolean }>> {
+  const names = (await fs.readdir(dir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
+  if (names.length === 0) throw new Error(`${dir} holds no photos`);
+  return Array.from({ length: count }, (_, i) => ({ file: path.join(dir, names[i % names.length]), mirror: i >= names.length }));
+}
+
+/** 1. Detection + alignment of every photo into dataDir (crops + labels.csv), timed. */
+async function prepareCrops(list: Array<{ file: string; mirror: boolean }>, dataDir: string) {
+  await fs.mkdir(dataDir, { recursive: true });
+  const rows = ['file,age'];
+  const skipped: string[] = [];
+  const t0 = performance.now();
+  await loadFaceModels();
+  for (const [i, p] of list.entries()) {
+    const img = await decodeImage(p.file);
+    if (p.mirror) {
+      // A mirrored copy: same person, a different image (what a 19th and 20th photo would be).
+      const w = img.width;
+      const row = w * 3;
+      const flipped = new Uint8Array(img.data.length);
+      for (let y = 0; y < img.height; y++) {
+        for (let x = 0; x < w; x++) flipped.set(img.data.subarray(y * row + x * 3, y * row + x * 3 + 3), y * row + (w - 1 - x) * 3);
+      }
+      img.data = flipped;
+    }
+    const faces = await analyzePhoto(img, { faces: 'largest' }).catch(() => []);
+    if (faces.length === 0) {
+      skipped.push(path.basename(p.file));
+      continue;
+    }
+    const crop = alignFace(img, faces[0], 128);
+    const name = `face-${String(i).padStart(2, '0')}.png`;
+    await fs.writeFile(path.join(dataDir, name), await encodeImage({ width: 128, height: 128, data: crop.data }, { format: 'png' }));
+    rows.push(`${name},${Math.round(faces[0].age)}`);
+  }
+  await fs.writeFile(path.join(dataDir, 'labels.csv'), rows.join('\n') + '\n');
+  return { seconds: (performance.now() - t0) / 1000, faces: rows.length - 1, skipped };
+}
+
+async function baseModel(opts: FinetuneBenchOptions, tmp: string): Promise<{ dir: string; source: string }> {
+  const shipped = path.resolve('assets', 'models', 'cyclegan-base');
+  for (const dir of [opts.baseDir, shipped]) if (dir && existsSync(path.join(dir, 'meta.json'))) return { dir, source: dir };
+  const t = createCycleGanTrainer(defaultCycleGanConfig(128, { totalSteps: 1000 }));
+  const dir = path.join(tmp, 'fresh-base');
+  await exportCycleGanModel(t, dir);
+  t.dispose();
+  return { dir, source: 'freshly initialised default 128 px CycleGAN (no trained base found: same network, so the same time per step)' };
+}
+
+/** ms per step at the base's resolution with and without the descriptor loss (frozen encoder). */
+async function descriptorCost(baseDir: string, steps: number): Promise<{ withoutMs: number; withMs: number; resolution: number }> {
+  const meta = await readCycleGanMeta(baseDir);
+  const config = { ...finetuneConfig(meta.config, { steps: 100, batch: 1, identityWeight: 1, seed: 1, lowResShare: 0 }) };
+  const recognizer = await loadRecognizer();
+  const r = config.resolution;
+  const x = tf.randomUniform([1, r, r, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+  const time = async (t: CycleGanTrainer) => {
+    freezeGeneratorEncoder(t);
+    const ms: number[] = [];
+    try {
+      for (let i = 0; i <= steps; i++) {
+        const t0 = performance.now();
+        await t.trainStep({ images: x, ages: Float32Array.of(i % 2 ? 70 : 24) }, false);
+        if (i > 0) ms.push(performance.now() - t0); // the first step also creates Adam's moments
+      }
+    } finally {
+      t.dispose();
+    }
+    return median(ms);
+  };
+  try {
+    const withoutMs = await time(new CycleGanTrainer(config));
+    const withMs = await time(new CycleGanTrainer(config, { extraGeneratorLoss: descriptorLoss(recognizer, FINETUNE_DEFAULTS.descriptorWeight) }));
+    return { withoutMs: Math.round(withoutMs), withMs: Math.round(withMs), resolution: r };
+  } finally {
+    x.dispose();
+    recognizer.dispose();
+  }
+}
+
+export interface FinetuneBenchResult {
+  backend: BackendInfo;
+  photosDir: string;
+  photos: number;
+  faces: number;
+  skipped: string[];
+  base: string;
+  recipe: Record<string, unknown>;
+  detectAlignSeconds: number;
+  trainSeconds: number;
+  totalSeconds: number;
+  budgetSeconds: number;
+  withinBudget: boolean;
+  msPerStep: { lowRes: number | null; fullRes: number | null };
+  descriptorLossCost: { withoutMs: number; withMs: number; resolution: number } | null;
+  loadAverage: number[];
+}
+
+export async function runFinetuneBench(opts: FinetuneBenchOptions = {}): Promise<FinetuneBenchResult> {
+  const log = opts.log ?? (() => undefined);
+  const photosDir = path.resolve(opts.photosDir ?? path.join('..', 'shared', 'data', 'portraits'));
+  if (!existsSync(photosDir)) {
+    throw new Error(`finetune bench: no photos at ${photosDir} (it uses the real portraits of ../shared/data; pass photosDir)`);
+  }
+  const backend = await initBackend({ backend: opts.backend ?? 'wasm', threads: opts.threads ?? 1 });
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'finetune-bench-'));
+  try {
+    const list = await photoList(photosDir, opts.photos ?? 20);
+    const started = performance.now();
+    const prep = await prepareCrops(list, path.join(tmp, 'data'));
+    log(`finetune bench: ${prep.faces} faces from ${list.length} photos in ${prep.seconds.toFixed(1)} s`);
+    const base = await baseModel(opts, tmp);
+    const steps = opts.spec?.steps ?? FINETUNE_DEFAULTS.steps;
+    const spec: FinetuneSpec = {
+      baseDir: base.dir,
+      dataDir: path.join(tmp, 'data'),
+      runDir: path.join(tmp, 'run'),
+      exportDir: path.join(tmp, 'export'),
+      steps,
+      batch: FINETUNE_DEFAULTS.batch,
+      sampleEvery: Math.max(1, Math.round(steps / 5)),
+      seed: 1,
+      identityWeight: FINETUNE_DEFAULTS.identityWeight,
+      ...opts.spec,
+    };
+    const stepTimes = new Map<number, number>();
+    const t0 = performance.now();
+    let lastLog = 0;
+    const result = await runFinetune(spec, {
+      onProgress: (p) => {
+        if (p.phase !== 'training') return;
+        stepTimes.set(p.step, performance.now());
+        if (performance.now() - lastLog > 30_000) {
+          lastLog = performance.now();
+          log(`finetune bench: step ${p.step}/${p.totalSteps}, ${p.stepsPerSecond.toFixed(2)} steps/s`);
+        }
+      },
+    });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const totalSeconds = (performance.now() - started) / 1000;
+    const meta = await readCycleGanMeta(base.dir);
+    const config = finetuneConfig(meta.config, spec);
+    const switchStep = config.resolutionSchedule[0]?.untilStep ?? 0;
+    // Mean ms per step from logged step times on each side of the resolution switch.
+    const rate = (from: number, to: number) => {
+      const pts = [...stepTimes].filter(([s]) => s >= from && s <= to).sort((a, b) => a[0] - b[0]);
+      if (pts.length < 2) return null;
+      const [s0, t0s] = pts[0];
+      const [s1, t1s] = pts[pts.length - 1];
+      return s1 > s0 ? Math.round((t1s - t0s) / (s1 - s0)) : null;
+    };
+    const costSteps = opts.costSteps ?? 3;
+    const cost = costSteps > 0 ? await descriptorCost(base.dir, costSteps) : null;
+    return {
+      backend,
+      photosDir,
+      photos: list.length,
+      faces: prep.faces,
+      skipped: prep.skipped,
+      base: base.source,
+      recipe: {
+        steps,
+        resolution: config.resolution,
+        resolutionSchedule: config.resolutionSchedule,
+        descriptorWeight: spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight,
+        freezeEncoder: spec.freezeEncoder ?? FINETUNE_DEFAULTS.freezeEncoder,
+        frozenVars: result.frozenVars,
+        trainableVars: result.trainableVars,
+        sampleEvery: spec.sampleEvery,
+        completed: result.completed,
+      },
+      detectAlignSeconds: Math.round(prep.seconds * 10) / 10,
+      trainSeconds: Math.round(trainSeconds),
+      totalSeconds: Math.round(totalSeconds),
+      budgetSeconds: BUDGET_SECONDS,
+      withinBudget: totalSeconds <= BUDGET_SECONDS,
+      msPerStep: { lowRes: switchStep > 0 ? rate(1, switchStep - 1) : null, fullRes: rate(switchStep + 1, steps) },
+      descriptorLossCost: cost,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
+    };
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}

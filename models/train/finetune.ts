@@ -1,0 +1,227 @@
+/**
+ * The fine-tune recipe for a CycleGAN base on one person's aligned faces (issue 10), shared by the
+ * studio's training child (main/engine/ops/train-child.ts), `face-age finetune` (through the
+ * same child) and the fine-tune benchmark. The caller has chosen the backend.
+ *
+ * On top of the base's own config: no reconstruction ramp (the base already ages), half the base
+ * learning rate decaying linearly over the second half, the identity L1 scaled by identityWeight,
+ * plus an identity-descriptor loss (finetune-identity.ts) on every translated face. Speed for the
+ * 15-minute budget on 2 CPU cores (measured by finetune-bench.ts): the first `lowResShare` of the
+ * steps run at half resolution, and the generator's encoder (stem + strided convs) is frozen:
+ * a person's photos change what the age edit should keep, not how faces are encoded.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
+import { readCycleGanMeta } from '../cyclegan/trainer-io';
+import type { AgeDomain, CycleGanConfig } from '../cyclegan/config';
+import type { CycleGanTrainer, CycleGanTrainerOptions } from '../cyclegan/trainer';
+import type { FaceRecognizer } from '../age-cgan/identity-net';
+import { FaceDataset } from './face-dataset';
+import { openFaceSource } from './packed-source';
+import { runTraining, type TrainingProgress } from './run-training';
+import { domainSampling } from './train-command';
+import type { TrainingController } from './training-control';
+import { latestCheckpoint } from './checkpoints';
+import { DEFAULT_DESCRIPTOR_WEIGHT, descriptorLoss, loadRecognizer } from './finetune-identity';
+
+export interface FinetuneSpec {
+  /** Exported or checkpoint CycleGAN folder of the base model; only read, never written. */
+  baseDir: string;
+  /** Aligned face crops + labels.csv (file,age). */
+  dataDir: string;
+  /** Checkpoints, samples and metrics of this run. */
+  runDir: string;
+  /** Where the fine-tuned generator is exported when the run completes. */
+  exportDir: string;
+  steps: number;
+  batch: number;
+  sampleEvery: number;
+  seed: number;
+  /** Multiplies the base config's identity (L1) weight. */
+  identityWeight: number;
+  /** Weight of 1 - cos(descriptor(fake), descriptor(input)); 0 disables it. Default DEFAULT_DESCRIPTOR_WEIGHT. */
+  descriptorWeight?: number;
+  /** Share of the steps trained at half resolution (only for bases of 128 px and more). */
+  lowResShare?: number;
+  /** Freeze the generator's stem and downsampling convs. Default true. */
+  freezeEncoder?: boolean;
+}
+
+/** Defaults a person never has to tune (see finetune-bench.ts for the time they take). */
+export const FINETUNE_DEFAULTS = {
+  steps: 300,
+  batch: 1,
+  identityWeight: 1,
+  descriptorWeight: DEFAULT_DESCRIPTOR_WEIGHT,
+  lowResShare: 0.5,
+  freezeEncoder: true,
+} as const;
+
+export interface FinetuneResult {
+  completed: boolean;
+  cancelled: boolean;
+  step: number;
+  stepsPerSecond: number;
+  trainSeconds: number;
+  /** exportDir once completed, else null. */
+  exported: string | null;
+  /** Generator variables left trainable / frozen. */
+  trainableVars: number;
+  frozenVars: number;
+}
+
+export interface FinetuneHooks {
+  control?: TrainingController;
+  onProgress?: (p: TrainingProgress) => void;
+  /** A new sample grid PNG was written. */
+  onSample?: (step: number, file: string) => void;
+}
+
+export function finetuneConfig(base: CycleGanConfig, spec: Pick<FinetuneSpec, 'steps' | 'batch' | 'identityWeight' | 'seed' | 'lowResShare'>): CycleGanConfig {
+  const half = Math.max(1, Math.floor(spec.steps / 2));
+  const lowSteps = Math.floor(spec.steps * (spec.lowResShare ?? FINETUNE_DEFAULTS.lowResShare));
+  const low = base.resolution / 2;
+  const divisor = 2 ** base.generator.nDown;
+  const lowOk = base.resolution >= 128 && low % divisor === 0 && lowSteps > 0;
+  return {
+    ...base,
+    resolutionSchedule: lowOk ? [{ untilStep: lowSteps, resolution: low }] : [],
+    batchSize: spec.batch,
+    seed: spec.seed,
+    loss: { ...base.loss, reconRampStart: 0, reconRampSteps: 0, identity: base.loss.identity * spec.identityWeight },
+    optim: { ...base.optim, lr: base.optim.lr * 0.5, constantSteps: Math.max(0, spec.steps - half), decaySteps: half },
+  };
+}
+
+/** A person's photos may all lie between domains; pull each label into the nearest domain. */
+export function clampToDomains(age: number, domains: readonly AgeDomain[]): number {
+  let best = age;
+  let bestGap = Infinity;
+  for (const d of domains) {
+    const inside = Math.min(Math.max(age, d.min), d.max ?? Infinity);
+    const gap = Math.abs(inside - age);
+    if (gap < bestGap) {
+      best = inside;
+      bestGap = gap;
+    }
+  }
+  return best;
+}
+
+async function clampLabels(dataDir: string, domains: readonly AgeDomain[]): Promise<void> {
+  const file = path.join(dataDir, 'labels.csv');
+  const [head, ...rows] = (await fs.readFile(file, 'utf8')).trim().split(/\r?\n/);
+  const out = rows.map((r) => {
+    const [name, age] = r.split(',');
+    return `${name},${clampToDomains(Number(age), domains)}`;
+  });
+  await fs.writeFile(file, [head, ...out].join('\n') + '\n');
+}
+
+/**
+ * Marks the encoder's variables non-trainable (tf's variableGrads skips them, so neither their
+ * gradients nor Adam moments are computed). Same set on create and on resume, so Adam's moments
+ * (kept by position) line up with a checkpoint. Returns the number frozen.
+ */
+export function freezeGeneratorEncoder(t: CycleGanTrainer): number {
+  let n = 0;
+  for (const name of t.gen.params.names()) {
+    if (/^(stem|down\d+)\./.test(name)) {
+      t.gen.params.get(name).trainable = false;
+      n++;
+    }
+  }
+  return n;
+}
+
+export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
+  const meta = await readCycleGanMeta(spec.baseDir);
+  const config = finetuneConfig(meta.config, spec);
+  const freeze = spec.freezeEncoder ?? FINETUNE_DEFAULTS.freezeEncoder;
+  const weight = spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight;
+  await clampLabels(spec.dataDir, config.domains);
+  const recognizer: FaceRecognizer | null = weight > 0 ? await loadRecognizer() : null;
+  const opts: CycleGanTrainerOptions = recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, weight) } : {};
+  let frozen = 0;
+  let trainable = 0;
+  const prepare = (t: CycleGanTrainer) => {
+    frozen = freeze ? freezeGeneratorEncoder(t) : 0;
+    trainable = t.gen.params.variables().filter((v) => v.trainable).length;
+    return t;
+  };
+  const source = await openFaceSource(spec.dataDir, { size: 128, valFraction: 0 });
+  try {
+    const data = new FaceDataset(source, { split: 'train', resolution: config.resolution, seed: spec.seed, ...domainSampling(config.domains) });
+    const samplesDir = path.join(spec.runDir, 'samples');
+    const seen = new Set<string>();
+    const reportSamples = async () => {
+      if (!hooks.onSample) return;
+      const names = await fs.readdir(samplesDir).catch(() => [] as string[]);
+      for (const n of names.sort()) {
+        const m = /^step-(\d+)\.png$/.exec(n);
+        if (!m || seen.has(n)) continue;
+        seen.add(n);
+        hooks.onSample(Number(m[1]), path.join(samplesDir, n));
+      }
+    };
+    const resume = (await latestCheckpoint(spec.runDir)) !== null;
+    const result = await runTraining({
+      runDir: spec.runDir,
+      create: async () => {
+        const t = createCycleGanTrainer(config, opts);
+        try {
+          await t.gen.params.load(spec.baseDir);
+          // A checkpoint base also has its discriminator; an exported one starts D fresh.
+          await t.disc.params.load(spec.baseDir).catch(() => undefined);
+        } catch (err) {
+          t.dispose();
+          throw err;
+        }
+        return prepare(t);
+      },
+      load: async (dir) => prepare(await loadCycleGanTrainer(dir, opts)),
+      data,
+      totalSteps: spec.steps,
+      batchSize: spec.batch,
+      seed: spec.seed,
+      resume,
+      checkpointEverySeconds: 120,
+      keepCheckpoints: 1,
+      sampleEvery: spec.sampleEvery,
+      sampleFaces: Math.min(4, data.size),
+      logEvery: Math.max(1, Math.min(10, Math.floor(spec.steps / 20))),
+      control: hooks.control,
+      onProgress: (p) => {
+        hooks.onProgress?.(p);
+        if (p.phase === 'sample' || p.phase === 'done' || p.phase === 'checkpoint') void reportSamples();
+      },
+    });
+    await reportSamples();
+    let exported: string | null = null;
+    if (result.completed) {
+      const ckpt = await latestCheckpoint(spec.runDir);
+      if (!ckpt) throw new Error('training completed but no checkpoint was found');
+      const t = await loadCycleGanTrainer(ckpt.dir);
+      try {
+        await exportCycleGanModel(t, spec.exportDir);
+      } finally {
+        t.dispose();
+      }
+      exported = spec.exportDir;
+    }
+    return {
+      completed: result.completed,
+      cancelled: result.cancelled,
+      step: result.step,
+      stepsPerSecond: result.stepsPerSecond,
+      trainSeconds: result.trainSeconds,
+      exported,
+      trainableVars: trainable,
+      frozenVars: frozen,
+    };
+  } finally {
+    await source.close();
+    recognizer?.dispose();
+  }
+}
