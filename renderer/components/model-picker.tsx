@@ -11,11 +11,35 @@ const GROUPS: { origin: ModelSummary['origin']; label: string }[] = [
 export const KIND_LABEL: Record<ModelSummary['kind'], string> = {
   'age-cgan': 'Age-cGAN',
   cyclegan: 'CycleGAN',
-  prototype: 'Prototype (no training)',
+  prototype: 'Prototype',
 };
 
+/** What each kind is, for the picker's second line. */
+const KIND_HINT: Record<ModelSummary['kind'], string> = {
+  'age-cgan': 'Age-cGAN',
+  cyclegan: 'CycleGAN',
+  prototype: 'Prototype · mean faces, no training',
+};
+
+/**
+ * The model's own name, or its kind's name when the name only repeats the kind (the shipped
+ * folders are named after their kind: "prototype").
+ */
+export function modelName(m: ModelSummary): string {
+  const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return plain(m.name) === plain(m.kind) || plain(m.name) === plain(KIND_LABEL[m.kind]) ? KIND_LABEL[m.kind] : m.name;
+}
+
+/** One line: name, kind (unless the name is the kind) and resolution. */
 export function modelLabel(m: ModelSummary): string {
-  return `${m.name} · ${KIND_LABEL[m.kind]} ${m.resolution}px`;
+  const name = modelName(m);
+  return name === KIND_LABEL[m.kind] ? `${name} · ${m.resolution} px` : `${name} · ${KIND_LABEL[m.kind]} · ${m.resolution} px`;
+}
+
+/** The picker's second line: kind, resolution and where the version comes from. */
+export function modelDetail(m: ModelSummary): string {
+  const from = m.lineage.length > 0 ? ` · from ${m.lineage.map((l) => l.name).join(' → ')}` : '';
+  return `${KIND_HINT[m.kind]} · ${m.resolution} px${from}`;
 }
 
 export interface ModelPickerProps {
@@ -33,14 +57,12 @@ export function ModelPicker({ models, value, onChange, label = 'Model', disabled
     return [
       <ListSubheader key={`h-${g.origin}`}>{g.label}</ListSubheader>,
       ...ms.map((m) => (
-        <MenuItem key={m.id} value={m.id} data-testid="model-option">
+        <MenuItem key={m.id} value={m.id} data-testid="model-option" data-kind={m.kind}>
           <Stack>
-            <Typography variant="body2">{modelLabel(m)}</Typography>
-            {m.lineage.length > 0 && (
-              <Typography variant="caption" color="text.secondary">
-                from {m.lineage.map((l) => l.name).join(' → ')}
-              </Typography>
-            )}
+            <Typography variant="body2">{modelName(m)}</Typography>
+            <Typography variant="caption" color="text.secondary">
+              {modelDetail(m)}
+            </Typography>
           </Stack>
         </MenuItem>
       )),

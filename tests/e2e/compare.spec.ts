@@ -1,25 +1,43 @@
 /**
- * Compare story. Real host: empty state, the full-resolution photo in both panes with one shared
- * zoom and pan, the wipe (react-compare-slider), and the readable answer while aging is not
- * available. Stub aging engine (tests/e2e/aging-stub.ts): the aged region pasted into the
- * "after" side and the age strip at six ages.
+ * Compare story against the real main core and the real engine: a fresh library (with the shipped
+ * prototype model, 128 px) and a real portrait (one-face.jpg). The "after" side shows the aged
+ * face pasted back into the full-resolution photo and differs from "before" there; both panes
+ * share zoom and pan; the wipe (react-compare-slider) shows the same; the age strip fills six
+ * real frames that differ from each other; a photo without a face answers in words. No stub.
  */
-import { stubAging } from './aging-stub';
-import { expect, openStudio, seedPhotos, shot, test } from './ui-fixtures';
+import { expect, fixturePhoto, imageDifference, openStudio, pickerPhoto, seedPhotos, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
 
-test('compare on the real host: synced zoom and pan, wipe, readable errors', async ({ page, host, photos }) => {
-  await stubAging(page, { answerPreviews: false });
+test('compare on the real engine: aged face pasted back, synced zoom and pan, wipe, age strip', async ({ page, host }) => {
+  test.setTimeout(120_000);
   await openStudio(page, host, 'compare');
   await expect(page.getByTestId('compare-empty')).toBeVisible();
-  await seedPhotos(page, photos.slice(0, 2));
+  const [faceId, facelessId] = await seedPhotos(page, [fixturePhoto('one-face.jpg'), fixturePhoto('no-face.jpg')]);
   await page.reload();
   await page.getByTestId('nav-compare').click();
+  await expect(page.getByTestId('model-picker')).toHaveValue(/.+/);
+  await pickerPhoto(page, faceId!).click();
+
   const before = page.getByTestId('before-layer');
   const after = page.getByTestId('after-layer');
   await expect(before).toBeVisible();
-  await expect(after).toBeVisible();
+  // Full resolution on both sides: the layers are the photo's own size in content pixels.
+  await expect(before).toHaveCSS('width', '640px');
+  await expect(after).toHaveCSS('height', '800px');
+  const overlay = page.getByTestId('after-layer-overlay');
+  await expect(overlay).toBeVisible({ timeout: 60_000 });
+  // The pasted region lies over the face and is a real change of it, not a copy and not noise.
+  const region = await overlay.evaluate((el) => {
+    const s = (el as HTMLElement).style;
+    return { x: parseFloat(s.left), y: parseFloat(s.top), width: parseFloat(s.width), height: parseFloat(s.height) };
+  });
+  expect(region.width).toBeGreaterThan(100);
+  expect(region.x).toBeLessThan(300);
+  expect(region.x + region.width).toBeGreaterThan(400);
+  const changed = await imageDifference(page, '[data-testid="before-layer"] > img', '[data-testid="after-layer-overlay"]', region);
+  expect(changed).toBeGreaterThan(1);
+  expect(changed).toBeLessThan(60);
   const fit = await before.getAttribute('data-scale');
 
   // Zoom with the wheel over the left pane: both panes follow.
@@ -44,31 +62,31 @@ test('compare on the real host: synced zoom and pan, wipe, readable errors', asy
   await expect(before).toHaveAttribute('data-scale', '1.0000');
   await expect(page.getByTestId('zoom-level')).toHaveText('100%');
   await page.getByTestId('zoom-fit').click();
-
-  // The engine's answer is shown on the "after" side in words.
-  const notice = page.getByTestId('error-notice').first();
-  await expect(notice).toBeVisible();
   await shot(page, 'compare-side');
 
   await page.getByTestId('mode-wipe').click();
   await expect(page.getByTestId('compare-wipe')).toBeVisible();
   await expect(page.getByRole('slider').first()).toBeVisible();
+  await expect(overlay).toBeVisible();
+
+  // The age strip: six real frames of the same face, streamed in, each a different age.
+  await page.getByTestId('run-strip').click();
+  const frames = page.getByTestId('strip-frame');
+  await expect(frames).toHaveCount(6, { timeout: 60_000 });
+  await expect(page.getByTestId('run-strip')).toHaveText('Regenerate');
+  await expect(frames.first()).toHaveAttribute('alt', 'Age 10');
+  const youngOld = await imageDifference(page, '[data-testid="strip-frame"][alt="Age 10"]', '[data-testid="strip-frame"][alt="Age 85"]');
+  expect(youngOld).toBeGreaterThan(2);
   await shot(page, 'compare-wipe');
 
-  await page.getByTestId('run-strip').click();
-  await expect(page.getByTestId('age-strip').getByTestId('error-notice')).toBeVisible();
-});
-
-test('stub aging engine: aged region pasted into the photo, age strip of six ages', async ({ page, host, photos }) => {
-  const stub = await stubAging(page, { engineMs: 30 });
-  await openStudio(page, host, 'library');
-  await seedPhotos(page, photos.slice(0, 2));
-  await page.getByTestId('nav-compare').click();
-  await expect(page.getByTestId('after-layer-overlay')).toBeVisible();
-  await page.getByTestId('run-strip').click();
-  await expect(page.getByTestId('strip-frame')).toHaveCount(6);
-  expect(stub.strips).toBe(1);
-  await page.getByTestId('mode-wipe').click();
-  await expect(page.getByTestId('after-layer-overlay')).toBeVisible();
-  await shot(page, 'compare-stub-wipe');
+  // A photo without a face: the "after" side says so in words, the strip cannot be aged.
+  await pickerPhoto(page, facelessId!).click();
+  await page.getByTestId('mode-side').click();
+  const notice = page.getByTestId('after-pane').getByTestId('error-notice');
+  await expect(notice).toHaveAttribute('data-code', 'no-face');
+  await expect(notice).toContainText('No face was found in this photo');
+  // The strip of the other photo is gone, and there is nothing to strip here.
+  await expect(frames).toHaveCount(0);
+  await expect(page.getByTestId('run-strip')).toBeDisabled();
+  await shot(page, 'compare-no-face');
 });

@@ -72,6 +72,51 @@ export async function seedPhotos(page: Page, files: string[]): Promise<string[]>
   }, payload);
 }
 
+/** A committed fixture photo by name (tests/fixtures/photos), for stories that need a real face. */
+export function fixturePhoto(name: string): string {
+  return join(PHOTO_DIR, name);
+}
+
+/** The picker tile of a photo (age, compare and export screens). */
+export function pickerPhoto(page: Page, photoId: string) {
+  return page.locator(`[data-testid="picker-photo"][data-photo-id="${photoId}"]`);
+}
+
+export interface Crop {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Mean absolute difference (0-255) between two <img> elements (CSS selectors) drawn at 128 x 128 in
+ * the page; `cropA` takes that rectangle of the first image (natural pixels) instead of all of it.
+ */
+export async function imageDifference(page: Page, a: string, b: string, cropA?: Crop): Promise<number> {
+  return page.evaluate(
+    async ([selA, selB, crop]) => {
+      const draw = async (sel: string, r?: Crop) => {
+        const img = document.querySelector(sel) as HTMLImageElement;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = 128;
+        c.height = 128;
+        const g = c.getContext('2d')!;
+        const src = r ?? { x: 0, y: 0, width: img.naturalWidth, height: img.naturalHeight };
+        g.drawImage(img, src.x, src.y, src.width, src.height, 0, 0, 128, 128);
+        return g.getImageData(0, 0, 128, 128).data;
+      };
+      const pa = await draw(selA, crop ?? undefined);
+      const pb = await draw(selB);
+      let sum = 0;
+      for (let i = 0; i < pa.length; i += 4) for (let c = 0; c < 3; c++) sum += Math.abs(pa[i + c]! - pb[i + c]!);
+      return sum / ((pa.length / 4) * 3);
+    },
+    [a, b, cropA ?? null] as const,
+  );
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync('tests/artifacts', { recursive: true });
   await page.screenshot({ path: `tests/artifacts/${name}.png`, fullPage: false });

@@ -16,6 +16,8 @@ export function agingHandlers(ctx: CoreContext) {
   async function resolve(photoId: string, faceIndex: number, modelId: string) {
     const l = await ctx.library();
     const photo = await viaLibrary(() => l.getPhoto(toLibraryId(photoId, 'photo')));
+    // A photo without a detected face is a 'no-face' answer the UI words for a person, not 'not-found'.
+    if (photo.faces.length === 0) throw new StudioFailure('no-face', `no face was detected in ${photo.name}`);
     const face = photo.faces[faceIndex];
     if (!face) throw new StudioFailure('not-found', `photo ${photoId} has no face ${faceIndex}`);
     if (face.landmarks.length !== 68) {

@@ -3,7 +3,7 @@ import CompareIcon from '@mui/icons-material/CompareOutlined';
 import ZoomInIcon from '@mui/icons-material/ZoomIn';
 import ZoomOutIcon from '@mui/icons-material/ZoomOut';
 import { Button, IconButton, Paper, Slider, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatTargetAge } from '../../components/format-age';
 import { ModelPicker } from '../../components/model-picker';
@@ -30,6 +30,10 @@ export default function CompareScreen() {
   const content = useMemo(() => (full.image ? { width: full.image.width, height: full.image.height } : null), [full.image]);
   const zoom = useZoomPan(content);
   const strip = useAgeStrip();
+  const { reset: resetStrip } = strip;
+  useEffect(() => resetStrip(), [session.photoId, session.faceIndex, session.modelId, resetStrip]);
+  const picked = w.photoList.find((p) => p.id === session.photoId);
+  const faceless = picked?.faceCount === 0;
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
@@ -114,7 +118,7 @@ export default function CompareScreen() {
             frames={strip.frames}
             running={strip.running}
             error={strip.error}
-            disabled={!session.photoId || !session.modelId}
+            disabled={!session.photoId || !session.modelId || faceless}
             onRun={() => session.photoId && session.modelId && void strip.run(session.photoId, session.faceIndex, session.modelId)}
           />
         </Stack>

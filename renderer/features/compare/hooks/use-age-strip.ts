@@ -68,5 +68,15 @@ export function useAgeStrip() {
     [studio],
   );
 
-  return { frames, error, running, run };
+  /** Forget the strip (another photo or model was picked): its frames show a different face. */
+  const reset = useCallback(() => {
+    if (current.current) void studio.aging.cancel({ requestId: current.current });
+    current.current = null;
+    revokeAll();
+    setFrames([]);
+    setError(null);
+    setRunning(false);
+  }, [studio]);
+
+  return { frames, error, running, run, reset };
 }

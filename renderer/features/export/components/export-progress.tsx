@@ -1,13 +1,20 @@
 /** Progress of the running export with cancel, and how it ended. */
 import { Alert, AlertTitle, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../../components/error-notice';
 import type { useExportJob } from '../hooks/use-export-job';
 
 export function ExportProgress({ x }: { x: ReturnType<typeof useExportJob> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // The form is taller than the window: bring progress and the outcome into view when they change.
+  useEffect(() => {
+    // Braces: newer Chromium returns a promise from scrollIntoView, and an effect may only return a cleanup.
+    ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [x.phase]);
   if (x.phase === 'idle' || x.phase === 'choosing') return null;
   const pct = x.job && x.job.total > 0 ? (100 * x.job.done) / x.job.total : 0;
   return (
-    <Paper variant="outlined" sx={{ p: 2.5 }} data-testid="export-progress" data-phase={x.phase}>
+    <Paper ref={ref} variant="outlined" sx={{ p: 2.5 }} data-testid="export-progress" data-phase={x.phase}>
       {x.phase === 'running' && (
         <Stack spacing={1.25}>
           <Stack direction="row" sx={{ alignItems: 'center' }}>

@@ -34,7 +34,10 @@ export function useExportJob() {
     async (final: ExportJob) => {
       if (final.state === 'done' && isDownload.current) {
         const r = await studio.export.result({ exportId: final.exportId });
-        if (!r.ok) return setError(r.error);
+        if (!r.ok) {
+          setError(r.error);
+          return setPhase('failed');
+        }
         for (const f of r.value.files) download(f.name, f.mime, f.bytes);
       }
       setPhase(final.state === 'done' ? 'done' : final.state === 'cancelled' ? 'cancelled' : 'failed');

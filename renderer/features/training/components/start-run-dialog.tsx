@@ -15,7 +15,7 @@ import {
 import { useState } from 'react';
 import type { ModelSummary, Project, StudioError } from '../../../../preload/contract';
 import { ErrorNotice } from '../../../components/error-notice';
-import { KIND_LABEL } from '../../../components/model-picker';
+import { modelLabel } from '../../../components/model-picker';
 import { useStudio } from '../../../lib/use-studio';
 
 export interface StartRunDialogProps {
@@ -73,7 +73,7 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
             <MenuItem value="">Scratch (random weights)</MenuItem>
             {bases.map((m) => (
               <MenuItem key={m.id} value={m.id}>
-                {m.name} · {KIND_LABEL[m.kind]} {m.resolution}px
+                {modelLabel(m)}
               </MenuItem>
             ))}
           </TextField>
