@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { initEngineBackend } from '../main/engine/backend';
 import { exportPhotoOp } from '../main/engine/ops/export';
 import { analyzeOp } from '../main/engine/ops/faces';
+import { runSoakBench } from '../main/engine/ops/soak-bench';
 import { runLibraryBench } from '../main/library/library-bench';
 import { runAgeCganBench } from '../models/age-cgan/bench';
 import { runEngineBench } from '../models/backend/engine-bench';
@@ -76,6 +77,8 @@ export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   export: runExportBench,
   // The default fine-tune end to end on ../shared/data/portraits (about 15 minutes).
   finetune: () => runFinetuneBench({ log: (s) => console.error(s) }),
+  // 1,000 slider previews + 200 steps of each trainer: tensor count and RSS growth once warm.
+  soak: () => runSoakBench({ log: (s) => console.error(s) }),
 };
 
 export async function runBench(args: BenchArgs, log: (s: string) => void): Promise<Record<string, unknown>> {

@@ -20,7 +20,7 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-const ALL = ['engine', 'face', 'library', 'cyclegan', 'age-cgan', 'export', 'finetune'];
+const ALL = ['engine', 'face', 'library', 'cyclegan', 'age-cgan', 'export', 'finetune', 'soak'];
 if (values.help) {
   console.log(`npm run bench -- [${ALL.join('|')}...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`);
   process.exit(0);
