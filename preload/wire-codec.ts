@@ -8,6 +8,16 @@
  */
 const BIN_KEY = '$bin';
 
+/**
+ * out[k] = v, except that a '__proto__' key stays an own property (as JSON.parse makes it) instead
+ * of replacing the object's prototype: a smuggled prototype would hide keys from the schema's
+ * unknown-key check while its properties still read through.
+ */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 function lift(value: unknown, attachments: Uint8Array[]): unknown {
   if (value instanceof Uint8Array) {
     attachments.push(value);
@@ -16,7 +26,7 @@ function lift(value: unknown, attachments: Uint8Array[]): unknown {
   if (Array.isArray(value)) return value.map((v) => lift(v, attachments));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = lift(v, attachments);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) setOwn(out, k, lift(v, attachments));
     return out;
   }
   return value;
@@ -33,7 +43,7 @@ function lower(value: unknown, attachments: Uint8Array[]): unknown {
       return bytes;
     }
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = lower(rec[k], attachments);
+    for (const k of keys) setOwn(out, k, lower(rec[k], attachments));
     return out;
   }
   return value;

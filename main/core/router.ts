@@ -77,7 +77,10 @@ export function createRouter(
   return {
     has: (channel) => Object.hasOwn(handlers, channel),
     async dispatch(channel, payload, ctx) {
-      if (!isRequestChannel(channel)) return fail('invalid-payload', `unknown channel ${String(channel)}`);
+      if (!isRequestChannel(channel)) {
+        const name = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 80)) : `of type ${channel === null ? 'null' : typeof channel}`;
+        return fail('invalid-payload', `unknown channel ${name}`);
+      }
       const def = requestChannels[channel];
       const parsed = def.request.safeParse(payload);
       if (!parsed.success) {
