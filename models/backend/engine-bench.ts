@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
-import { initBackend, type BackendInfo, type BackendName } from './select';
+import { allCores, initBackend, type BackendInfo, type BackendName } from './select';
 import { createReferenceSession } from './reference-step';
 
 export interface EngineBenchOptions {
@@ -69,7 +69,8 @@ async function timeRuns(n: number, f: () => Promise<unknown>): Promise<{ wall: n
 }
 
 export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<EngineBenchResult> {
-  const backend = await initBackend({ backend: opts.backend, threads: opts.threads });
+  // Every core unless told otherwise: the bench compares with torch at the same thread count.
+  const backend = await initBackend({ backend: opts.backend, threads: opts.threads ?? allCores() });
   const runs = Math.max(1, opts.runs ?? 5);
   const warmup = Math.max(1, opts.warmup ?? 2);
   const session = createReferenceSession();

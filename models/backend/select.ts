@@ -24,13 +24,16 @@ export interface BackendInfo {
   threads: number;
   simd: boolean;
   fallbacksTried: Array<{ name: BackendName; error: string }>;
-  /** Set when wasm runs with fewer threads than requested, with the reason. */
+  /** Set when wasm runs with fewer threads than requested (with the reason), or with several on a busy machine. */
   threadsNote?: string;
 }
 
 export interface InitBackendOptions {
   backend?: BackendName;
-  /** wasm threads; default FACE_AGE_THREADS, else every logical core (at most 8). */
+  /**
+   * wasm threads; default FACE_AGE_THREADS, else 1 (see defaultThreads). More threads are an
+   * explicit choice: the caller, the environment or the studio's Threads setting.
+   */
   threads?: number;
 }
 
@@ -57,14 +60,36 @@ function cpuDevice(): string {
   return `CPU: ${model} (${cpus.length} logical cores)`;
 }
 
+/**
+ * One wasm thread unless asked for more (issue 5). XNNPACK's pool meets at a barrier in every
+ * kernel, so each op waits for its slowest thread; when the machine has more runnable threads than
+ * cores, one of ours is usually descheduled and every op pays a scheduler wake-up. Measured on 2
+ * cores with 6 busy processes beside: evaluation took 13-30 s per face with 2 threads against 6 s
+ * with 1, getting slower as it ran (it looked stalled); training steps were no faster. On an idle
+ * machine 2 threads are about 1.7x faster, so benchmarks and users who know their machine is free
+ * opt in. The pool cannot shrink once started (tfjs sizes it at init), hence the safe default.
+ */
 function defaultThreads(): number {
   const env = process.env.FACE_AGE_THREADS;
   if (env && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
+  return 1;
+}
+
+/** Cores for a caller that wants them all (benchmarks): every logical core. */
+export function allCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
 function nodeRequire(): NodeJS.Require {
   return typeof require === 'function' ? require : createRequire(import.meta.url);
+}
+
+/** A warning when threads were asked for on a machine that is already busier than its cores. */
+function busyNote(threads: number): string | null {
+  const load = os.loadavg()[0];
+  const cores = allCores();
+  if (threads <= 1 || load < cores) return null;
+  return `${threads} wasm threads on a busy machine (load ${load.toFixed(1)} on ${cores} cores): threaded kernels slow down sharply under load; 1 thread is safer`;
 }
 
 async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
@@ -104,7 +129,8 @@ async function tryBackend(name: BackendName, threads: number): Promise<Omit<Back
     case 'wasm': {
       registerWasmTrainingKernels();
       const r = await loadWasmBackend(threads);
-      return { name, device: cpuDevice(), threads: r.threads, simd: r.simd, ...(r.threadsNote ? { threadsNote: r.threadsNote } : {}) };
+      const note = r.threadsNote ?? busyNote(r.threads);
+      return { name, device: cpuDevice(), threads: r.threads, simd: r.simd, ...(note ? { threadsNote: note } : {}) };
     }
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend did not start');

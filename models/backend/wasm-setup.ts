@@ -15,6 +15,12 @@
  *    { eval: true } and points its 'load' message at the glue file on disk instead of a Blob;
  *  - report 2 * threads logical CPUs to the glue so the cap admits the requested count.
  * Both patches are restored before this returns.
+ *
+ * The glue refs (keeps the event loop alive for) every worker that runs a pthread, and XNNPACK's
+ * pool threads run until the process ends: without `releasePoolWorkers` a process with a 2-thread
+ * pool never exits by itself once its work is done (idle, 0% CPU: one of the "stalls" of issue 5).
+ * The pool threads only ever run inside a synchronous kernel call of the main thread, so nothing
+ * is lost by letting the process end while they wait.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -54,6 +60,7 @@ export async function loadWasmBackend(threads: number, timeoutMs = 30_000): Prom
     if (threadsNote === null) {
       try {
         await startWasm(wanted, timeoutMs, patchForThreads(req, pkg, wanted));
+        releasePoolWorkers();
       } catch (e) {
         // A rejected start can be retried (tfjs forgets the failed attempt); a hung one cannot.
         threadsNote = `threaded start failed (${(e as Error).message}); running single-threaded`;
@@ -85,6 +92,16 @@ async function startWasm(threads: number, timeoutMs: number, restore: Array<() =
     clearTimeout(timer);
     for (const undo of restore.reverse()) undo();
   }
+}
+
+interface PthreadRuntime {
+  PThread?: { runningWorkers?: Array<{ unref?: () => void }> };
+}
+
+/** Lets the process exit while XNNPACK's pool threads wait for work (see the header). */
+function releasePoolWorkers(): void {
+  const wasm = (tf.backend() as unknown as { wasm?: PthreadRuntime }).wasm;
+  for (const w of wasm?.PThread?.runningWorkers ?? []) w.unref?.();
 }
 
 /** Null when wasm threads can work in this process, else the reason they cannot. */
