@@ -1,7 +1,8 @@
 // `npm run bench [-- section...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`:
 // bundles scripts/bench-entry.ts with esbuild (externals as scripts/build.mjs) into .tmp/ and runs
-// the chosen sections (default: all), printing one JSON document on stdout (progress on stderr).
-import { mkdirSync } from 'node:fs';
+// the chosen sections (default: all but the opt-in `slider`), printing one JSON document on stdout (progress on stderr).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,11 @@ const { values, positionals } = parseArgs({
   },
 });
 const ALL = ['engine', 'face', 'library', 'cyclegan', 'age-cgan', 'export', 'finetune', 'soak'];
+// Opt-in (needs Chromium and a build): the age slider's release-to-preview latency in the studio,
+// measured by tests/e2e/age-bench.spec.ts through the browser host and the real engine.
+const SLIDER = 'slider';
 if (values.help) {
-  console.log(`npm run bench -- [${ALL.join('|')}...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`);
+  console.log(`npm run bench -- [${[...ALL, SLIDER].join('|')}...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`);
   process.exit(0);
 }
 const int = (name, raw) => {
@@ -35,6 +39,24 @@ const int = (name, raw) => {
   return n;
 };
 const list = (name, raw) => (raw === undefined ? undefined : raw.split(',').map((x) => int(name, x)));
+
+const wanted = positionals.length > 0 ? positionals : ALL;
+
+/** Builds the studio, runs the slider spec in Playwright (output on stderr) and returns its JSON. */
+function sliderBench() {
+  const report = join(root, 'tests', 'artifacts', 'age-bench.json');
+  rmSync(report, { force: true });
+  const opts = { cwd: root, stdio: ['ignore', 2, 2] };
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], opts);
+  if (build.status !== 0) return { error: 'the build failed' };
+  const pw = join(root, 'node_modules', '.bin', 'playwright');
+  const run = spawnSync(pw, ['test', 'tests/e2e/age-bench.spec.ts', '--reporter=line'], opts);
+  try {
+    return JSON.parse(readFileSync(report, 'utf8'));
+  } catch {
+    return { error: `the slider spec wrote no report (exit ${run.status ?? run.signal})` };
+  }
+}
 
 const outDir = join(root, '.tmp', 'bench');
 mkdirSync(outDir, { recursive: true });
@@ -52,9 +74,10 @@ await build({
   logOverride: { 'empty-import-meta': 'silent' },
 });
 const { runBench } = createRequire(import.meta.url)(outfile);
+const engineSections = wanted.filter((s) => s !== SLIDER);
 const result = await runBench(
   {
-    sections: positionals.length > 0 ? positionals : ALL,
+    sections: engineSections,
     runs: int('runs', values.runs),
     photos: int('photos', values.photos),
     resolutions: list('resolutions', values.resolutions),
@@ -62,4 +85,5 @@ const result = await runBench(
   },
   (s) => console.error(s),
 );
+if (wanted.includes(SLIDER)) result[SLIDER] = sliderBench();
 console.log(JSON.stringify(result, null, 1));

@@ -1,104 +1,135 @@
 /**
- * Benchmark (prints numbers, asserts the budget): from releasing the age slider to the new
- * preview on screen (decoded and one animation frame later), target at most 150 ms at a 128 px
- * model. While main has no aging:preview handler the engine is the socket stub from
- * tests/e2e/aging-stub.ts answering 128 px images after a simulated engine time, so the number
- * measures everything the studio adds around the engine: pointer event, React, the scheduler,
- * the socket round trip through the real browser host process, decoding and paint. When main
- * answers previews, the spec also measures the real engine. Results: tests/artifacts/age-bench.json.
+ * Benchmark (prints numbers): from releasing the age slider to the new preview on screen (decoded
+ * and one animation frame later); the issue's budget is 150 ms at a 128 px model on 2 cores, wasm.
+ *
+ * Real engine: a fresh library's shipped prototype model (128 px) aging the face of a real
+ * portrait (one-face.jpg) through the real browser host, main core and engine process; each
+ * release is to an age the scheduler has not prefetched (cache hits are reported apart), once
+ * after a pause ("settled", the budget's case) and once back to back.
+ * Studio overhead: the same clicks with the engine answered at the socket by the stub
+ * (tests/e2e/aging-stub.ts) in 0 ms; a real engine cannot answer in zero time, and this number
+ * says what React, the scheduler, the socket and decoding cost around it.
+ *
+ * Results: tests/artifacts/age-bench.json and one `age-bench {...}` line on stdout;
+ * `npm run bench -- slider` builds, runs this spec and prints the same JSON.
+ * Timing is not asserted (the machine is shared; see common rules): the JSON says withinBudget.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { cpus, loadavg } from 'node:os';
+import type { Page } from '@playwright/test';
 import { STUB_MODEL, stubAging, warmStubImages } from './aging-stub';
-import { expect, openStudio, seedPhotos, test } from './ui-fixtures';
+import { expect, fixturePhoto, openStudio, seedPhotos, test } from './ui-fixtures';
 
-const AGES = [12, 27, 43, 71, 88, 19, 35, 50, 80, 4, 63, 31];
+/** Far apart, so most are neither the previous age nor a prefetched neighbour; two disjoint sets. */
+const AGES_SETTLED = [12, 27, 43, 71, 88, 19, 35, 50];
+const AGES_BACK_TO_BACK = [80, 4, 63, 31, 75, 9, 55, 23];
 const BUDGET_MS = 150;
+/** Long enough for the idle prefetch of six neighbouring ages to finish on a loaded machine. */
+const SETTLE_MS = 900;
 
 function stats(xs: number[]) {
+  if (xs.length === 0) return { n: 0 };
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-  return { n: s.length, p50: +q(0.5).toFixed(1), p95: +q(0.95).toFixed(1), max: +s[s.length - 1]!.toFixed(1), mean: +(s.reduce((a, b) => a + b, 0) / s.length).toFixed(1) };
+  const r = (x: number) => +x.toFixed(1);
+  return { n: s.length, p50: r(q(0.5)), p95: r(q(0.95)), max: r(s[s.length - 1]!), mean: r(s.reduce((a, b) => a + b, 0) / s.length) };
 }
 
-/** Click the slider at `age` (a press and release) and return release -> preview on screen, in ms. */
-async function releaseAt(page: Page, age: number): Promise<{ ms: number; fromCache: boolean }> {
-  const box = (await page.getByTestId('age-slider').boundingBox())!;
+interface Release {
+  ms: number;
+  fromCache: boolean;
+  engineMs: number;
+}
+
+/**
+ * Click the slider rail at `age` (a press and release) and return release -> preview on screen.
+ * The click lands where MUI maps exactly to `age` (the slider's step is 0.5): the committed age is
+ * read back, and the wait is for that age's preview.
+ */
+async function releaseAt(page: Page, age: number): Promise<Release> {
   const rail = await page.getByTestId('age-slider').evaluate((el) => {
     const r = el.querySelector('.MuiSlider-rail')!.getBoundingClientRect();
-    return { x: r.x, width: r.width };
+    return { x: r.x, y: r.y + r.height / 2, width: r.width };
   });
-  await page.mouse.click(rail.x + (rail.width * age) / 90, box.y + box.height / 2);
-  await expect(page.getByTestId('preview-bench')).toHaveAttribute('data-shown-age', String(age), { timeout: 10_000 });
+  await page.mouse.click(rail.x + (rail.width * age) / 90, rail.y);
+  const bench = page.getByTestId('preview-bench');
+  await expect(bench).toHaveAttribute('data-committed-age', String(age));
+  await expect(bench).toHaveAttribute('data-shown-age', String(age), { timeout: 30_000 });
   return page.evaluate(() => {
     const el = document.querySelector('[data-testid="preview-bench"]')!;
     const img = document.querySelector('[data-testid="preview-image"]')!;
     const w = window as unknown as { __releasedAt: number };
-    return { ms: Number(el.getAttribute('data-shown-at')) - w.__releasedAt, fromCache: img.getAttribute('data-from-cache') === 'true' };
+    return {
+      ms: Number(el.getAttribute('data-shown-at')) - w.__releasedAt,
+      fromCache: img.getAttribute('data-from-cache') === 'true',
+      engineMs: Number(img.getAttribute('data-engine-ms')),
+    };
   });
 }
 
-async function prepare(page: Page, host: Parameters<typeof openStudio>[1], photos: string[]) {
+async function measure(page: Page, ages: readonly number[], settleMs = 0) {
+  const fresh: Release[] = [];
+  const cached: Release[] = [];
+  for (const a of ages) {
+    if (settleMs > 0) await page.waitForTimeout(settleMs);
+    const r = await releaseAt(page, a);
+    (r.fromCache ? cached : fresh).push(r);
+  }
+  return {
+    ...stats(fresh.map((r) => r.ms)),
+    engineMs: stats(fresh.map((r) => r.engineMs)),
+    cacheHits: cached.length,
+    cacheHitMs: stats(cached.map((r) => r.ms)),
+  };
+}
+
+test('release to preview on screen: real engine at 128 px, and the studio around it', async ({ page, host }) => {
+  test.setTimeout(120_000);
+  // The load average says how much of the time was spent waiting for a core on this shared machine.
+  const result: Record<string, unknown> = { budgetMs: BUDGET_MS, cores: cpus().length, loadavg1mStart: +loadavg()[0]!.toFixed(1) };
   await page.addInitScript(() => {
     window.addEventListener('pointerup', (e) => ((window as unknown as { __releasedAt: number }).__releasedAt = e.timeStamp), true);
   });
   await openStudio(page, host, 'library');
-  await seedPhotos(page, photos.slice(0, 1));
+  await seedPhotos(page, [fixturePhoto('one-face.jpg')]);
+  const models = await page.evaluate(() => window.studio!.models.list());
+  const real = models.ok ? models.value.models.find((m) => m.kind === 'prototype' && m.resolution === 128) : undefined;
+  expect(real, 'a fresh library has the shipped 128 px prototype').toBeDefined();
   await page.getByTestId('nav-age').click();
-}
+  await expect(page.getByTestId('model-picker')).toHaveValue(real!.id);
+  // First preview: loads the model, decodes the photo, aligns the face (not what a release costs).
+  await expect(page.getByTestId('preview-image')).toHaveAttribute('data-age', '60', { timeout: 60_000 });
+  await releaseAt(page, 66);
 
-test('release to preview on screen, 128 px model', async ({ page, host, photos }) => {
-  test.setTimeout(180_000);
-  // The machine is shared; the load average says how much of the time is waiting for a core.
-  const result: Record<string, unknown> = { budgetMs: BUDGET_MS, resolution: 128, cores: cpus().length, loadavg1mStart: +loadavg()[0]!.toFixed(1) };
-  await warmStubImages([...AGES, 60, ...AGES.flatMap((a) => [a - 5, a - 2, a - 1, a + 1, a + 2, a + 5]), 55, 58, 59, 61, 62, 65].filter((a) => a >= 0 && a <= 90));
+  // Settled: the user looked at the last preview for a moment (the idle prefetch is done).
+  // Back to back: the next release comes as soon as the last preview shows, while the engine is
+  // still prefetching its neighbours (cancelled, but a running engine op finishes its work).
+  const settled = await measure(page, AGES_SETTLED, SETTLE_MS);
+  const backToBack = await measure(page, AGES_BACK_TO_BACK);
+  expect(settled.n, 'most releases need a new preview from the engine').toBeGreaterThanOrEqual(AGES_SETTLED.length / 2);
+  result.realEngine = {
+    model: `${real!.name} (${real!.kind}, ${real!.resolution} px)`,
+    photo: 'one-face.jpg 640x800',
+    settled,
+    backToBack,
+  };
 
-  // Real engine first, when main can age faces.
-  const models = await (async () => {
-    await prepare(page, host, photos);
-    return page.evaluate(() => window.studio!.models.list());
-  })();
-  const real = models.ok ? models.value.models.find((m) => m.resolution === 128) : undefined;
-  if (real) {
-    const probe = await page.evaluate((modelId) => window.studio!.aging.preview({ requestId: 'bench-probe', photoId: '1', modelId, targetAge: 40 }), real.id);
-    if (probe.ok) {
-      await page.getByTestId('model-picker').locator('..').click();
-      await page.getByRole('option', { name: new RegExp(real.name) }).click();
-      const ms: number[] = [];
-      for (const a of AGES) {
-        const r = await releaseAt(page, a);
-        if (!r.fromCache) ms.push(r.ms);
-      }
-      result.realEngine = { model: real.name, ...stats(ms) };
-    } else result.realEngine = { unavailable: probe.error.code, message: probe.error.message };
-  } else result.realEngine = { unavailable: 'no 128 px model in the library' };
+  // The studio around the engine: the same releases answered at the socket in 0 ms.
+  await warmStubImages([...AGES_SETTLED, 60].flatMap((a) => [a - 5, a - 2, a - 1, a, a + 1, a + 2, a + 5]).filter((a) => a >= 0 && a <= 90));
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await stubAging(page, { engineMs: 0 });
+  await page.reload();
+  await page.getByTestId('nav-age').click();
+  await expect(page.getByTestId('model-picker')).toHaveValue(STUB_MODEL.id);
+  await expect(page.getByTestId('preview-image')).toBeVisible();
+  const overhead = await measure(page, AGES_SETTLED);
+  result.studioOverheadStubEngine0ms = overhead;
 
-  // The studio around the engine, with stub engines of 0 ms and 60 ms.
-  for (const engineMs of [0, 60]) {
-    await page.unrouteAll({ behavior: 'ignoreErrors' });
-    await stubAging(page, { engineMs });
-    await page.reload();
-    await page.getByTestId('nav-age').click();
-    await expect(page.getByTestId('model-picker')).toHaveValue(STUB_MODEL.id);
-    await expect(page.getByTestId('preview-image')).toBeVisible();
-    const ms: number[] = [];
-    for (const a of AGES) {
-      const r = await releaseAt(page, a);
-      expect(r.fromCache).toBe(false);
-      ms.push(r.ms);
-    }
-    const cached = await releaseAt(page, AGES[0]!);
-    result[`stubEngine${engineMs}ms`] = { ...stats(ms), cacheHitMs: +cached.ms.toFixed(1), cacheHit: cached.fromCache };
-  }
-
+  const p50 = (settled as { p50?: number }).p50;
+  result.withinBudget = p50 !== undefined && p50 <= BUDGET_MS;
   result.loadavg1mEnd = +loadavg()[0]!.toFixed(1);
   console.log(`age-bench ${JSON.stringify(result)}`);
   mkdirSync('tests/artifacts', { recursive: true });
   writeFileSync('tests/artifacts/age-bench.json', `${JSON.stringify(result, null, 2)}\n`);
-  // Budget on the median: p95 on this shared 2-core machine mostly measures other processes.
-  const overhead = result.stubEngine0ms as { p50: number };
-  expect(overhead.p50).toBeLessThan(BUDGET_MS);
-  const realRun = result.realEngine as { p95?: number };
-  if (realRun.p95 !== undefined) expect((result.realEngine as { p50: number }).p50).toBeLessThanOrEqual(BUDGET_MS);
+  expect(overhead.n).toBeGreaterThan(0);
 });
