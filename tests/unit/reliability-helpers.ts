@@ -3,6 +3,9 @@
  * entries) run with JSON-line output, and SIGKILL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 
 export interface JsonChild {
   child: ChildProcess;
@@ -65,3 +68,13 @@ export async function kill9(c: JsonChild): Promise<boolean> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** SQLite's own integrity check of a library folder, before any of the library's recovery runs. */
+export function expectSqliteIntact(libDir: string): void {
+  const raw = new Database(join(libDir, 'library.sqlite'));
+  try {
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+  } finally {
+    raw.close();
+  }
+}

@@ -13,14 +13,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/library/library';
 import { expectConsistentLibrary } from '../fixtures/library/check-consistency';
 import { startTestCore } from './core-fixtures';
 import { bundleEngine } from './foundation-engine-bundle';
-import { kill9, sleep, startJsonChild, type JsonChild } from './reliability-helpers';
+import { expectSqliteIntact, kill9, sleep, startJsonChild, type JsonChild } from './reliability-helpers';
 
 const KILLS = 12;
 const ASSETS = resolve(__dirname, '..', '..', 'assets');
@@ -107,9 +106,7 @@ describe('SIGKILL of main during exports', () => {
         expect(orphan, `engine ${enginePid} outlived main`).toBe(false);
       }
 
-      const raw = new Database(join(libDir, 'library.sqlite'));
-      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-      raw.close();
+      expectSqliteIntact(libDir);
 
       const lib = await Library.open(libDir);
       try {

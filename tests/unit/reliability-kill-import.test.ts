@@ -10,12 +10,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/library/library';
 import { expectConsistentLibrary } from '../fixtures/library/check-consistency';
 import { bundleEngine } from './foundation-engine-bundle';
-import { kill9, sleep, startJsonChild } from './reliability-helpers';
+import { expectSqliteIntact, kill9, sleep, startJsonChild } from './reliability-helpers';
 
 const KILLS = 12;
 let dir = '';
@@ -49,9 +48,7 @@ describe('SIGKILL during imports', () => {
         for (const p of (l.imported as Array<{ id: number; sha256: string }> | undefined) ?? []) acknowledged.set(p.id, p.sha256);
       }
 
-      const raw = new Database(join(libDir, 'library.sqlite'));
-      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-      raw.close();
+      expectSqliteIntact(libDir);
 
       const lib = await Library.open(libDir);
       try {
