@@ -3,7 +3,7 @@
  * function its area exports and returns its JSON-able result; a failing section reports its
  * error and the others still run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -11,7 +11,7 @@ import { initEngineBackend } from '../main/engine/backend';
 import { exportPhotoOp } from '../main/engine/ops/export';
 import { analyzeOp } from '../main/engine/ops/faces';
 import { runSoakBench } from '../main/engine/ops/soak-bench';
-import { runLibraryBench } from '../main/library/library-bench';
+import { runLibraryBench, runRealPhotoImportBench } from '../main/library/library-bench';
 import { runAgeCganBench } from '../models/age-cgan/bench';
 import { runEngineBench } from '../models/backend/engine-bench';
 import { runCycleGanBench } from '../models/cyclegan/cyclegan-bench';
@@ -68,10 +68,31 @@ async function runExportBench(a: BenchArgs) {
   return { backend: backend.backend, threads: backend.threads, model: 'prototype', rows };
 }
 
+/** Real photos: the committed fixtures that hold faces or none, plus ../shared/data/portraits when present. */
+function realPhotoFiles(): string[] {
+  const fixtures = resolve('tests', 'fixtures', 'photos');
+  const portraits = resolve('..', 'shared', 'data', 'portraits');
+  const pick = (dir: string, skip: string[]) =>
+    existsSync(dir) ? readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f) && !skip.includes(f)).sort().map((f) => join(dir, f)) : [];
+  return [...pick(fixtures, ['fake.jpg']), ...pick(portraits, [])];
+}
+
+/**
+ * Library: the metadata-only import and 10,000-photo listing rows, plus import of real photos with
+ * the engine's analyzer (analyzeOp: decode, detection, landmarks, age, descriptor; run in-process,
+ * without the IPC hop to the engine process).
+ */
+async function runLibrarySection(a: BenchArgs) {
+  const metadataOnly = await runLibraryBench({ photos: a.photos ?? 1000 });
+  const backend = await initEngineBackend('auto', null);
+  const realPhotos = await runRealPhotoImportBench({ files: realPhotoFiles(), analyzer: (bytes) => analyzeOp({ bytes }), rounds: a.runs ?? 2 });
+  return { ...metadataOnly, realPhotos: { backend: backend.backend, threads: backend.threads, ...realPhotos } };
+}
+
 export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   engine: (a) => runEngineBench({ runs: a.runs }),
   face: (a) => runFacePipelineBench({ megapixels: a.megapixels }),
-  library: (a) => runLibraryBench({ photos: a.photos ?? 1000 }),
+  library: runLibrarySection,
   cyclegan: (a) => runCycleGanBench({ runs: a.runs, resolutions: a.resolutions }),
   'age-cgan': (a) => runAgeCganBench({ runs: a.runs, resolutions: a.resolutions }),
   export: runExportBench,
