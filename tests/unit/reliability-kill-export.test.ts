@@ -21,7 +21,7 @@ import { startTestCore } from './core-fixtures';
 import { bundleEngine } from './foundation-engine-bundle';
 import { expectSqliteIntact, kill9, sleep, startJsonChild, type JsonChild } from './reliability-helpers';
 
-const KILLS = 12;
+const KILLS = 10;
 const ASSETS = resolve(__dirname, '..', '..', 'assets');
 const PHOTO = join(__dirname, '..', 'fixtures', 'photos', 'one-face.jpg');
 let dir = '';
