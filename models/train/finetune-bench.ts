@@ -47,31 +47,45 @@ const median = (v: number[]) => {
   return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function photoList(dir: string, count: number): Promise<Array<{ file: string; mirror: boolean }>> {
+export async function photoList(dir: string, count: number): Promise<Array<{ file: string; mirror: boolean }>> {
   const names = (await fs.readdir(dir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
   if (names.length === 0) throw new Error(`${dir} holds no photos`);
   return Array.from({ length: count }, (_, i) => ({ file: path.join(dir, names[i % names.length]), mirror: i >= names.length }));
 }
 
+export interface PreparedFace {
+  file: string;
+  mirror: boolean;
+  landmarks: Array<{ x: number; y: number }>;
+  age: number;
+}
+
+/** Decodes a photo, mirrored when asked. */
+export async function decodeMaybeMirrored(file: string, mirror: boolean) {
+  const img = await decodeImage(file);
+  if (mirror) {
+    const w = img.width;
+    const row = w * 3;
+    const flipped = new Uint8Array(img.data.length);
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < w; x++) flipped.set(img.data.subarray(y * row + x * 3, y * row + x * 3 + 3), y * row + (w - 1 - x) * 3);
+    }
+    img.data = flipped;
+  }
+  return img;
+}
+
 /** 1. Detection + alignment of every photo into dataDir (crops + labels.csv), timed. */
-async function prepareCrops(list: Array<{ file: string; mirror: boolean }>, dataDir: string) {
+export async function prepareCrops(list: Array<{ file: string; mirror: boolean }>, dataDir: string) {
   await fs.mkdir(dataDir, { recursive: true });
   const rows = ['file,age'];
   const skipped: string[] = [];
+  const prepared: PreparedFace[] = [];
   const t0 = performance.now();
   await loadFaceModels();
   for (const [i, p] of list.entries()) {
-    const img = await decodeImage(p.file);
-    if (p.mirror) {
-      // A mirrored copy: same person, a different image (what a 19th and 20th photo would be).
-      const w = img.width;
-      const row = w * 3;
-      const flipped = new Uint8Array(img.data.length);
-      for (let y = 0; y < img.height; y++) {
-        for (let x = 0; x < w; x++) flipped.set(img.data.subarray(y * row + x * 3, y * row + x * 3 + 3), y * row + (w - 1 - x) * 3);
-      }
-      img.data = flipped;
-    }
+    // A mirrored copy: same person, a different image (what a 19th and 20th photo would be).
+    const img = await decodeMaybeMirrored(p.file, p.mirror);
     const faces = await analyzePhoto(img, { faces: 'largest' }).catch(() => []);
     if (faces.length === 0) {
       skipped.push(path.basename(p.file));
@@ -81,9 +95,10 @@ async function prepareCrops(list: Array<{ file: string; mirror: boolean }>, data
     const name = `face-${String(i).padStart(2, '0')}.png`;
     await fs.writeFile(path.join(dataDir, name), await encodeImage({ width: 128, height: 128, data: crop.data }, { format: 'png' }));
     rows.push(`${name},${Math.round(faces[0].age)}`);
+    prepared.push({ file: p.file, mirror: p.mirror, landmarks: faces[0].landmarks, age: faces[0].age });
   }
   await fs.writeFile(path.join(dataDir, 'labels.csv'), rows.join('\n') + '\n');
-  return { seconds: (performance.now() - t0) / 1000, faces: rows.length - 1, skipped };
+  return { seconds: (performance.now() - t0) / 1000, faces: rows.length - 1, skipped, prepared };
 }
 
 async function baseModel(opts: FinetuneBenchOptions, tmp: string): Promise<{ dir: string; source: string }> {

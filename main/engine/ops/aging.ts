@@ -75,7 +75,8 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
   return { frames, resolution: size, engineMs: performance.now() - started };
 }
 
-function applyChange(base: Uint8Array, out: Uint8Array, rec: Uint8Array): Uint8Array {
+/** The change (output - reconstruction) applied to the real aligned face, as previews show it. */
+export function applyChange(base: Uint8Array, out: Uint8Array, rec: Uint8Array): Uint8Array {
   const r = new Uint8Array(base.length);
   for (let i = 0; i < base.length; i++) r[i] = Math.min(255, Math.max(0, base[i] + out[i] - rec[i]));
   return r;

@@ -10,6 +10,7 @@ import { descriptorDistance } from '../../../models/face/estimate';
 import { loadFaceModels } from '../../../models/face/face-models';
 import { measureCrop } from '../../../models/eval/measure';
 import type { IdentityDistancesRequest, IdentityDistancesResponse } from '../protocol';
+import { applyChange } from './aging';
 import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled } from './aging-core';
 
 export async function identityDistancesOp(req: IdentityDistancesRequest, signal: AbortSignal): Promise<IdentityDistancesResponse> {
@@ -24,9 +25,11 @@ export async function identityDistancesOp(req: IdentityDistancesRequest, signal:
     const row: number[] = [];
     for (const age of req.ages) {
       throwIfCancelled(signal);
-      // The model's own output (as evaluateModel measures it), not the preview's change-on-input.
-      const { out } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal);
-      row.push(descriptorDistance(input.descriptor, (await measureCrop(out, aligned.size)).descriptor));
+      // The face as the studio shows it (and evaluateModel measures it): where the model has a
+      // reconstruction, only its change is applied to the real aligned face.
+      const { out, rec } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal);
+      const shown = rec ? applyChange(aligned.data, out, rec) : out;
+      row.push(descriptorDistance(input.descriptor, (await measureCrop(shown, aligned.size)).descriptor));
     }
     distances.push(row);
   }
