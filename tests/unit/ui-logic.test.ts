@@ -136,7 +136,11 @@ describe('run state folding', () => {
   });
 
   it('builds loss series aligned on steps and keeps history bounded and increasing', () => {
-    let h = appendHistory([], progress({ step: 1, losses: { G: 2 } }));
+    // The child's "started" report has no losses: it is not a point of the chart.
+    let h = appendHistory([], progress({ step: 0, losses: {} }));
+    expect(h).toHaveLength(0);
+    expect(lossSeries([{ step: 0, losses: {}, stepsPerSec: 0 }]).steps).toEqual([]);
+    h = appendHistory(h, progress({ step: 1, losses: { G: 2 } }));
     h = appendHistory(h, progress({ step: 2, losses: { G: 1.8, D: 0.5 } }));
     h = appendHistory(h, progress({ step: 2, losses: { G: 9 } }));
     expect(h).toHaveLength(2);

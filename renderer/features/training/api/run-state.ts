@@ -57,8 +57,15 @@ export interface HistoryPoint {
   stepsPerSec: number;
 }
 
-/** Appends a progress event to a loss history, keeping steps increasing and the series bounded. */
+const hasLosses = (losses: Record<string, number>) => Object.values(losses).some(Number.isFinite);
+
+/**
+ * Appends a progress event to a loss history, keeping steps increasing and the series bounded.
+ * Events without losses (a run's "started" report at step 0) are not points: counted as one, a
+ * chart of [empty, first losses] had two points and drew no line at all.
+ */
 export function appendHistory(history: readonly HistoryPoint[], p: TrainingProgressEvent, max = 2000): HistoryPoint[] {
+  if (!hasLosses(p.losses)) return history as HistoryPoint[];
   const last = history[history.length - 1];
   if (last && p.step <= last.step) return history as HistoryPoint[];
   const next = [...history, { step: p.step, losses: p.losses, stepsPerSec: p.stepsPerSec }];
@@ -69,7 +76,8 @@ export function appendHistory(history: readonly HistoryPoint[], p: TrainingProgr
 }
 
 /** Chart series: one per loss name, aligned on the step axis (null where a loss was not logged). */
-export function lossSeries(history: readonly HistoryPoint[]): { steps: number[]; series: { name: string; data: (number | null)[] }[] } {
+export function lossSeries(all: readonly HistoryPoint[]): { steps: number[]; series: { name: string; data: (number | null)[] }[] } {
+  const history = all.filter((h) => hasLosses(h.losses));
   const names = [...new Set(history.flatMap((h) => Object.keys(h.losses)))].sort();
   return {
     steps: history.map((h) => h.step),
