@@ -39,6 +39,40 @@ function endLooksComplete(format: string, bytes: Buffer): boolean {
   }
 }
 
+/** HEIF brands of HEVC-coded photos (iPhone HEIC), which this build of libvips cannot decode. */
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+/** Why a file that sharp cannot read is no photo, as a sentence naming it (null: no idea). */
+export function describeNonImage(bytes: Buffer, name: string): string | null {
+  const head = bytes.toString('latin1', 0, Math.min(bytes.length, 512));
+  if (head.slice(4, 8) === 'ftyp' && HEIC_BRANDS.has(head.slice(8, 12))) {
+    return `"${name}" is a HEIC photo (HEVC-coded, as iPhones save them), which the studio cannot decode; export it as JPEG first.`;
+  }
+  const what = head.startsWith('%PDF')
+    ? 'a PDF document'
+    : head.startsWith('PK\u0003\u0004')
+      ? 'a ZIP archive (or an Office document)'
+      : /^\s*(<\?xml[^>]*>\s*)?<svg/i.test(head)
+        ? 'an SVG drawing'
+        : /^\s*<(!doctype html|html|head|body|script)/i.test(head)
+          ? 'a web page (HTML)'
+          : isText(bytes)
+            ? 'a text file'
+            : null;
+  return what && `"${name}" is ${what}, not a photo the studio can read (JPEG, PNG, WebP, TIFF, GIF, AVIF).`;
+}
+
+/** Valid UTF-8 without control characters other than tab and line breaks. */
+function isText(bytes: Buffer): boolean {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096));
+  if (text.includes('\uFFFD')) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
+  }
+  return true;
+}
+
 async function decodesFully(bytes: Buffer): Promise<boolean> {
   try {
     await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS })
@@ -58,8 +92,13 @@ export async function checkImage(bytes: Buffer, name: string): Promise<ImageHead
   }
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // Header only, no decode: without the pixel limit here a declared 361 MP bomb reports its size
+    // ('too-large' below) instead of failing as an unreadable file.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
+    const why = describeNonImage(bytes, name);
+    // A HEIC file is a photo in a format this build cannot read; a PDF or text file is no image.
+    if (why) throw new LibraryError(why.includes('HEIC') ? 'unsupported-format' : 'not-an-image', why);
     throw new LibraryError(
       'not-an-image',
       `"${name}" is not an image the studio can read (JPEG, PNG, WebP, TIFF, GIF, AVIF), or its header is damaged.`,

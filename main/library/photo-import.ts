@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LibraryError, toLibraryError } from './errors';
 import { type ImageHeader, checkImage, makeThumbnail } from './image-check';
@@ -87,16 +87,53 @@ function normalizeAnalysis(a: AnalyzeResult, header: ImageHeader, name: string):
   return { ...result, faces };
 }
 
-async function readSource(file: ImportFile): Promise<Buffer> {
+/** Largest source file read from disk (a 100 MP 16-bit TIFF is ~600 MB); bytes imports cap at 80 MB. */
+export const MAX_SOURCE_BYTES = 1024 * 1024 * 1024;
+
+/** A failure reading a file the user picked, named by its file name (the renderer never sees paths). */
+function sourceError(err: unknown, name: string): LibraryError {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new LibraryError('not-found', `"${name}" does not exist any more (it was moved, renamed or deleted).`, { cause: err });
+    case 'ELOOP':
+      return new LibraryError('read-failed', `"${name}" is a symbolic link that leads back to itself (a link loop), so there is no photo to read.`, { cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new LibraryError('read-failed', `"${name}" cannot be read: permission denied. Check the file's permissions.`, { cause: err });
+    case 'EISDIR':
+      return new LibraryError('not-an-image', `"${name}" is a folder, not a photo.`, { cause: err });
+    default:
+      return new LibraryError('read-failed', `"${name}" could not be read (${typeof code === 'string' ? code : err instanceof Error ? err.message : String(err)}).`, { cause: err });
+  }
+}
+
+// Non-blocking open: opening a named pipe for reading would otherwise wait for a writer forever.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+async function readSource(file: ImportFile, name: string): Promise<Buffer> {
   if (file.bytes) return file.bytes;
-  if (!file.path) throw new LibraryError('invalid-input', `"${file.name}" has neither bytes nor a path.`);
+  if (!file.path) throw new LibraryError('invalid-input', `"${name}" has neither bytes nor a path.`);
+  let handle: fsp.FileHandle;
   try {
-    return await fsp.readFile(file.path);
+    handle = await fsp.open(file.path, OPEN_FLAGS);
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') {
-      throw new LibraryError('not-found', `"${file.path}" does not exist.`);
+    throw sourceError(err, name);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new LibraryError('not-an-image', `"${name}" is a folder, not a photo.`);
+    // Devices (/dev/zero), pipes and sockets never end or block: only regular files are photos.
+    if (!info.isFile()) throw new LibraryError('not-an-image', `"${name}" is not a regular file (a device, pipe or socket), so it cannot be a photo.`);
+    if (info.size > MAX_SOURCE_BYTES) {
+      throw new LibraryError('too-large', `"${name}" is ${(info.size / 2 ** 30).toFixed(1)} GB; the studio imports photo files up to ${MAX_SOURCE_BYTES / 2 ** 30} GB.`);
     }
-    throw toLibraryError(err, `reading "${file.path}"`);
+    return await handle.readFile();
+  } catch (err) {
+    throw err instanceof LibraryError ? err : sourceError(err, name);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 
@@ -156,9 +193,9 @@ export async function importPhotos(
   };
 
   for (const [index, file] of files.entries()) {
-    const name = (file.name || (file.path ? path.basename(file.path) : '')).trim() || 'untitled';
+    const name = (file.name || (file.path ? path.basename(file.path.toString()) : '')).trim() || 'untitled';
     try {
-      const bytes = await readSource(file);
+      const bytes = await readSource(file, name);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const dup = findDup.get(projectId, sha256);
       if (dup) {
@@ -167,6 +204,11 @@ export async function importPhotos(
         repeats.push({ index, name, sha256 });
       } else {
         const header = await checkImage(bytes, name);
+        // Before the analyzer: a file whose pixels cannot be decoded costs no engine work.
+        const thumb = await makeThumbnail(bytes).catch((err: unknown) => {
+          const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/^Vips\w*:\s*/, '');
+          throw new LibraryError('truncated', `"${name}" is damaged: its image data cannot be decoded (${why}).`, { cause: err });
+        });
         let analysis: AnalyzeResult;
         try {
           analysis = await analyze(bytes);
@@ -175,7 +217,6 @@ export async function importPhotos(
           throw new LibraryError(e.code, e.message, { cause: err });
         }
         analysis = normalizeAnalysis(analysis, header, name);
-        const thumb = await makeThumbnail(bytes);
         if (group.length === 0) groupStart = performance.now();
         group.push({
           index, name, sha256, bytes, thumb, format: header.format, analysis,

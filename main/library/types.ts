@@ -60,7 +60,8 @@ export type Analyzer = (bytes: Buffer) => Promise<AnalyzeResult>;
 export interface ImportFile {
   name: string;
   bytes?: Buffer;
-  path?: string;
+  /** A Buffer for names that are not valid UTF-8 (they do not survive a string round trip). */
+  path?: string | Buffer;
 }
 
 export type ImportOutcome =

@@ -46,6 +46,12 @@ async function encode(bytes: Buffer, maxEdge: number | undefined, mimeHint: stri
   return { mime: 'image/jpeg', width: info.width, height: info.height, bytes: new Uint8Array(data) };
 }
 
+/** A file name for people: UTF-8 when it is, else Latin-1 (what such names almost always are). */
+function displayName(raw: Buffer): string {
+  const utf8 = raw.toString('utf8');
+  return Buffer.from(utf8, 'utf8').equals(raw) ? utf8 : raw.toString('latin1');
+}
+
 async function filesFromGrants(ctx: CoreContext, grantIds: string[]): Promise<ImportFile[]> {
   const files: ImportFile[] = [];
   for (const id of grantIds) {
@@ -54,9 +60,13 @@ async function filesFromGrants(ctx: CoreContext, grantIds: string[]): Promise<Im
       path = ctx.grants.resolve(id, ['file']);
     } catch {
       const dir = ctx.grants.resolve(id, ['folder']);
-      const entries = await readdir(dir, { withFileTypes: true });
+      // Names as raw bytes: a Latin-1 name (old cameras, archives) is not valid UTF-8 and would
+      // not round-trip through a string. Every entry with a photo extension is handed on, whatever
+      // it is (link, link loop, folder, pipe): the import reads regular files only and says why not.
+      const entries = await readdir(Buffer.from(dir), { withFileTypes: true, encoding: 'buffer' });
       for (const e of entries) {
-        if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push({ name: e.name, path: join(dir, e.name) });
+        const name = displayName(e.name);
+        if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) files.push({ name, path: Buffer.concat([Buffer.from(join(dir, '/')), e.name]) });
       }
       continue;
     }
