@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { CheckpointMeta } from '../train/types';
 import type { ParamStore, StoredDtype } from '../nn/params';
 import { writeFileAtomic } from '../nn/atomic-write';
-import { loadAdam, saveAdam } from './adam-state';
+import { loadOptimizerState, saveOptimizerState } from '../nn/adam-state';
 import type { AgeCganConfig } from './config';
 import { resolveAgeCganConfig } from './config';
 import { Encoder, Generator } from './networks';
@@ -52,9 +52,9 @@ export async function writeCheckpoint(dir: string, t: AgeCganTrainer, info: Chec
   await t.G.params.save(dir);
   await t.D.params.save(dir);
   await t.E.params.save(dir);
-  await saveAdam(t.optG, dir, 'optim-G');
-  await saveAdam(t.optD, dir, 'optim-D');
-  await saveAdam(t.optE, dir, 'optim-E');
+  await saveOptimizerState(t.optG, dir, 'optim-G');
+  await saveOptimizerState(t.optD, dir, 'optim-D');
+  await saveOptimizerState(t.optE, dir, 'optim-E');
   await writeFileAtomic(path.join(dir, META_FILE), JSON.stringify(makeMeta(t.config, t.step, info), null, 1));
 }
 
@@ -86,9 +86,9 @@ export async function readCheckpoint(dir: string, into?: AgeCganTrainer): Promis
   if (!Number.isInteger(meta.step) || meta.step < 0) throw new Error(`${dir}/${META_FILE}: bad step`);
   if (into) {
     await loadNetworkWeights(dir, [into.G.params, into.D.params, into.E.params]);
-    await loadAdam(into.optG, dir, 'optim-G');
-    await loadAdam(into.optD, dir, 'optim-D');
-    await loadAdam(into.optE, dir, 'optim-E');
+    await loadOptimizerState(into.optG, dir, 'optim-G');
+    await loadOptimizerState(into.optD, dir, 'optim-D');
+    await loadOptimizerState(into.optE, dir, 'optim-E');
   }
   return meta;
 }

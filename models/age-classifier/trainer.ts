@@ -11,7 +11,7 @@ import type { FaceBatch, SampleGrid } from '../train/types';
 import type { LoopTrainer } from '../train/run-training';
 import { DEFAULT_AGE_GROUPS, softAgeLabel, type AgeGroups } from '../train/age-bins';
 import { writeFileAtomic } from '../nn/atomic-write';
-import { loadOptimizer, saveOptimizer } from '../cyclegan/optimizer-state';
+import { loadOptimizerState, saveOptimizerState } from '../nn/adam-state';
 import { AgeClassifierNet, DEFAULT_NET_CONFIG, type AgeClassifierNetConfig } from './network';
 import { renderPredictionGrid } from './prediction-grid';
 
@@ -117,7 +117,7 @@ export class AgeClassifierTrainer implements LoopTrainer {
   async save(dir: string, extra: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean } = {}): Promise<void> {
     await fs.mkdir(dir, { recursive: true });
     await this.net.params.save(dir, 'float32');
-    await saveOptimizer(this.optimizer, dir, 'age-classifier-adam');
+    await saveOptimizerState(this.optimizer, dir, 'age-classifier-adam');
     await writeAgeClassifierConfig(dir, this.config, {
       step: this.stepCount,
       totalSteps: extra.totalSteps ?? this.stepCount,
@@ -129,7 +129,7 @@ export class AgeClassifierTrainer implements LoopTrainer {
   /** Restores weights, optimizer state and step from a folder written by save(). */
   async load(dir: string): Promise<void> {
     await this.net.params.load(dir);
-    await loadOptimizer(this.optimizer, dir, 'age-classifier-adam');
+    await loadOptimizerState(this.optimizer, dir, 'age-classifier-adam');
     const stored = await readAgeClassifierConfig(dir);
     this.stepCount = stored.step;
   }

@@ -14,7 +14,7 @@ import type { StoredDtype } from '../nn/params';
 import { writeFileAtomic } from '../nn/atomic-write';
 import type { CycleGanConfig } from './config';
 import type { CycleGanTrainer } from './trainer';
-import { loadOptimizer, saveOptimizer } from './optimizer-state';
+import { loadOptimizerState, saveOptimizerState } from '../nn/adam-state';
 
 export const CODE_VERSION = 'cyclegan/1';
 export const META_FILE = 'meta.json';
@@ -59,8 +59,8 @@ export async function saveTrainer(t: CycleGanTrainer, dir: string, extra?: SaveE
   await fs.mkdir(dir, { recursive: true });
   await t.gen.params.save(dir);
   await t.disc.params.save(dir);
-  await saveOptimizer(t.optG, dir, 'optG');
-  await saveOptimizer(t.optD, dir, 'optD');
+  await saveOptimizerState(t.optG, dir, 'optG');
+  await saveOptimizerState(t.optD, dir, 'optD');
   const pool = t.pool.serialize();
   const bin = Buffer.concat([
     Buffer.from(pool.images.buffer, pool.images.byteOffset, pool.images.byteLength),
@@ -93,8 +93,8 @@ export async function readCycleGanMeta(dir: string): Promise<CheckpointMeta<Cycl
 export async function restoreTrainer(t: CycleGanTrainer, dir: string, meta: CheckpointMeta<CycleGanConfig>): Promise<void> {
   await t.gen.params.load(dir);
   await t.disc.params.load(dir);
-  await loadOptimizer(t.optG, dir, 'optG');
-  await loadOptimizer(t.optD, dir, 'optD');
+  await loadOptimizerState(t.optG, dir, 'optG');
+  await loadOptimizerState(t.optD, dir, 'optD');
   const info = JSON.parse(await fs.readFile(path.join(dir, 'pool.json'), 'utf8')) as {
     count: number;
     imageSize: number;
