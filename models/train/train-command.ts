@@ -4,6 +4,7 @@
  * The caller chooses the backend (initBackend) before calling; SIGINT/SIGTERM handling is the
  * caller's too: it passes a TrainingController and calls cancel(), which checkpoints and returns.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { FaceDataset } from './face-dataset';
@@ -46,6 +47,11 @@ export interface TrainCommandOptions {
   maxMinutes: number | null;
   /** After completion (or the end of the time budget), write the shipped form (fp16) here. */
   exportDir: string | null;
+  /**
+   * Changes to the model's default config for a new run (a JSON object, merged key by key into the
+   * defaults), e.g. {"generator":{"output":"residual"}}; a resumed run keeps its saved config.
+   */
+  configOverrides: Record<string, unknown> | null;
   json: boolean;
 }
 
@@ -67,6 +73,7 @@ export const TRAIN_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   export: { type: 'string' },
   'max-minutes': { type: 'string' },
   'data-cache': { type: 'string' },
+  config: { type: 'string' },
   json: { type: 'boolean' },
 };
 
@@ -115,8 +122,45 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
     dataCache: typeof v['data-cache'] === 'string' ? path.resolve(v['data-cache']) : null,
     maxMinutes: v['max-minutes'] === undefined ? null : Math.max(0.1, Number(v['max-minutes'])),
     exportDir: typeof v.export === 'string' ? path.resolve(v.export) : null,
+    configOverrides: parseConfigOverrides(v.config),
     json: v.json === true,
   };
+}
+
+/** --config: inline JSON or a JSON file; must be an object. */
+function parseConfigOverrides(raw: unknown): Record<string, unknown> | null {
+  if (raw === undefined) return null;
+  if (typeof raw !== 'string' || !raw.trim()) throw new Error('--config must be a JSON object or a JSON file');
+  let text = raw.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = readFileSync(path.resolve(text), 'utf8');
+    } catch {
+      throw new Error(`--config: cannot read ${raw}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--config is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('--config must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/** Merges plain objects key by key (arrays and values replace); unsafe keys are refused. */
+export function mergeConfig<T>(base: T, over: Record<string, unknown> | null): T {
+  if (!over) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`--config: key "${k}" is not allowed`);
+    if (!(k in out)) throw new Error(`--config: unknown key "${k}"`);
+    const cur = out[k];
+    const isObj = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+    out[k] = isObj(cur) && isObj(v) ? mergeConfig(cur, v as Record<string, unknown>) : v;
+  }
+  return out as T;
 }
 
 export interface TrainCommandIo {
@@ -172,7 +216,11 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
       const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
       const opts = classifier ? { classifier } : {};
       return {
-        create: async () => createCycleGanTrainer({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, opts),
+        create: async () =>
+          createCycleGanTrainer(
+            mergeConfig({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, o.configOverrides),
+            opts,
+          ),
         load: (dir) => loadCycleGanTrainer(dir, opts),
         exportTo: async (dir, out) => {
           const t = await loadCycleGanTrainer(dir, opts);
@@ -188,7 +236,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     }
     case 'age-cgan':
       return {
-        create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed }),
+        create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed, ...(o.configOverrides ?? {}) }),
         load: (dir) => loadAgeCganTrainer(dir),
         exportTo: async (dir, out, r) => {
           await exportAgeCganModel(dir, out, { metrics: r.losses });
