@@ -1,12 +1,12 @@
 /**
- * Age slider story. Against the real host: the empty state, picking a photo, the original on the
- * stage, and main's readable answer while the aging engine is not available. With the aging
+ * Age slider story. Against the real host and engine: the empty state, picking a photo, the
+ * shipped prototype's preview, and one readable message for a photo without a face. With the aging
  * engine stubbed at the socket (tests/e2e/aging-stub.ts; everything else real): the preview
  * follows a drag without piling up requests, release shows the released age, keys step the age,
  * Space shows the original, and revisited ages come from the cache.
  */
 import { stubAging } from './aging-stub';
-import { expect, openStudio, seedPhotos, shot, test } from './ui-fixtures';
+import { expect, fixturePhoto, openStudio, pickerPhoto, seedPhotos, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
 
@@ -34,24 +34,18 @@ test('age screen on the real host: empty state, photo picking, readable engine e
   await shot(page, 'age-real-host');
 });
 
-test('with a model listed, the preview shows main\'s readable error while aging is not available', async ({ page, host, photos }) => {
-  await stubAging(page, { answerPreviews: false });
-  await openStudio(page, host, 'age');
-  await seedPhotos(page, photos.slice(0, 2));
-  await page.reload();
-  await expect(page.getByTestId('model-picker')).toHaveValue('stub-model');
-  const probe = await page.evaluate(() =>
-    window.studio!.aging.preview({ requestId: 'probe', photoId: '1', modelId: 'stub-model', targetAge: 40 }),
-  );
-  const notice = page.getByTestId('error-notice');
-  if (!probe.ok && probe.error.code === 'not-available-yet') {
-    await expect(notice).toHaveAttribute('data-code', 'not-available-yet');
-    await expect(notice).toContainText('Aging preview is not available yet');
-  } else {
-    // Once main ages faces, the same screen shows a preview or the engine's own error.
-    await expect(page.getByTestId('preview-image').or(notice)).toBeVisible();
-  }
-  await shot(page, 'age-not-available');
+test('a photo without a face: one readable message, no engine errors', async ({ page, host }) => {
+  await openStudio(page, host, 'library');
+  const [faceless, face] = await seedPhotos(page, [fixturePhoto('no-face.jpg'), fixturePhoto('one-face.jpg')]);
+  await page.getByTestId('nav-age').click();
+  await pickerPhoto(page, faceless!).click();
+  await expect(page.getByTestId('no-face')).toContainText('No face was found in this photo');
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
+  await shot(page, 'age-no-face');
+  // Picking a portrait brings the real preview back.
+  await pickerPhoto(page, face!).click();
+  await expect(page.getByTestId('no-face')).toHaveCount(0);
+  await expect(page.getByTestId('preview-image')).toHaveAttribute('data-age', '60', { timeout: 60_000 });
 });
 
 test('stub aging engine: drag, release, keys, before/after and the preview cache', async ({ page, host, photos }) => {

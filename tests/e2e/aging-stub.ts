@@ -1,9 +1,10 @@
 /**
- * A stand-in for the aging engine at the browser host's socket, for UI stories whose engine
- * handlers are not in main yet. Every request goes to the real host except the channels named
- * here, which the test answers: a test model in models:list, aging:preview and aging:strip
- * with generated 128 px images that show the target age, and aging:cancel (recorded).
- * Specs that use it say so in their names; the real-host specs assert the readable errors.
+ * A stand-in for the aging engine at the browser host's socket. Every request goes to the real
+ * host except the channels named here, which the test answers: a test model in models:list,
+ * aging:preview and aging:strip with generated 128 px images that show the target age, and
+ * aging:cancel (recorded). Used only where a real engine cannot serve the test: the age drag
+ * story counts requests against a fixed engine time, and the slider bench's studio-overhead
+ * figure needs a 0 ms engine. Compare and export run on the real engine.
  */
 import type { Page, WebSocketRoute } from '@playwright/test';
 import sharp from 'sharp';

@@ -1,9 +1,11 @@
 /**
  * Training dashboard with runs. Real host on a copy of the committed v1 library fixture
  * (migrated when opened): run history with final losses and the run's stored sample grid.
- * Live progress: training events pushed at the socket (main has no training:start handler yet),
- * everything else real: the loss chart grows, step/speed/ETA update, the sample grid refreshes,
- * and pause/resume follow the state main reports, not the component's own.
+ * Live progress: training events pushed at the socket, everything else real: the loss chart grows,
+ * step/speed/ETA update, the sample grid refreshes, and pause/resume follow the state main
+ * reports, not the component's own. Stubbed because a real child on 2 loaded cores logs every 10
+ * steps at ~0.5 steps/s and pauses at the next 10-step boundary (90+ s for this story); the real
+ * child runs from the dashboard to completion in training-run.spec.ts.
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';

@@ -25,8 +25,9 @@ export default function AgeScreen() {
   const dragging = useRef(false);
   const bench = useRef<HTMLDivElement>(null);
 
+  // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
   const target =
-    session.photoId && session.modelId
+    session.photoId && session.modelId && w.photo?.faceCount !== 0
       ? { photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: session.targetAge }
       : null;
 
