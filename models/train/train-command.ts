@@ -135,15 +135,15 @@ function parseConfigOverrides(raw: unknown): Record<string, unknown> | null {
   if (!text.startsWith('{')) {
     try {
       text = readFileSync(path.resolve(text), 'utf8');
-    } catch {
-      throw new Error(`--config: cannot read ${raw}`);
+    } catch (e) {
+      throw new Error(`--config: cannot read ${raw}`, { cause: e });
     }
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`--config is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`--config is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('--config must be a JSON object');
   return parsed as Record<string, unknown>;
