@@ -4,6 +4,8 @@
  * centres, so y (and the generated face) moves smoothly from one group to the next.
  */
 
+import { centreWeights } from '../nn/centre-weights';
+
 /** The paper's groups: 0-18, 19-29, 30-39, 40-49, 50-59, 60+ (inclusive lower bounds in years). */
 export const AGE_GROUP_LOWER_BOUNDS = [0, 19, 30, 40, 50, 60] as const;
 export const AGE_GROUP_LABELS = ['0-18', '19-29', '30-39', '40-49', '50-59', '60+'] as const;
@@ -41,22 +43,7 @@ export function ageToCondition(age: number, centres: readonly number[] = DEFAULT
   for (let i = 1; i < centres.length; i++) {
     if (!(centres[i] > centres[i - 1])) throw new Error('group centres must increase');
   }
-  const y = new Array<number>(N_AGE_GROUPS).fill(0);
-  if (age <= centres[0]) {
-    y[0] = 1;
-    return y;
-  }
-  const last = N_AGE_GROUPS - 1;
-  if (age >= centres[last]) {
-    y[last] = 1;
-    return y;
-  }
-  let i = 0;
-  while (age > centres[i + 1]) i++;
-  const t = (age - centres[i]) / (centres[i + 1] - centres[i]);
-  y[i] = 1 - t;
-  y[i + 1] = t;
-  return y;
+  return centreWeights(age, centres, new Array<number>(N_AGE_GROUPS).fill(0));
 }
 
 /** Conditions for many ages, flattened row-major: [ages.length * N_AGE_GROUPS]. */

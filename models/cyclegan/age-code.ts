@@ -4,26 +4,11 @@
  * is [1, 0], age 72 is [0, 1] and age 47.5 is [0.5, 0.5], so the studio's 0-90 slider moves
  * smoothly between what the generator learnt for each domain.
  */
+import { centreWeights } from '../nn/centre-weights';
 import { domainCentre, type AgeDomain } from './config';
 
 export function ageCode(age: number, domains: readonly AgeDomain[]): Float32Array {
-  const code = new Float32Array(domains.length);
-  const centres = domains.map(domainCentre);
-  if (age <= centres[0]) {
-    code[0] = 1;
-    return code;
-  }
-  const last = centres.length - 1;
-  if (age >= centres[last]) {
-    code[last] = 1;
-    return code;
-  }
-  let i = 0;
-  while (age > centres[i + 1]) i++;
-  const t = (age - centres[i]) / (centres[i + 1] - centres[i]);
-  code[i] = 1 - t;
-  code[i + 1] = t;
-  return code;
+  return centreWeights(age, domains.map(domainCentre), new Float32Array(domains.length));
 }
 
 /** Index of the domain whose range holds `age` (max inclusive in whole years), or -1. */
