@@ -59,8 +59,11 @@ function runChild(threads: string, steps: number, stallMs: number, lingerMs: num
         const now = Date.now();
         maxGapMs = Math.max(maxGapMs, now - last);
         last = now;
-        const line = JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
+        const text = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
+        // tfjs may print a banner on stdout; the child's own lines are JSON objects.
+        if (!text.startsWith('{')) continue;
+        const line = JSON.parse(text) as Record<string, unknown>;
         lines.push(line);
         if (line.done) doneAt = now;
       }
@@ -76,9 +79,13 @@ function runChild(threads: string, steps: number, stallMs: number, lingerMs: num
   });
 }
 
-/** Two `for(;;){}` processes: with ours, more runnable threads than the machine's 2 cores. */
+/**
+ * Busy processes: with ours, more runnable threads than the machine's 2 cores. Each ends by
+ * itself after 90 s even if this test dies before killing it.
+ */
 function busyLoops(n: number): ChildProcess[] {
-  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const code = 'const end = Date.now() + 90000; while (Date.now() < end) {}';
+  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }));
 }
 
 describe('threaded wasm under load', () => {
