@@ -46,7 +46,7 @@ const wanted = positionals.length > 0 ? positionals : ALL;
 function sliderBench() {
   const report = join(root, 'tests', 'artifacts', 'age-bench.json');
   rmSync(report, { force: true });
-  const opts = { cwd: root, stdio: ['ignore', 2, 2] };
+  const opts = { cwd: root, stdio: ['ignore', 2, 2], env: { ...process.env, E2E_BENCH: '1' } };
   const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], opts);
   if (build.status !== 0) return { error: 'the build failed' };
   const pw = join(root, 'node_modules', '.bin', 'playwright');

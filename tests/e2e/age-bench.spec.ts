@@ -11,7 +11,8 @@
  * says what React, the scheduler, the socket and decoding cost around it.
  *
  * Results: tests/artifacts/age-bench.json and one `age-bench {...}` line on stdout;
- * `npm run bench -- slider` builds, runs this spec and prints the same JSON.
+ * `npm run bench -- slider` builds, runs this spec and prints the same JSON (the e2e suite skips
+ * it unless E2E_BENCH=1: E2E_BENCH=1 npx playwright test tests/e2e/age-bench.spec.ts).
  * Timing is not asserted (the machine is shared; see common rules): the JSON says withinBudget.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * A real fine-tuning run from the dashboard: the real browser host, main core, engine and forked
  * training child. The library is seeded before the host opens it with a tiny real CycleGAN base
- * (32 px, trained one step and exported here as the app exports models: no shipped CycleGAN exists
+ * (32 px, initialised and exported here as the app exports models: no shipped CycleGAN exists
  * yet); two real portraits are the person's photos. A 3-step run completes into a new fine-tuned
  * version of the base.
  *
