@@ -42,12 +42,14 @@ function endLooksComplete(format: string, bytes: Buffer): boolean {
 /** HEIF brands of HEVC-coded photos (iPhone HEIC), which this build of libvips cannot decode. */
 const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
 
+function heicMessage(name: string): string {
+  return `"${name}" is a HEIC photo (HEVC-coded, as iPhones save them), which the studio cannot decode; export it as JPEG first.`;
+}
+
 /** Why a file that sharp cannot read is no photo, as a sentence naming it (null: no idea). */
 export function describeNonImage(bytes: Buffer, name: string): string | null {
   const head = bytes.toString('latin1', 0, Math.min(bytes.length, 512));
-  if (head.slice(4, 8) === 'ftyp' && HEIC_BRANDS.has(head.slice(8, 12))) {
-    return `"${name}" is a HEIC photo (HEVC-coded, as iPhones save them), which the studio cannot decode; export it as JPEG first.`;
-  }
+  if (head.slice(4, 8) === 'ftyp' && HEIC_BRANDS.has(head.slice(8, 12))) return heicMessage(name);
   const what = head.startsWith('%PDF')
     ? 'a PDF document'
     : head.startsWith('PK\u0003\u0004')
@@ -107,6 +109,10 @@ export async function checkImage(bytes: Buffer, name: string): Promise<ImageHead
   const format = meta.format ?? 'unknown';
   if (!SUPPORTED.has(format)) {
     throw new LibraryError('unsupported-format', `"${name}" is a ${format} file; the studio reads JPEG, PNG, WebP, TIFF, GIF and AVIF.`);
+  }
+  // iPhone HEIC: libheif reads the container, but this build of libvips has no HEVC decoder.
+  if (format === 'heif' && meta.compression === 'hevc' && !(await decodesFully(bytes))) {
+    throw new LibraryError('unsupported-format', heicMessage(name));
   }
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;

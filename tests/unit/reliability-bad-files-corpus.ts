@@ -142,6 +142,9 @@ export async function buildCorpus(dir: string): Promise<BadFile[]> {
   symlinkSync(join(mixed, 'x.jpg'), join(mixed, 'y.jpg'));
   mkdirSync(join(mixed, 'folder.jpg'));
   writeFileSync(join(mixed, 'real.jpg'), await sharp(photo('no-face.jpg')).rotate(180).jpeg().toBuffer());
+  // A link to a photo elsewhere is followed like a file manager would.
+  writeFileSync(join(dir, 'elsewhere.jpg'), await sharp(photo('no-face.jpg')).rotate(90).jpeg().toBuffer());
+  symlinkSync(join(dir, 'elsewhere.jpg'), join(mixed, 'link.jpg'));
   files.push({ kind: 'symlink loop + folder named .jpg in an imported folder', route: 'folder', name: 'loop-and-photo', path: mixed });
   files.push({ kind: 'symlink loop only, in an imported folder', route: 'folder', name: 'loop-only', path: loopDir });
 
