@@ -7,7 +7,8 @@
 // finding or any file it could not parse.
 // The version check that needs github.com (AvailableSecurityFixesGlobalCheck) is skipped unless
 // --version-check is given: it reports on Electron's release feed, not on this code.
-// --input=DIR scans DIR instead (the unit test uses it to prove a HIGH finding fails the step).
+// --input=DIR scans DIR instead (the unit test uses it to prove a HIGH finding fails the step);
+// --report=FILE writes the JSON report there instead of tests/artifacts/reports/electronegativity.json.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -69,13 +70,11 @@ async function main() {
   // A file the parser could not read was not scanned: that is a failed scan, not a clean one.
   const unparsed = result.errors.filter((e) => !e.tolerable);
   for (const e of unparsed) console.error(`not scanned: ${e.file}: ${e.message}`);
-  const reports = join(root, 'tests', 'artifacts', 'reports');
-  mkdirSync(reports, { recursive: true });
+  const report = process.argv.find((a) => a.startsWith('--report='))?.slice('--report='.length) ?? join(root, 'tests', 'artifacts', 'reports', 'electronegativity.json');
+  mkdirSync(dirname(report), { recursive: true });
   const summary = { electron: electronVersion, scanned, checks: result.globalChecks + result.atomicChecks, bySeverity: counts, findings, unparsed };
-  writeFileSync(join(reports, 'electronegativity.json'), JSON.stringify(summary, null, 2));
-  console.log(
-    `electronegativity: ${summary.checks} checks, ${SEVERITIES.map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ')} (tests/artifacts/reports/electronegativity.json)`,
-  );
+  writeFileSync(report, JSON.stringify(summary, null, 2));
+  console.log(`electronegativity: ${summary.checks} checks, ${SEVERITIES.map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ')} (${report})`);
   if (counts.HIGH > 0 || unparsed.length > 0) {
     console.error(counts.HIGH > 0 ? 'high-severity findings: fix them before shipping' : 'some files could not be scanned');
     process.exit(1);
