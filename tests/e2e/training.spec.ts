@@ -1,6 +1,6 @@
 /**
  * Training story on the real host: empty state, run history from main (training:list), the
- * start-run dialog with main's readable answer, and the guided fine-tune with its identity
+ * start-run dialog when there is no model to start from, and the guided fine-tune with its identity
  * check (photos without a usable face listed and skipped).
  */
 import { expect, openStudio, seedPhotos, shot, test } from './ui-fixtures';
@@ -19,13 +19,11 @@ test('training dashboard, start dialog and guided fine-tune', async ({ page, hos
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('run-steps').fill('50');
   await seedPhotos(page, photos.slice(0, 2));
-  await dialog.getByTestId('run-start').click();
-  const started = await page.evaluate(() => window.studio!.training.list());
-  const answer = dialog.getByTestId('error-notice').or(page.getByTestId('run-detail'));
-  await expect(answer).toBeVisible();
-  if (await dialog.isVisible()) await expect(dialog.getByTestId('error-notice')).toContainText(/not available yet|failed/);
+  // A fresh library has no CycleGAN to start from: the studio fine-tunes a model it has, and
+  // training from scratch is the command line's; the dialog says so instead of failing on Start.
+  await expect(dialog.getByTestId('no-base')).toContainText('No CycleGAN model to start from yet');
+  await expect(dialog.getByTestId('run-start')).toBeDisabled();
   await shot(page, 'training-start');
-  expect(started.ok).toBe(true);
   await page.keyboard.press('Escape');
 
   await page.getByTestId('open-finetune').click();

@@ -36,6 +36,14 @@ async function photoFiles(dir: string): Promise<string[]> {
 }
 
 export const test = base.extend<{ host: Host; photos: string[] }>({
+  // An uncaught error in the page fails the story: React drops a crashed subtree silently, and a
+  // screen that vanished mid-test otherwise shows up only as a timeout somewhere else.
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
   // Playwright fixtures must destructure their (here unused) dependencies.
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {

@@ -40,18 +40,21 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
   const [error, setError] = useState<StudioError | null>(null);
   const [busy, setBusy] = useState(false);
   const bases = models.filter((m) => m.kind === kind);
+  // The studio fine-tunes a model it has (training from scratch is `face-age train`): the first
+  // model of the kind is the default start.
+  const baseModel = bases.find((m) => m.id === base) ?? bases[0] ?? null;
   const project = projectId || projects[0]?.id || '';
-  const ready = by === 'project' ? !!project : !!tag;
+  const ready = (by === 'project' ? !!project : !!tag) && baseModel !== null;
 
   const start = async () => {
     setBusy(true);
     setError(null);
     const r = await studio.training.start({
       kind,
-      baseModelId: base || null,
+      baseModelId: baseModel?.id ?? null,
       selection: by === 'project' ? { by: 'project', projectId: project } : { by: 'tag', tag },
       steps,
-      resolution,
+      resolution: baseModel && [64, 128, 256].includes(baseModel.resolution) ? (baseModel.resolution as 64 | 128 | 256) : resolution,
       name: name.trim() || undefined,
     });
     setBusy(false);
@@ -69,8 +72,19 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
             <ToggleButton value="cyclegan">CycleGAN</ToggleButton>
             <ToggleButton value="age-cgan">Age-cGAN</ToggleButton>
           </ToggleButtonGroup>
-          <TextField select label="Start from" value={base} onChange={(e) => setBase(e.target.value)} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
-            <MenuItem value="">Scratch (random weights)</MenuItem>
+          <TextField
+            select
+            label="Start from"
+            value={baseModel?.id ?? ''}
+            onChange={(e) => setBase(e.target.value)}
+            slotProps={{
+              select: { displayEmpty: true, renderValue: () => (baseModel ? modelLabel(baseModel) : 'Nothing to start from yet') },
+              inputLabel: { shrink: true },
+            }}
+          >
+            <MenuItem value="" disabled>
+              Scratch (random weights): on the command line, face-age train
+            </MenuItem>
             {bases.map((m) => (
               <MenuItem key={m.id} value={m.id}>
                 {modelLabel(m)}
@@ -83,7 +97,15 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
               <MenuItem value="tag">Tag</MenuItem>
             </TextField>
             {by === 'project' ? (
-              <TextField select label="Project" value={project} onChange={(e) => setProjectId(e.target.value)} sx={{ flex: 1 }}>
+              <TextField
+                select
+                label="Project"
+                value={project}
+                onChange={(e) => setProjectId(e.target.value)}
+                // Shrunk always: the value arrives with the project list, after the first render.
+                slotProps={{ inputLabel: { shrink: true } }}
+                sx={{ flex: 1 }}
+              >
                 {projects.map((p) => (
                   <MenuItem key={p.id} value={p.id}>
                     {p.name} ({p.photoCount})
@@ -109,7 +131,16 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
               sx={{ width: 150 }}
               slotProps={{ htmlInput: { 'data-testid': 'run-steps' } }}
             />
-            <TextField select label="Resolution" value={resolution} onChange={(e) => setResolution(Number(e.target.value) as 64 | 128 | 256)} sx={{ width: 150 }}>
+            <TextField
+              select
+              label="Resolution"
+              value={baseModel ? baseModel.resolution : resolution}
+              onChange={(e) => setResolution(Number(e.target.value) as 64 | 128 | 256)}
+              disabled={baseModel !== null}
+              helperText={baseModel ? 'That of the model it starts from' : undefined}
+              sx={{ width: 150 }}
+            >
+              {baseModel && ![64, 128, 256].includes(baseModel.resolution) && <MenuItem value={baseModel.resolution}>{baseModel.resolution} px</MenuItem>}
               {[64, 128, 256].map((r) => (
                 <MenuItem key={r} value={r}>
                   {r} px
@@ -119,7 +150,12 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
             <TextField label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} sx={{ flex: 1 }} />
           </Stack>
           {error && <ErrorNotice error={error} action="Starting training" />}
-          {!ready && <Alert severity="info">Pick which photos to train on.</Alert>}
+          {baseModel === null && (
+            <Alert severity="info" data-testid="no-base">
+              No {kind === 'cyclegan' ? 'CycleGAN' : 'Age-cGAN'} model to start from yet. The studio fine-tunes a model in the library; train one from scratch on the command line with face-age train.
+            </Alert>
+          )}
+          {baseModel !== null && !ready && <Alert severity="info">Pick which photos to train on.</Alert>}
         </Stack>
       </DialogContent>
       <DialogActions>
