@@ -58,7 +58,7 @@ export interface StudioCore {
 
 export function createStudioCore(options: StudioCoreOptions): StudioCore {
   const events = new EventBus();
-  const settings = new SettingsStore(join(options.configDir, 'settings.json'), options.defaultLibraryDir);
+  const settings = new SettingsStore(join(options.configDir, 'settings.json'), options.defaultLibraryDir, options.libraryDirOverride ?? null);
   const initial = settings.get();
   const log = options.onLog ?? (() => undefined);
   const supervisor = new EngineSupervisor({

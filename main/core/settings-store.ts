@@ -21,9 +21,14 @@ const DEFAULTS: Stored = { backendOverride: 'auto', threads: null, theme: 'syste
 export class SettingsStore {
   private stored: Stored;
 
+  /**
+   * `libraryDirOverride` (a host's --library flag) is the library in use until the user picks
+   * another, so settings report that folder rather than the stored or default one.
+   */
   constructor(
     private readonly file: string,
     private readonly defaultLibraryDir: string,
+    private libraryDirOverride: string | null = null,
   ) {
     this.stored = SettingsStore.load(file);
   }
@@ -38,10 +43,11 @@ export class SettingsStore {
 
   get(): Settings {
     const { libraryDir, ...rest } = this.stored;
-    return { ...rest, libraryDir: libraryDir ?? this.defaultLibraryDir };
+    return { ...rest, libraryDir: this.libraryDirOverride ?? libraryDir ?? this.defaultLibraryDir };
   }
 
   update(patch: Partial<Stored>): Settings {
+    if (patch.libraryDir !== undefined) this.libraryDirOverride = null;
     const next = StoredSchema.parse({ ...this.stored, ...patch });
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;

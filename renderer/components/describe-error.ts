@@ -6,7 +6,7 @@ const HINTS: Partial<Record<StudioError['code'], string>> = {
   'engine-unavailable': 'The engine is not running. It restarts by itself; try again in a moment.',
   'engine-crashed': 'The engine stopped unexpectedly and is restarting. Try again in a moment.',
   disconnected: 'The connection to the studio was lost. Reload the window if this persists.',
-  'no-face': 'No face was found in this photo. Try a photo with a clear, front-facing face.',
+  'no-face': 'No face was found in this photo, or it is too small to age. Try a larger photo with a clear, front-facing face.',
   'bad-image': 'The file could not be read as an image.',
   unsupported: 'This is not supported here.',
   busy: 'The engine is busy with another job. Try again when it finishes.',

@@ -3,6 +3,7 @@
  * the library location (moving it needs the desktop app: a readable message here), the theme,
  * and the shortcut sheet on "?".
  */
+import { join } from 'node:path';
 import { expect, openStudio, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
@@ -12,7 +13,8 @@ test('settings show the detected engine and save choices', async ({ page, host }
   const status = await page.evaluate(() => window.studio!.system.status());
   expect(status.ok).toBe(true);
   await expect(page.getByTestId('detected-backend')).toHaveText(/^(tensorflow-gpu|tensorflow|wasm|cpu)$/);
-  await expect(page.getByTestId('library-dir')).toContainText('library');
+  // The library the host was started with (--library), not the default under its config folder.
+  await expect(page.getByTestId('library-dir')).toHaveText(join(host.dir, 'library'));
 
   // The whole window follows the theme chosen here (the shell shares these settings).
   const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

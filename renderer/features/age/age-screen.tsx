@@ -101,7 +101,7 @@ export default function AgeScreen() {
           )}
           {w.photo?.faceCount === 0 && (
             <Alert severity="warning" data-testid="no-face">
-              No face was found in this photo. Pick a portrait with a clear view of the face.
+              No face was found in this photo, or it is too small to age (the eyes need to be at least 64 px apart). Pick a larger portrait with a clear view of the face.
             </Alert>
           )}
           {w.models.data && w.modelList.length === 0 && (

@@ -13,6 +13,9 @@ export interface PhotoCardProps {
   onOpen: (photo: Photo) => void;
 }
 
+/** The library keeps faces big enough to edit; a small face in a small photo counts as none. */
+const NO_USABLE_FACE = 'No face big enough to age: the eyes must be at least 64 px apart in the photo.';
+
 function facesLabel(n: number | null): string {
   if (n === null) return 'faces ?';
   return n === 0 ? 'no face' : plural(n, 'face');
@@ -52,14 +55,16 @@ export function PhotoCard({ photo, selected, onSelect, onOpen }: PhotoCardProps)
           </Tooltip>
           <Stack direction="row" spacing={0.75} useFlexGap sx={{ flexWrap: 'wrap', '& .MuiChip-root': { height: 22, fontSize: 11.5 } }}>
             <Chip size="small" label={photo.estimatedAge === null ? 'age ?' : formatAgeLabel(photo.estimatedAge)} data-testid="photo-age" variant="outlined" />
-            <Chip
-              size="small"
-              icon={<FaceIcon />}
-              label={facesLabel(photo.faceCount)}
-              data-testid="photo-faces"
-              variant="outlined"
-              color={photo.faceCount === 0 ? 'warning' : 'default'}
-            />
+            <Tooltip title={photo.faceCount === 0 ? NO_USABLE_FACE : ''}>
+              <Chip
+                size="small"
+                icon={<FaceIcon />}
+                label={facesLabel(photo.faceCount)}
+                data-testid="photo-faces"
+                variant="outlined"
+                color={photo.faceCount === 0 ? 'warning' : 'default'}
+              />
+            </Tooltip>
             {photo.tags.slice(0, 2).map((t) => (
               <Chip key={t} size="small" label={t} color="primary" variant="outlined" data-testid="photo-tag" />
             ))}
