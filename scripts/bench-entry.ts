@@ -17,6 +17,7 @@ import { runEngineBench } from '../models/backend/engine-bench';
 import { runCycleGanBench } from '../models/cyclegan/cyclegan-bench';
 import { runFacePipelineBench } from '../models/face/face-bench';
 import { runFinetuneBench } from '../models/train/finetune-bench';
+import { runFinetuneIdentityBench } from '../models/train/finetune-identity-bench';
 
 export interface BenchArgs {
   sections: string[];
@@ -98,6 +99,14 @@ export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   export: runExportBench,
   // The default fine-tune end to end on ../shared/data/portraits (about 15 minutes).
   finetune: () => runFinetuneBench({ log: (s) => console.error(s) }),
+  // Base vs fine-tuned identity on one person's portraits (needs the shipped CycleGAN base), and
+  // age MAE on validation faces when the packed dataset sits beside the project.
+  'finetune-identity': () =>
+    runFinetuneIdentityBench({
+      baseDir: resolve('assets', 'models', 'cyclegan-base'),
+      valData: existsSync(resolve('..', 'cache', 'utkface-128', 'meta.json')) ? `packed:${resolve('..', 'cache', 'utkface-128')}:val` : undefined,
+      log: (s) => console.error(s),
+    }),
   // 1,000 slider previews + 200 steps of each trainer: tensor count and RSS growth once warm.
   soak: () => runSoakBench({ log: (s) => console.error(s) }),
 };

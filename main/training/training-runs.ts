@@ -5,8 +5,8 @@
  * child's progress, sample grids and final model into the library and the event bus.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { CoreContext } from '../core/context';
 import { runDto } from '../core/dto';
 import { StudioFailure } from '../core/router';
@@ -225,6 +225,13 @@ export class TrainingRuns {
     await Promise.all([...this.active.values()].map((a) => a.done.catch(() => undefined)));
   }
 
+  /** The shipped frozen age classifier (assets/ beside dist/, where the worker is), if present. */
+  private classifierDir(): string | null {
+    if (!this.options.workerPath) return null;
+    const dir = join(dirname(this.options.workerPath), '..', 'assets', 'models', 'age-classifier');
+    return existsSync(join(dir, 'age-classifier-config.json')) ? dir : null;
+  }
+
   private control(runId: number, msg: 'pause' | 'resume', state: 'paused' | 'running'): string {
     const a = this.active.get(runId);
     if (!a || !a.child) throw new StudioFailure('conflict', `run ${runId} is not running`);
@@ -292,6 +299,7 @@ export class TrainingRuns {
         descriptorWeight: req.descriptorWeight,
         lowResShare: req.lowResShare,
         freezeEncoder: req.freezeEncoder,
+        classifierDir: this.classifierDir(),
         backend: this.options.backend,
         threads: this.options.threads,
       };

@@ -22,7 +22,7 @@ import { asShown, evaluateModel, type EvaluableModel } from '../eval/evaluate';
 import { loadEvalModel } from '../eval/load-model';
 import { measureCrop, toBytes } from '../eval/measure';
 import { FINETUNE_DEFAULTS, runFinetune, type FinetuneSpec } from './finetune';
-import { decodeMaybeMirrored, prepareCrops, type PreparedFace } from './finetune-bench';
+import { decodeMaybeMirrored, prepareCrops, shippedClassifier, type PreparedFace } from './finetune-bench';
 
 export interface FinetuneIdentityBenchOptions {
   /** CycleGAN base folder (exported or checkpoint). */
@@ -35,7 +35,7 @@ export interface FinetuneIdentityBenchOptions {
   /** Training photos, mirrored copies filling up to this count. Default 10. */
   trainPhotos?: number;
   targets?: number[];
-  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight'>>;
+  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight' | 'classifierDir'>>;
   /** e.g. packed:../cache/utkface-128:val; omitted: no age-error comparison. */
   valData?: string;
   valFaces?: number;
@@ -108,6 +108,7 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
       sampleEvery: 0,
       seed: 1,
       identityWeight: FINETUNE_DEFAULTS.identityWeight,
+      classifierDir: shippedClassifier(),
       ...opts.spec,
     };
     const t0 = performance.now();
@@ -158,7 +159,7 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
         trainPhotos: train,
         heldOut: [...holdOut],
         trainFaces: prep.faces,
-        recipe: { steps, resolution: tuned.resolution, frozenVars: result.frozenVars, descriptorWeight: spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight },
+        recipe: { steps, resolution: tuned.resolution, frozenVars: result.frozenVars, ageClassifier: result.ageClassifier, descriptorWeight: spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight },
         trainSeconds: Math.round(trainSeconds),
         targets,
         meanDistance: {

@@ -24,6 +24,7 @@ import { domainSampling } from './train-command';
 import type { TrainingController } from './training-control';
 import { latestCheckpoint } from './checkpoints';
 import { DEFAULT_DESCRIPTOR_WEIGHT, descriptorLoss, loadRecognizer } from './finetune-identity';
+import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
 
 export interface FinetuneSpec {
   /** Exported or checkpoint CycleGAN folder of the base model; only read, never written. */
@@ -46,6 +47,13 @@ export interface FinetuneSpec {
   lowResShare?: number;
   /** Freeze the generator's stem and downsampling convs. Default true. */
   freezeEncoder?: boolean;
+  /**
+   * Frozen age classifier folder (the shipped assets/models/age-classifier) for the base's own
+   * G_age term. Without it nothing but the GAN loss asks for an age change, and identity, cycle and
+   * descriptor losses pull the generator to the identity map (measured: a 150-step fine-tune
+   * without it stopped ageing altogether).
+   */
+  classifierDir?: string | null;
 }
 
 /** Defaults a person never has to tune (see finetune-bench.ts for the time they take). */
@@ -69,6 +77,8 @@ export interface FinetuneResult {
   /** Generator variables left trainable / frozen. */
   trainableVars: number;
   frozenVars: number;
+  /** Whether the frozen age classifier's loss was on. */
+  ageClassifier: boolean;
 }
 
 export interface FinetuneHooks {
@@ -142,7 +152,12 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
   const weight = spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight;
   await clampLabels(spec.dataDir, config.domains);
   const recognizer: FaceRecognizer | null = weight > 0 ? await loadRecognizer() : null;
-  const opts: CycleGanTrainerOptions = recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, weight) } : {};
+  const classifier: AgeClassifier | null =
+    spec.classifierDir && config.loss.ageClassifier > 0 ? await loadAgeClassifier(spec.classifierDir, { blur: true }) : null;
+  const opts: CycleGanTrainerOptions = {
+    ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, weight) } : {}),
+    ...(classifier ? { classifier } : {}),
+  };
   let frozen = 0;
   let trainable = 0;
   const prepare = (t: CycleGanTrainer) => {
@@ -219,9 +234,11 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
       exported,
       trainableVars: trainable,
       frozenVars: frozen,
+      ageClassifier: classifier !== null,
     };
   } finally {
     await source.close();
     recognizer?.dispose();
+    classifier?.dispose();
   }
 }
