@@ -1,13 +1,14 @@
 /**
  * A contact sheet of results: one row per face, columns "input" then each target age, each tile
- * the model's aligned output at its resolution. Pure RGB assembly; encoding is the caller's
+ * what the studio shows for the aligned face (evaluate.ts asShown: a lower-resolution model's change
+ * transferred onto the sharper input) at `resolution` (default the model's). Pure RGB assembly; encoding is the caller's
  * (encodeImage). Faces are chosen spread over the data's ages (sorted by label) so the rows show
  * young, middle-aged and old inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SampleGrid } from '../train/types';
 import { readFaceAt, type EvalData } from './eval-data';
-import type { EvaluableModel } from './evaluate';
+import { asShown, type EvaluableModel } from './evaluate';
 import { floatsToBytes, toBytes } from './measure';
 
 export interface ContactSheetOptions {
@@ -15,13 +16,15 @@ export interface ContactSheetOptions {
   targets?: readonly number[];
   /** Pixels between tiles (white). Default 2. */
   gap?: number;
+  /** Tile size; default the model's resolution. */
+  resolution?: number;
 }
 
 export async function renderContactSheet(model: EvaluableModel, data: EvalData, opts: ContactSheetOptions = {}): Promise<SampleGrid & { labels: number[] }> {
   const rows = opts.rows ?? 4;
   const targets = opts.targets ?? [20, 30, 40, 50, 60, 70];
   const gap = opts.gap ?? 2;
-  const R = model.resolution;
+  const R = opts.resolution ?? model.resolution;
   const byAge = [...data.pool].sort((a, b) => data.source.ages[a] - data.source.ages[b]);
   const picks = Array.from({ length: Math.min(rows, byAge.length) }, (_, k) => byAge[Math.floor(((k + 0.5) * byAge.length) / Math.min(rows, byAge.length))]);
   const cols = targets.length + 1;
@@ -42,9 +45,11 @@ export async function renderContactSheet(model: EvaluableModel, data: EvalData, 
       const xt = tf.tensor4d(x, [1, R, R, 3]);
       try {
         const { output, reconstruction } = await model.age(xt, label, targets[c]);
+        const shown = asShown(xt, output, reconstruction);
         reconstruction?.dispose();
-        put(await toBytes(output), r, c + 1);
         output.dispose();
+        put(await toBytes(shown), r, c + 1);
+        shown.dispose();
       } finally {
         xt.dispose();
       }

@@ -18,7 +18,7 @@ import { loadEvalModel } from './load-model';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { ...EVAL_ARG_OPTIONS, backend: { type: 'string' }, json: { type: 'boolean' }, 'contact-sheet': { type: 'string' }, 'sheet-only': { type: 'boolean' } },
+    options: { ...EVAL_ARG_OPTIONS, backend: { type: 'string' }, json: { type: 'boolean' }, 'contact-sheet': { type: 'string' }, 'sheet-only': { type: 'boolean' }, 'sheet-rows': { type: 'string' } },
   });
   const backend = typeof values.backend === 'string' ? values.backend : undefined;
   const log = (s: string) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const { model } = await loadEvalModel(o.model, { prototypeDir: o.prototypeDir });
     if (model === 'no-change') throw new Error('a contact sheet of no-change shows nothing');
     const data = await openEvalData(o.data);
-    const sheet = await renderContactSheet(model, data, { targets: o.targets });
+    const sheet = await renderContactSheet(model, data, { targets: o.targets, resolution: o.resolution, rows: values['sheet-rows'] ? Number(values['sheet-rows']) : undefined });
     await writeFileAtomic(values['contact-sheet'], await encodeImage({ width: sheet.width, height: sheet.height, data: sheet.rgb }, { format: 'png' }));
     log(`contact sheet ${values['contact-sheet']}: rows labelled ${sheet.labels.join(', ')}; columns ${sheet.columns.join(', ')}`);
     await data.close();
