@@ -70,7 +70,7 @@ async function timeRuns(n: number, f: () => Promise<unknown>): Promise<{ wall: n
 
 export async function runEngineBench(opts: EngineBenchOptions = {}): Promise<EngineBenchResult> {
   // Every core unless told otherwise: the bench compares with torch at the same thread count.
-  const backend = await initBackend({ backend: opts.backend, threads: opts.threads ?? allCores() });
+  const backend = await initBackend({ backend: opts.backend, threads: opts.threads ?? allCores(), adaptiveThreads: false });
   const runs = Math.max(1, opts.runs ?? 5);
   const warmup = Math.max(1, opts.warmup ?? 2);
   const session = createReferenceSession();

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import { registerFusedKernels } from './fused-kernels';
 import { registerGradientFixes } from './grad-fixes';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { ThreadGovernor } from './thread-governor';
 import { loadWasmBackend } from './wasm-setup';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -35,9 +36,22 @@ export interface InitBackendOptions {
    * explicit choice: the caller, the environment or the studio's Threads setting.
    */
   threads?: number;
+  /**
+   * With more than one wasm thread, let a ThreadGovernor drop to 1 thread while the machine is
+   * oversubscribed and return when it is calm (default true; benchmarks that compare a fixed
+   * thread count turn it off).
+   */
+  adaptiveThreads?: boolean;
 }
 
 let chosen: Promise<BackendInfo> | null = null;
+/** The wasm thread governor of this process, when one runs. */
+let governor: ThreadGovernor | null = null;
+
+/** Thread-count switches the governor made so far (oldest first), for reports and tests. */
+export function threadSwitches(): ReadonlyArray<{ threads: number }> {
+  return governor?.switches ?? [];
+}
 
 /** Starts the backend (first call) and returns what was chosen; later calls return the same info. */
 export function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -67,7 +81,8 @@ function cpuDevice(): string {
  * cores with 6 busy processes beside: evaluation took 13-30 s per face with 2 threads against 6 s
  * with 1, getting slower as it ran (it looked stalled); training steps were no faster. On an idle
  * machine 2 threads are about 1.7x faster, so benchmarks and users who know their machine is free
- * opt in. The pool cannot shrink once started (tfjs sizes it at init), hence the safe default.
+ * opt in; with them a ThreadGovernor (thread-governor.ts) drops to 1 thread while the machine is
+ * oversubscribed, but it reacts only after an interval of evidence, hence the safe default.
  */
 function defaultThreads(): number {
   const env = process.env.FACE_AGE_THREADS;
@@ -101,7 +116,7 @@ async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
   registerFusedKernels();
   for (const name of order) {
     try {
-      const info = await tryBackend(name, opts.threads ?? defaultThreads());
+      const info = await tryBackend(name, opts.threads ?? defaultThreads(), opts.adaptiveThreads ?? true);
       return { ...info, fallbacksTried };
     } catch (e) {
       // First line only: Node appends the whole require stack to module-not-found errors.
@@ -111,7 +126,7 @@ async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
   throw new Error(`no tfjs backend could start: ${fallbacksTried.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
 }
 
-async function tryBackend(name: BackendName, threads: number): Promise<Omit<BackendInfo, 'fallbacksTried'>> {
+async function tryBackend(name: BackendName, threads: number, adaptive: boolean): Promise<Omit<BackendInfo, 'fallbacksTried'>> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -129,6 +144,7 @@ async function tryBackend(name: BackendName, threads: number): Promise<Omit<Back
     case 'wasm': {
       registerWasmTrainingKernels();
       const r = await loadWasmBackend(threads);
+      if (r.threads > 1 && adaptive) governor = new ThreadGovernor({ requested: r.threads }).start();
       const note = r.threadsNote ?? busyNote(r.threads);
       return { name, device: cpuDevice(), threads: r.threads, simd: r.simd, ...(note ? { threadsNote: note } : {}) };
     }

@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
+import { releasePoolWorkers } from './thread-governor';
 
 /** require() that works both in the CommonJS bundle and in ESM (vitest). */
 function nodeRequire(): NodeJS.Require {
@@ -92,16 +93,6 @@ async function startWasm(threads: number, timeoutMs: number, restore: Array<() =
     clearTimeout(timer);
     for (const undo of restore.reverse()) undo();
   }
-}
-
-interface PthreadRuntime {
-  PThread?: { runningWorkers?: Array<{ unref?: () => void }> };
-}
-
-/** Lets the process exit while XNNPACK's pool threads wait for work (see the header). */
-function releasePoolWorkers(): void {
-  const wasm = (tf.backend() as unknown as { wasm?: PthreadRuntime }).wasm;
-  for (const w of wasm?.PThread?.runningWorkers ?? []) w.unref?.();
 }
 
 /** Null when wasm threads can work in this process, else the reason they cannot. */

@@ -24,6 +24,8 @@ describe('initBackend', () => {
     expect(info.threads).toBe(2);
     expect(getThreadsCount()).toBe(2);
     expect(info.simd).toBe(true);
+    // More than one thread: a ThreadGovernor is hooked into the backend (adaptiveThreads default).
+    expect(Object.prototype.hasOwnProperty.call(tf.backend(), 'makeOutput')).toBe(true);
     expect(info.device).toMatch(/^CPU: /);
     // Neither native package can be installed on this machine: both failures are listed in order.
     expect(info.fallbacksTried.map((f) => f.name)).toEqual(['tensorflow-gpu', 'tensorflow']);

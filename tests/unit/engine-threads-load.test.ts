@@ -2,11 +2,13 @@
  * Issue 5: threaded wasm under load. A real child process trains with a 2-thread XNNPACK pool while
  * two busy loops compete for the 2 cores; it must keep making progress (no gap over 30 s between
  * steps) and end by itself when done (the pool's workers used to keep it alive forever at 0% CPU).
- * The default, with no thread count given, is 1 thread (models/backend/README.md).
+ * With a ThreadGovernor, an oversubscribed machine makes it drop to 1 thread. The default, with no
+ * thread count given, is 1 thread (models/backend/README.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleEngine } from './foundation-engine-bundle';
 
@@ -34,9 +36,9 @@ interface Run {
 }
 
 /** Runs the child; kills it (and fails) if it is silent for `stallMs` or lingers `lingerMs` after done. */
-function runChild(threads: string, steps: number, stallMs: number, lingerMs: number): Promise<Run> {
+function runChild(threads: string, steps: number, stallMs: number, lingerMs: number, mode = 'fixed'): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, threads, String(steps)], {
+    const p = spawn(process.execPath, [child, threads, String(steps), mode], {
       cwd: root,
       env: { ...process.env, FACE_AGE_THREADS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,6 +109,27 @@ describe('threaded wasm under load', () => {
     // Ends on its own: the pool's workers no longer hold the event loop open.
     expect(run.code).toBe(0);
     expect(run.exitAfterDoneMs).not.toBeNull();
+    expect(run.exitAfterDoneMs!).toBeLessThan(10_000);
+  });
+
+  it('a governed 2-thread pool drops to 1 thread on an oversubscribed machine, keeps training and exits', async () => {
+    // Twice as many busy processes as cores: our threads wait for a CPU more than they run.
+    const busy = busyLoops(Math.min(16, 2 * (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length)));
+    let run: Run;
+    try {
+      run = await runChild('2', 30, 30_000, 10_000, 'governed');
+    } finally {
+      for (const b of busy) b.kill('SIGKILL');
+    }
+    expect(run.stderr).toBe('');
+    const steps = run.lines.filter((l) => typeof l.step === 'number');
+    expect(steps).toHaveLength(30);
+    expect(run.lines[0]).toMatchObject({ backend: 'wasm', threads: 2 });
+    expect(steps.some((l) => l.threads === 1)).toBe(true);
+    expect(Number(run.lines.find((l) => l.done)?.switches)).toBeGreaterThan(0);
+    for (const s of steps) expect(Number.isFinite(s.lossG) && Number.isFinite(s.lossD)).toBe(true);
+    expect(run.maxGapMs).toBeLessThan(30_000);
+    expect(run.code).toBe(0);
     expect(run.exitAfterDoneMs!).toBeLessThan(10_000);
   });
 
