@@ -1,12 +1,12 @@
 /**
- * `face-age finetune` and `face-age train` through the real CLI bundle (cli.cjs next to engine.cjs
+ * `face-age finetune` through the real CLI bundle (cli.cjs next to engine.cjs
  * and train-child.cjs, as scripts/build.mjs lays out dist/), run as separate processes on the
  * wasm backend: fixture photos of one person plus a faceless photo and a stranger, a tiny real
  * CycleGAN base, lineage in the real library, the new version aging a photo, and resume after
- * SIGINT.
+ * SIGINT. (`face-age train`: cli-train.test.ts.)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
@@ -151,27 +151,5 @@ describe('face-age finetune', () => {
     // The resumed run started from the checkpoint, not from step 0.
     const steps = second.err.split('\n').filter((l) => l.includes('"event":"progress"')).map((l) => (JSON.parse(l) as { step: number }).step);
     expect(Math.min(...steps)).toBeGreaterThan(0);
-  }, 240_000);
-});
-
-describe('face-age train', () => {
-  it('trains a CycleGAN a few steps on the fixture faces, resumes, and exports a loadable model', async () => {
-    const run = join(dir, 'train-run');
-    const exportDir = join(dir, 'train-export');
-    const common = ['train', '--kind', 'cyclegan', '--data', join(FIXTURES, 'faces'), '--run', run, '--resolution', '64', '--val-fraction', '0', '--sample-every', '0', '--log-every', '1', '--backend', 'wasm', '--json'];
-    const first = await cli([...common, '--steps', '1']);
-    expect(first.code, first.err.slice(-2000)).toBe(0);
-    expect(result<{ step: number; completed: boolean }>(first)).toMatchObject({ step: 1, completed: true });
-    // Without --resume an existing run is refused rather than overwritten.
-    const again = await cli([...common, '--steps', '2']);
-    expect(again.code).toBe(1);
-    const second = await cli([...common, '--steps', '2', '--resume', '--export', exportDir]);
-    expect(second.code, second.err.slice(-2000)).toBe(0);
-    const v = result<{ step: number; resumedFrom: number | null; completed: boolean; exported: string | null }>(second);
-    expect(v).toMatchObject({ step: 2, resumedFrom: 1, completed: true, exported: exportDir });
-    expect(second.err).toMatch(/"stepsPerSecond":/);
-    expect(existsSync(join(exportDir, 'meta.json'))).toBe(true);
-    const aged = await cli(['age', join(FIXTURES, 'photos', 'one-face.jpg'), '--model', exportDir, '--target', '70', '--out', join(dir, 'train-aged.png'), '--backend', 'wasm', '--json']);
-    expect(aged.code, aged.err.slice(-2000)).toBe(0);
   }, 240_000);
 });
