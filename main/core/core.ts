@@ -10,6 +10,7 @@ import type { EngineLauncher } from '../engine/launcher';
 import { Cancellations } from './cancellations';
 import type { CoreContext, HostVersions, NativeDialogs } from './context';
 import { EventBus } from './events';
+import { ExportPartials } from './export-partials';
 import { GrantStore } from './grants';
 import { agingHandlers } from './handlers/aging';
 import { dialogHandlers } from './handlers/dialogs';
@@ -50,6 +51,8 @@ export interface StudioCore {
   readonly context: CoreContext;
   /** Fine-tuning runs (forked training children). */
   readonly training: TrainingRuns;
+  /** Journal of export temp files in users' folders (swept at start and when an export ends). */
+  readonly exportPartials: ExportPartials;
   dispatch: Router['dispatch'];
   /** Starts the engine (the library opens on first use). */
   start(): void;
@@ -117,7 +120,8 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
 
   const lib = libraryHandlers(context);
   const training = new TrainingRuns(context, options.training ?? { workerPath: null });
-  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context), exportHandlers(context), trainingHandlers(context, training)], {
+  const exportPartials = new ExportPartials(join(options.configDir, 'export-partials.json'));
+  const router = createRouter([systemHandlers(context), lib.handlers, modelHandlers(context), agingHandlers(context), dialogHandlers(context), exportHandlers(context, exportPartials), trainingHandlers(context, training)], {
     onError: (channel, err) => log('error', `${channel}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
   });
 
@@ -126,8 +130,16 @@ export function createStudioCore(options: StudioCoreOptions): StudioCore {
     supervisor,
     context,
     dispatch: (channel: unknown, payload: unknown, call: CallContext) => router.dispatch(channel, payload, call),
-    start: () => supervisor.start(),
+    start: () => {
+      supervisor.start();
+      // Hidden temp files a killed export left in a user's folder.
+      void exportPartials.sweep().then(
+        (n) => n > 0 && log('info', `removed ${n} unfinished export file(s) left by an earlier session`),
+        (err: unknown) => log('warn', `removing unfinished export files: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    },
     training,
+    exportPartials,
     async close() {
       await training.closeAll();
       await lib.flushDeletes();

@@ -13,7 +13,9 @@ import { promises as fs } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ExportStartSchema } from '../../../preload/schemas/export';
 import type { ExportJob } from '../../../preload/schemas/export';
+import type { Library } from '../../library/library';
 import type { CoreContext } from '../context';
+import { partialPath, type ExportPartials } from '../export-partials';
 import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
 import type { ExportImageWire } from '../../engine/protocol';
@@ -51,7 +53,7 @@ interface Job {
   written: Written[];
 }
 
-export function exportHandlers(ctx: CoreContext) {
+export function exportHandlers(ctx: CoreContext, partials: ExportPartials) {
   const jobs = new Map<string, Job>();
 
   async function resolvePhotos(req: StartRequest): Promise<PhotoRef[]> {
@@ -99,7 +101,9 @@ export function exportHandlers(ctx: CoreContext) {
       const finalName = await freeName(dir, name);
       const finalPath = join(dir, finalName);
       // Never a half-written file under the final name: write a hidden temp file, then rename.
-      const temp = join(dir, `.${finalName}.${randomUUID()}.partial`);
+      // Journaled first, so a kill mid-write leaves nothing the next start does not remove.
+      const temp = partialPath(dir, finalName);
+      await partials.add(temp);
       try {
         // fsync before the rename: after a power cut the final name must not hold an empty file.
         const fh = await fs.open(temp, 'wx');
@@ -114,6 +118,8 @@ export function exportHandlers(ctx: CoreContext) {
       } catch (err) {
         await fs.rm(temp, { force: true });
         throw err;
+      } finally {
+        await partials.remove(temp);
       }
       job.written.push({ name: finalName, mime: image.mime, exportRecordId: null, path: finalPath });
       name = finalName;
@@ -131,8 +137,7 @@ export function exportHandlers(ctx: CoreContext) {
     job.state.outputs = [];
   }
 
-  async function run(job: Job, req: StartRequest, photos: PhotoRef[], dir: string | null): Promise<void> {
-    const modelDir = await viaLibrary(async () => (await ctx.library()).modelWeightsPath(toLibraryId(req.modelId, 'model')));
+  async function run(job: Job, req: StartRequest, photos: PhotoRef[], dir: string | null, modelDir: string): Promise<void> {
     const step = (name: string | null) => {
       job.state.done += 1;
       emit(job, name);
@@ -197,6 +202,7 @@ export function exportHandlers(ctx: CoreContext) {
     'export:start': async (raw) => {
       const req = ExportStartSchema.parse(raw);
       const dir = req.destination.kind === 'grant' ? ctx.grants.resolve(req.destination.grantId, ['destination']) : null;
+      const modelDir = await resolveModel(await ctx.library(), req.modelId);
       const photos = await resolvePhotos(req);
       const faceRows = photos.reduce((n, p) => n + p.faces.length, 0);
       const total =
@@ -209,13 +215,17 @@ export function exportHandlers(ctx: CoreContext) {
       };
       jobs.set(exportId, job);
       emit(job, null);
-      void run(job, req, photos, dir).then(
-        () => {
+      // Leftovers of an earlier, killed export into this folder go when this job ends.
+      const sweep = () => (dir === null ? undefined : partials.sweep(dir).catch(() => 0));
+      void run(job, req, photos, dir, modelDir).then(
+        async () => {
+          await sweep();
           job.state.state = 'done';
           emit(job, null);
         },
         async (err: unknown) => {
           await removeWritten(job);
+          await sweep();
           const cancelled = job.abort.signal.aborted;
           job.state.state = cancelled ? 'cancelled' : 'failed';
           job.state.error = cancelled ? null : err instanceof Error ? err.message : String(err);
@@ -244,6 +254,32 @@ export function exportHandlers(ctx: CoreContext) {
       return { files };
     },
   });
+}
+
+/** Kinds the engine ages with (ops/aging-core.ts through loadEvalModel). */
+const AGEABLE_KINDS: ReadonlySet<string> = new Set(['age-cgan', 'cyclegan', 'prototype']);
+
+/**
+ * The model's weights folder, checked before a job is queued: the row exists, its kind ages faces,
+ * its weights are present and carry the meta.json the engine dispatches on. A bad modelId is a
+ * not-found answer to export:start, not a job that fails later.
+ */
+async function resolveModel(lib: Library, modelId: string): Promise<string> {
+  const id = toLibraryId(modelId, 'model');
+  const model = await viaLibrary(() => lib.getModel(id));
+  if (!AGEABLE_KINDS.has(model.kind)) throw new StudioFailure('unsupported', `model ${modelId} (${model.kind}) does not age faces`);
+  const dir = await viaLibrary(() => lib.modelWeightsPath(id));
+  let meta: unknown;
+  try {
+    meta = JSON.parse(await fs.readFile(join(dir, 'meta.json'), 'utf8'));
+  } catch {
+    throw new StudioFailure('not-found', `the weights of model "${model.name}" are missing or unreadable (no meta.json)`);
+  }
+  const m = meta as { kind?: unknown; format?: unknown } | null;
+  if (typeof m !== 'object' || m === null || (typeof m.kind !== 'string' && typeof m.format !== 'string')) {
+    throw new StudioFailure('not-found', `the weights of model "${model.name}" are not a loadable model (meta.json names no kind)`);
+  }
+  return dir;
 }
 
 function safeStem(name: string): string {
