@@ -122,6 +122,56 @@ describe('runTraining', () => {
   });
 });
 
+describe('runTraining control latency', () => {
+  // Control messages (IPC pause/cancel, signals) arrive as event-loop tasks, not microtasks. A
+  // step whose awaits all resolve at once never lets them in; the loop must yield once per step.
+  const quiet = (runDir: string, totalSteps: number) => ({
+    ...baseOptions(runDir, totalSteps),
+    // No per-step file I/O that would let the event loop in by accident.
+    logEvery: 1000,
+    sampleEvery: 0,
+    checkpointEverySteps: 0,
+    checkpointEverySeconds: 3600,
+  });
+
+  it('a cancel that arrives as an event-loop task stops the run within two steps', async () => {
+    const control = new TrainingController();
+    let cancelAt = -1;
+    const r = await runTraining({
+      ...quiet(path.join(dir, 'cancel-latency'), 40),
+      control,
+      onStep: (_t, step) => {
+        if (step === 3) setTimeout(() => ((cancelAt = step), control.cancel()), 0);
+      },
+    });
+    expect(cancelAt).toBe(3);
+    expect(r.cancelled).toBe(true);
+    expect(r.step).toBeGreaterThanOrEqual(3);
+    expect(r.step).toBeLessThanOrEqual(5);
+  });
+
+  it('a pause that arrives as an event-loop task holds the run within two steps, resume finishes it', async () => {
+    const control = new TrainingController();
+    let pausedAt = -1;
+    const r = await runTraining({
+      ...quiet(path.join(dir, 'pause-latency'), 10),
+      control,
+      onStep: (_t, step) => {
+        if (step === 3) setImmediate(() => control.pause());
+      },
+      onProgress: (p) => {
+        if (p.phase === 'paused' && pausedAt < 0) {
+          pausedAt = p.step;
+          setTimeout(() => control.resume(), 20);
+        }
+      },
+    });
+    expect(pausedAt).toBeGreaterThanOrEqual(3);
+    expect(pausedAt).toBeLessThanOrEqual(5);
+    expect(r).toMatchObject({ step: 10, completed: true, cancelled: false });
+  });
+});
+
 describe('checkpoints', () => {
   const state = (step: number): RunState => ({
     format: 'face-age-run-state', version: 1, kind: 'test', step, totalSteps: 10, batchSize: 1, seed: 1, trainSeconds: 0, savedAt: '',
