@@ -6,13 +6,15 @@ import type { ParseArgsConfig } from 'node:util';
 import { dirname, join } from 'node:path';
 import { EVAL_ARG_OPTIONS, runEvalCommand } from '../engine/ops/eval';
 import { runFoundationBench } from './foundation-bench';
-import { CLI_THREADS, runAge, runDetect } from './image-commands';
+import { runAge, runDetect } from './image-commands';
 import { FINETUNE_CLI_OPTIONS, runFinetuneCli } from './finetune-command';
 import { TRAIN_CLI_OPTIONS, runTrainCli } from './train-command';
 
 export interface GlobalOptions {
   library: string | undefined;
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** --threads N (wasm threads of this process); null: initBackend's default (FACE_AGE_THREADS, else 1). */
+  threads: number | null;
   json: boolean;
   enginePath: string;
 }
@@ -99,7 +101,7 @@ export const COMMANDS: Command[] = [
       'face-age eval --model <no-change|prototype|folder> --data <dir|packed:DIR:val> [--targets 10,30,50,70] [--limit N] [--resolution N] [--out report.json] [--json]',
     options: EVAL_ARG_OPTIONS,
     run: ({ values, global }) =>
-      runEvalCommand({ values, backend: global.backend, threads: CLI_THREADS, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {
+      runEvalCommand({ values, backend: global.backend, threads: global.threads ?? undefined, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
         if (/is required|must be/.test(message)) throw new CliError('invalid-payload', `face-age eval: ${message}`, EXIT.usage);
         throw e;

@@ -14,7 +14,6 @@ import { forkLauncher } from '../engine/launcher';
 import { FINETUNE_DEFAULTS } from '../engine/ops/train';
 import type { Library } from '../library/library';
 import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
-import { parseThreads } from './train-command';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
 export const FINETUNE_CLI_OPTIONS = {
@@ -26,7 +25,6 @@ export const FINETUNE_CLI_OPTIONS = {
   'identity-weight': { type: 'string' },
   'descriptor-weight': { type: 'string' },
   resume: { type: 'boolean' },
-  threads: { type: 'string' },
 } as const;
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.heic', '.heif']);
@@ -114,7 +112,7 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
   const steps = numberOption(values.steps, 'steps', 1, 100_000, true) ?? FINETUNE_DEFAULTS.steps;
   const identityWeight = numberOption(values['identity-weight'], 'identity-weight', 0, 100, false);
   const descriptorWeight = numberOption(values['descriptor-weight'], 'descriptor-weight', 0, 100, false);
-  const threads = parseThreads(values.threads);
+  const threads = global.threads ?? undefined;
   const photoDir = resolve(photos);
   if (!existsSync(photoDir)) throw new CliError('not-found', `--photos ${photos}: no such folder`, EXIT.failed);
   const outDir = out === 'library' ? null : resolve(out);

@@ -14,14 +14,9 @@ import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './comman
 /** Used when a face has no age estimate (as the studio's previews do). */
 const FALLBACK_SOURCE_AGE = 35;
 
-/**
- * One wasm thread: a wasm thread pool keeps the CLI process alive after the command is done
- * (bin/face-age.cjs sets process.exitCode rather than exiting), and one photo needs no pool.
- */
-export const CLI_THREADS = 1;
-
 async function backend(global: GlobalOptions): Promise<void> {
-  await initEngineBackend(global.backend, CLI_THREADS);
+  // global.threads null: initBackend's default (FACE_AGE_THREADS, else 1 thread).
+  await initEngineBackend(global.backend, global.threads);
 }
 
 async function analyze(image: string): Promise<AnalyzeWire> {

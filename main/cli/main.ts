@@ -11,10 +11,19 @@ const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as cons
 const GLOBAL_OPTIONS = {
   library: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
+
+/** --threads N (wasm threads of this process); absent: null, initBackend's default (FACE_AGE_THREADS, else 1). */
+export function parseThreads(raw: unknown): number | null {
+  if (raw === undefined) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError('invalid-payload', '--threads must be an integer from 1 to 64', EXIT.usage);
+  return n;
+}
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -29,6 +38,7 @@ function mainHelp(): string {
     'Global options:',
     '  --library DIR   use the studio library in DIR',
     `  --backend NAME  tfjs backend: ${BACKENDS.join(', ')} (default auto)`,
+    '  --threads N     wasm threads (default FACE_AGE_THREADS, else 1; more are faster on an idle machine)',
     '  --json          print one JSON document instead of text',
     '  -h, --help      show help (also after a command)',
     '  --version       print the version',
@@ -36,7 +46,7 @@ function mainHelp(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`face-age ${c.name}: ${c.summary}`, '', `Usage: ${c.usage}`, '', 'Global options: --library DIR, --backend NAME, --json'].join('\n');
+  return [`face-age ${c.name}: ${c.summary}`, '', `Usage: ${c.usage}`, '', 'Global options: --library DIR, --backend NAME, --threads N, --json'].join('\n');
 }
 
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -80,9 +90,16 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   if (!(BACKENDS as readonly string[]).includes(backend)) {
     return report('invalid-payload', `--backend must be one of ${BACKENDS.join(', ')}`, EXIT.usage);
   }
+  let threads: number | null;
+  try {
+    threads = parseThreads(values.threads);
+  } catch (e) {
+    return report('invalid-payload', e instanceof Error ? e.message : String(e), EXIT.usage);
+  }
   const global: GlobalOptions = {
     library: values.library as string | undefined,
     backend,
+    threads,
     json: wantsJson,
     enginePath: join(__dirname, 'engine.cjs'),
   };

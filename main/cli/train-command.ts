@@ -7,22 +7,12 @@ import type { ParseArgsConfig } from 'node:util';
 import { initEngineBackend } from '../engine/backend';
 import { TRAIN_ARG_OPTIONS, TrainingController, parseTrainOptions, runTrainCommand } from '../engine/ops/train';
 import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
-import { CLI_THREADS } from './image-commands';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
-/** TRAIN_ARG_OPTIONS plus --threads; --json is a global option of the CLI. */
-export const TRAIN_CLI_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  ...Object.fromEntries(Object.entries(TRAIN_ARG_OPTIONS).filter(([k]) => k !== 'json')),
-  threads: { type: 'string' },
-};
-
-/** --threads N (wasm threads of this process); default CLI_THREADS. */
-export function parseThreads(raw: unknown): number {
-  if (raw === undefined) return CLI_THREADS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError('invalid-payload', '--threads must be an integer from 1 to 64', EXIT.usage);
-  return n;
-}
+/** TRAIN_ARG_OPTIONS; --json and --threads are global options of the CLI. */
+export const TRAIN_CLI_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+  Object.entries(TRAIN_ARG_OPTIONS).filter(([k]) => k !== 'json' && k !== 'threads'),
+);
 
 export async function runTrainCli(values: Record<string, unknown>, global: GlobalOptions, err: (line: string) => void): Promise<CommandOutput> {
   let opts;
@@ -31,7 +21,7 @@ export async function runTrainCli(values: Record<string, unknown>, global: Globa
   } catch (e) {
     throw new CliError('invalid-payload', `face-age train: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
   }
-  const backend = await initEngineBackend(global.backend, parseThreads(values.threads));
+  const backend = await initEngineBackend(global.backend, global.threads);
   err(global.json ? JSON.stringify({ event: 'start', kind: opts.kind, run: opts.run, backend }) : `${opts.kind} -> ${opts.run} on ${backend.backend} (${backend.threads ?? 'auto'} threads)${opts.resume ? ', resuming' : ''}`);
   const control = new TrainingController();
   let stoppedBy: string | null = null;

@@ -3,7 +3,8 @@
  * tensorflow-gpu > tensorflow > wasm > cpu, or the user's override first, and reports fallbacks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../models/backend/select';
+import { initBackend, threadSwitches } from '../../models/backend/select';
+import { wasmThreads } from '../../models/backend/thread-governor';
 import type { BackendName } from '../../preload/schemas/system';
 
 export interface BackendChoice {
@@ -26,6 +27,14 @@ export async function initEngineBackend(preferred: 'auto' | BackendName, threads
     device: `${info.device}${simd}`,
     fallbacks: info.fallbacksTried.map((f) => `${f.name}: ${f.error}`),
   };
+}
+
+/**
+ * Threads the backend uses now and the governor's switches so far: initBackend's count is only
+ * the start (models/backend/thread-governor.ts drops wasm to 1 thread under load and returns).
+ */
+export function liveThreads(choice: BackendChoice): { threads: number | null; threadSwitches: number } {
+  return { threads: choice.backend === 'wasm' ? wasmThreads() : choice.threads, threadSwitches: threadSwitches().length };
 }
 
 export const tfjsVersion: string = tf.version.tfjs;

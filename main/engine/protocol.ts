@@ -12,7 +12,10 @@ import type { EngineBenchResult } from '../../models/backend/engine-bench';
 
 export interface EngineInfo {
   backend: BackendName;
+  /** Threads in use now: the wasm thread governor can change the count at run time. */
   threads: number | null;
+  /** How many times the thread governor switched the count since the engine started. */
+  threadSwitches: number;
   device: string;
   pid: number;
   versions: { tfjs: string | null; node: string };
@@ -159,13 +162,15 @@ export type MainToEngine =
 
 export type EngineToMain =
   | { type: 'ready'; info: EngineInfo }
+  /** The info changed since 'ready' (the thread governor switched the thread count). */
+  | { type: 'info'; info: EngineInfo }
   | { type: 'init-failed'; message: string }
   | { type: 'response'; id: number; result: Result<unknown> }
   | { type: 'progress'; id: number; data: unknown }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
 
 const MAIN_TO_ENGINE_TYPES = new Set(['init', 'request', 'cancel', 'shutdown']);
-const ENGINE_TO_MAIN_TYPES = new Set(['ready', 'init-failed', 'response', 'progress', 'log']);
+const ENGINE_TO_MAIN_TYPES = new Set(['ready', 'info', 'init-failed', 'response', 'progress', 'log']);
 
 function hasType(m: unknown, allowed: Set<string>): boolean {
   return typeof m === 'object' && m !== null && allowed.has((m as { type?: unknown }).type as string);

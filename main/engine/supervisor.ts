@@ -207,6 +207,11 @@ export class EngineSupervisor {
         this.setState('ready');
         this.releaseWaiters(null);
         break;
+      case 'info':
+        // The thread governor switched the count: the studio shows what runs now.
+        this.info = m.info;
+        this.emitStatus();
+        break;
       case 'init-failed':
         this.lastError = `engine backend failed to start: ${m.message}`;
         this.setState('failed');

@@ -3,7 +3,7 @@
  * on main's event loop), so tensor work belongs here or in models/ functions called from here.
  */
 import { runEngineBench } from '../../models/backend/engine-bench';
-import type { BackendChoice } from './backend';
+import { liveThreads, type BackendChoice } from './backend';
 import { analyzeOp, faceCropOp } from './ops/faces';
 import { ageFacesOp } from './ops/aging';
 import { exportComposeOp, exportPhotoOp } from './ops/export';
@@ -43,13 +43,14 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function engineInfo(ctx: OpContext): EngineInfo {
+/** What the engine reports (ready, info op, 'info' updates): the thread count as it is now. */
+export function engineInfoOf(backend: BackendChoice, tfjsVersion: string | null): EngineInfo {
   return {
-    backend: ctx.backend.backend,
-    threads: ctx.backend.threads,
-    device: ctx.backend.device,
+    backend: backend.backend,
+    ...liveThreads(backend),
+    device: backend.device,
     pid: process.pid,
-    versions: { tfjs: ctx.tfjsVersion, node: process.versions.node },
+    versions: { tfjs: tfjsVersion, node: process.versions.node },
   };
 }
 
@@ -66,7 +67,7 @@ export const workerOps: Handlers = {
     return { echo: payload.echo ?? null, backend: ctx.backend.backend, pid: process.pid };
   },
   async info(_payload, ctx) {
-    return engineInfo(ctx);
+    return engineInfoOf(ctx.backend, ctx.tfjsVersion);
   },
   async bench(payload) {
     return runEngineBench({ runs: payload.runs, profileKernels: payload.profileKernels });

@@ -4,10 +4,10 @@
  * parent port it has. Initialises the tfjs backend once, then serves requests concurrently;
  * a cancel message aborts the matching request's AbortSignal.
  */
-import { initEngineBackend, tfjsVersion, type BackendChoice } from './backend';
+import { initEngineBackend, liveThreads, tfjsVersion, type BackendChoice } from './backend';
 import { isMainToEngine, type EngineInitOptions, type EngineToMain, type MainToEngine } from './protocol';
 import { PhotoProblem } from './ops/faces';
-import { EngineOpError, workerOps, type OpContext } from './worker-ops';
+import { EngineOpError, engineInfoOf, workerOps, type OpContext } from './worker-ops';
 
 interface ParentPort {
   post(message: EngineToMain): void;
@@ -49,19 +49,23 @@ function log(level: 'info' | 'warn' | 'error', message: string) {
   port.post({ type: 'log', level, message });
 }
 
+/** The thread count main last heard of: a change is pushed so the studio shows the truth. */
+let reportedThreads: { threads: number | null; threadSwitches: number } | null = null;
+
+/** Pushes an 'info' update when the governor switched threads (it only does so inside kernels, i.e. while serving). */
+function reportThreadChange(backend: BackendChoice) {
+  const now = liveThreads(backend);
+  if (reportedThreads && now.threads === reportedThreads.threads && now.threadSwitches === reportedThreads.threadSwitches) return;
+  reportedThreads = now;
+  port.post({ type: 'info', info: engineInfoOf(backend, tfjsVersion) });
+}
+
 async function init(options: EngineInitOptions) {
   const backend = await initEngineBackend(options.backend, options.threads);
   if (backend.fallbacks.length > 0) log('info', `backend ${backend.backend} after: ${backend.fallbacks.join('; ')}`);
-  port.post({
-    type: 'ready',
-    info: {
-      backend: backend.backend,
-      threads: backend.threads,
-      device: backend.device,
-      pid: process.pid,
-      versions: { tfjs: tfjsVersion, node: process.versions.node },
-    },
-  });
+  const info = engineInfoOf(backend, tfjsVersion);
+  reportedThreads = { threads: info.threads, threadSwitches: info.threadSwitches };
+  port.post({ type: 'ready', info });
   return { backend, options };
 }
 
@@ -81,6 +85,7 @@ async function serve(msg: Extract<MainToEngine, { type: 'request' }>) {
       tfjsVersion,
     };
     const value = await handler(msg.payload, ctx);
+    reportThreadChange(backend);
     port.post({ type: 'response', id: msg.id, result: { ok: true, value } });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -24,6 +24,8 @@ export const EngineStatusSchema = z.object({
   backend: BackendNameSchema.nullable(),
   /** Worker threads the backend uses (wasm threads / intra-op threads); null when unknown. */
   threads: z.number().int().min(0).nullable(),
+  /** Times the wasm thread governor changed the thread count since the engine started (it drops to 1 under load). */
+  threadSwitches: z.number().int().min(0),
   /** Human-readable device, e.g. "CPU (wasm SIMD)" or "CUDA GPU 0". */
   device: z.string().nullable(),
   /** Engine OS process id (diagnostics; end-to-end tests use it to kill the engine). */

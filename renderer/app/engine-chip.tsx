@@ -24,7 +24,7 @@ export function EngineChip() {
 
   const details = [
     status?.device && `Device: ${status.device}`,
-    status?.threads != null && `Threads: ${status.threads}`,
+    status?.threads != null && `Threads: ${status.threads}${status.threadSwitches > 0 ? ` (switched ${status.threadSwitches}x under load)` : ''}`,
     status?.pid != null && `Engine process: ${status.pid}`,
     ping.kind === 'ok' && `Round trip: ${ping.value.roundTripMs.toFixed(1)} ms`,
     ping.kind === 'error' && ping.error.message,

@@ -9,6 +9,7 @@ export function engineStatusOf(ctx: CoreContext, s: SupervisorStatus): EngineSta
     state: s.state,
     backend: s.info?.backend ?? null,
     threads: s.info?.threads ?? null,
+    threadSwitches: s.info?.threadSwitches ?? 0,
     device: s.info?.device ?? null,
     pid: s.pid,
     restarts: s.restarts,

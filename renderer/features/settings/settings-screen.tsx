@@ -13,6 +13,7 @@ import { publishSettings, useSharedSettings, type SettingsPatch } from '../../ho
 import { useEngineStatus, useStudio } from '../../lib/use-studio';
 import { EngineCard } from './components/engine-card';
 import { SettingRow } from './components/setting-row';
+import { threadsHelp } from './threads-help';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const BACKEND_HELP: Record<(typeof BACKENDS)[number], string> = {
@@ -67,7 +68,7 @@ export default function SettingsScreen() {
             </TextField>
           </SettingRow>
           <Divider />
-          <SettingRow title="Threads" help={`Worker threads for the backend; "auto" lets it decide${status?.threads ? ` (now ${status.threads})` : ''}.`}>
+          <SettingRow title="Threads" help={<span data-testid="threads-help">{threadsHelp(status)}</span>}>
             <TextField
               select
               value={settings?.threads ?? 0}
@@ -75,7 +76,7 @@ export default function SettingsScreen() {
               sx={{ width: 240 }}
               disabled={!settings}
             >
-              <MenuItem value={0}>auto</MenuItem>
+              <MenuItem value={0}>auto (1 thread)</MenuItem>
               {[1, 2, 4, 8, 16].map((n) => (
                 <MenuItem key={n} value={n}>
                   {n}

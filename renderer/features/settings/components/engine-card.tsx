@@ -16,6 +16,9 @@ export function EngineCard({ status }: { status: EngineStatus | null }) {
         <LabeledValue label="Backend in use" value={status?.backend ?? '--'} testId="detected-backend" />
         <LabeledValue label="Device" value={status?.device ?? '--'} />
         <LabeledValue label="Threads" value={status?.threads != null ? String(status.threads) : 'auto'} testId="detected-threads" />
+        {status && status.threadSwitches > 0 && (
+          <LabeledValue label="Thread switches" value={String(status.threadSwitches)} testId="thread-switches" />
+        )}
         <LabeledValue label="TensorFlow.js" value={status?.versions.tfjs ?? '--'} />
         <LabeledValue label="App" value={status?.versions.app ?? '--'} />
         <LabeledValue label="Restarts" value={String(status?.restarts ?? 0)} />
