@@ -21,9 +21,18 @@ export interface PrototypeOptions {
   mask: 'face' | 'none';
   /** Multiplies the difference (1 = the plain prototype method). */
   strength: number;
+  /**
+   * 'transfer': the plain method, which also moves the face's overall colour towards the mean face's
+   * (the means are mostly of light-skinned faces, so a dark-skinned face was visibly lightened,
+   * e.g. when made younger at strength 2). 'keep': the difference minus its own average over the
+   * face mask, per channel, so the person's overall skin tone stays and only relative changes
+   * (shading, hollows, greying relative to the face) are transferred. Absent in older folders:
+   * 'transfer'.
+   */
+  tone?: 'transfer' | 'keep';
 }
 
-export const DEFAULT_PROTOTYPE_OPTIONS: PrototypeOptions = { sigma: 2, mask: 'face', strength: 1 };
+export const DEFAULT_PROTOTYPE_OPTIONS: PrototypeOptions = { sigma: 2, mask: 'face', strength: 1, tone: 'transfer' };
 
 /**
  * Soft ellipse in canonical-crop units: centre (0.5, 0.5), radii 0.42 x 0.52, which covers forehead,
@@ -43,6 +52,19 @@ export function faceMask(size: number): Float32Array {
     }
   }
   return m;
+}
+
+/** Subtracts from d [S*S*3] its per-channel mean weighted by `weights` [S*S], in place. */
+export function removeToneShift(d: Float32Array, weights: Float32Array): void {
+  const sum = [0, 0, 0];
+  let total = 0;
+  for (let p = 0; p < weights.length; p++) {
+    const w = weights[p];
+    total += w;
+    for (let c = 0; c < 3; c++) sum[c] += w * d[p * 3 + c];
+  }
+  if (total <= 0) return;
+  for (let p = 0; p < weights.length; p++) for (let c = 0; c < 3; c++) d[p * 3 + c] -= sum[c] / total;
 }
 
 /** Separable Gaussian blur of an [S, S, 3] image, borders clamped. Returns a new array. */
@@ -120,6 +142,7 @@ export class PrototypeAgingModel {
     let d: Float32Array = new Float32Array(a.length);
     for (let j = 0; j < d.length; j++) d[j] = (a[j] - b[j]) / 127.5;
     d = gaussianBlur(d, S, this.options.sigma);
+    if (this.options.tone === 'keep') removeToneShift(d, this.mask ?? faceMask(S));
     const { strength } = this.options;
     for (let p = 0; p < S * S; p++) {
       const w = strength * (this.mask ? this.mask[p] : 1);

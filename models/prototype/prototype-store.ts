@@ -47,6 +47,7 @@ function pickOptions(o: Partial<PrototypeOptions>): Partial<PrototypeOptions> {
   if (o.sigma !== undefined) out.sigma = o.sigma;
   if (o.mask !== undefined) out.mask = o.mask;
   if (o.strength !== undefined) out.strength = o.strength;
+  if (o.tone !== undefined) out.tone = o.tone;
   return out;
 }
 

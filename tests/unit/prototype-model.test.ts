@@ -163,3 +163,34 @@ describe('the shipped prototype (assets/models/prototype)', () => {
     for (const t of [x, same.output, older.output]) t.dispose();
   });
 });
+
+describe('prototype tone', () => {
+  it("'keep' removes the overall colour shift of the difference but keeps its relative changes", async () => {
+    const { PrototypeAgingModel: Model, faceMask: mask } = await import('../../models/prototype/prototype-model');
+    const S = 16;
+    // Old mean: 40 levels lighter everywhere, plus a darker band (a shadow) in the middle rows.
+    const young = { lo: 20, hi: 30, anchorAge: 25, count: 10, pixels: new Float32Array(S * S * 3).fill(100) };
+    const old = { lo: 60, hi: null, anchorAge: 70, count: 10, pixels: new Float32Array(S * S * 3).fill(140) };
+    for (let y = 6; y < 10; y++) for (let x = 0; x < S; x++) for (let c = 0; c < 3; c++) old.pixels[(y * S + x) * 3 + c] = 120;
+    const plain = new Model([young, old], S, { sigma: 0, mask: 'face', strength: 1, tone: 'transfer' });
+    const keep = new Model([young, old], S, { sigma: 0, mask: 'face', strength: 1, tone: 'keep' });
+    const w = mask(S);
+    const weightedMean = (d: Float32Array) => {
+      let s = 0;
+      let t = 0;
+      for (let p = 0; p < S * S; p++) {
+        s += d[p * 3] * w[p];
+        t += w[p] * w[p];
+      }
+      return s / t;
+    };
+    const dp = plain.difference(25, 70);
+    const dk = keep.difference(25, 70);
+    expect(weightedMean(dp)).toBeGreaterThan(0.2);
+    expect(Math.abs(weightedMean(dk))).toBeLessThan(0.01);
+    // The shadow band is still darker than the rest of the face, by the same amount.
+    const centre = (y: number) => (y * S + 8) * 3;
+    expect(dk[centre(8)] - dk[centre(4)]).toBeCloseTo(dp[centre(8)] - dp[centre(4)], 5);
+    expect(keep.difference(40, 40).every((v) => v === 0)).toBe(true);
+  });
+});
