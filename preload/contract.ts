@@ -81,6 +81,8 @@ export const requestChannels = {
   'training:pause': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
   'training:resume': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
   'training:cancel': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
+  // Un-pausing is training:resume; this continues an interrupted run from its last checkpoint.
+  'training:resumeInterrupted': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
   'training:list': channel(EmptySchema, trainS.RunListResponseSchema),
   'training:get': channel(trainS.RunIdSchema, trainS.RunDetailSchema),
   'training:sampleGrid': channel(trainS.SampleGridRequestSchema, trainS.SampleGridResponseSchema),

@@ -76,8 +76,8 @@ export function runDto(r: L.Run, lastLosses: Record<string, number> = {}): Run {
   return {
     runId: String(r.id),
     kind,
-    // 'interrupted' (the studio closed mid-run) is shown as failed with the reason.
-    state: r.status === 'interrupted' ? 'failed' : r.status,
+    // 'interrupted' (its training process or the studio died mid-run) can be resumed.
+    state: r.status,
     name,
     baseModelId: r.parentModelId === null ? null : String(r.parentModelId),
     outputModelId: r.outputModelId === null ? null : String(r.outputModelId),
@@ -86,6 +86,6 @@ export function runDto(r: L.Run, lastLosses: Record<string, number> = {}): Run {
     startedAt: isoOrNull(r.startedAt),
     finishedAt: r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled' ? iso(r.updatedAt) : null,
     lastLosses,
-    error: r.status === 'interrupted' ? (r.error ?? 'interrupted when the studio closed') : r.error,
+    error: r.status === 'interrupted' ? (r.error ?? 'interrupted when the studio closed; resume continues from the last checkpoint') : r.error,
   };
 }

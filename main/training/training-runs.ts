@@ -3,6 +3,9 @@
  * (main/engine/ops/train-child.ts), so the engine process stays free for previews. Main resolves the library
  * (base model folder, photos, landmarks), asks the engine for aligned crops, and mirrors the
  * child's progress, sample grids and final model into the library and the event bus.
+ * A child that dies without a last word (SIGKILL, crash) leaves its run 'interrupted', as the
+ * library's recovery does when the studio itself died; resumeInterrupted continues such a run in
+ * its own row and folder from the newest checkpoint (run-folder.ts, run-resume.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -14,12 +17,10 @@ import type { Library } from '../library/library';
 import type { JsonObject, PhotoDetail } from '../library/types';
 import type { IdentityCheck as IdentityCheckResult } from '../../preload/schemas/training';
 import { SAME_PERSON_DISTANCE, checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
+import { existingPhotos, resumableRequest } from './run-resume';
+import { FALLBACK_AGE, countCrops, hasCheckpoint, prepareCrops, previousChildAlive, recordChildPid } from './run-folder';
 import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
 
-/** Used when the face has no age estimate (same fallback as aging previews). */
-const FALLBACK_AGE = 35;
-/** Crops are stored at 128 px; the dataset resizes them to the base model's resolution. */
-const CROP_SIZE = 128;
 
 export interface FinetuneStart {
   baseModelId: number;
@@ -48,21 +49,20 @@ export interface TrainingRunsOptions {
   threads?: number;
 }
 
+/** The child's last word, or that it died without one (SIGKILL, crash): resumable. */
+type ChildOutcome = Extract<FromWorker, { type: 'done' | 'error' }> | { type: 'exited'; message: string };
+
+interface Prepared {
+  photos: PhotoDetail[];
+  check: IdentityConsistency;
+}
+
 interface Active {
   runId: number;
   child: ChildProcess | null;
   cancelRequested: boolean;
   kind: 'fine-tune';
   done: Promise<void>;
-}
-
-/** A complete checkpoint (models/train/checkpoints.ts layout: step-N/run-state.json) in a run folder. */
-async function hasCheckpoint(workDir: string): Promise<boolean> {
-  const names = await fs.readdir(join(workDir, 'checkpoints')).catch(() => [] as string[]);
-  for (const n of names) {
-    if (/^step-\d+$/.test(n) && (await fs.stat(join(workDir, 'checkpoints', n, 'run-state.json')).catch(() => null))) return true;
-  }
-  return false;
 }
 
 export class TrainingRuns {
@@ -114,10 +114,48 @@ export class TrainingRuns {
       },
     });
     this.emitState(lib, run.id);
-    const entry: Active = { runId: run.id, child: null, cancelRequested: false, kind: 'fine-tune', done: Promise.resolve() };
-    this.active.set(run.id, entry);
-    entry.done = this.execute(lib, entry, req, photos, check, name, resumeFrom).finally(() => this.active.delete(run.id));
+    this.launch(lib, run.id, req, name, { photos, check }, resumeFrom);
     return { runId: run.id, check };
+  }
+
+  /**
+   * training:resumeInterrupted: continues a fine-tune whose training child or studio died (run
+   * 'interrupted', or 'paused' with no child after the studio died) in the same run row and
+   * folder, from the newest checkpoint in its work folder: steps go on from there, replayed steps
+   * replace their logged losses, and the version is registered once when it completes.
+   */
+  async resumeInterrupted(runId: number): Promise<{ runId: number }> {
+    if (!this.options.workerPath) throw new StudioFailure('not-available-yet', 'training is not available in this host (no training worker)');
+    if (this.active.has(runId)) throw new StudioFailure('conflict', `run ${runId} is already running`);
+    const lib = await this.ctx.library();
+    const { req, name } = resumableRequest(lib, lib.getRun(runId));
+    const runDir = join(lib.dir, 'training', `run-${runId}`);
+    if (await previousChildAlive(runDir)) throw new StudioFailure('busy', `the previous training process of run ${runId} is still stopping; try again in a few seconds`);
+    // The crops of the first session are reused (the photos may have changed since); a session
+    // killed before they were all written prepares them again.
+    const prepared = (await countCrops(join(runDir, 'data'))) > 0 ? null : await this.recheck(lib, req.photoIds);
+    lib.setRunStatus(runId, 'running');
+    this.emitState(lib, runId);
+    this.launch(lib, runId, req, name, prepared);
+    return { runId };
+  }
+
+  /** Whether a run is being trained by a child of this studio now. */
+  isActive(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  private async recheck(lib: Library, photoIds: number[]): Promise<Prepared> {
+    const photos = existingPhotos(lib, photoIds);
+    const check = checkIdentityConsistency(photos);
+    if (check.faces.length === 0) throw new StudioFailure('no-face', 'none of the run\'s photos has a usable face any more');
+    return { photos, check };
+  }
+
+  private launch(lib: Library, runId: number, req: FinetuneStart, name: string, prepared: Prepared | null, resumeFrom?: number): void {
+    const entry: Active = { runId, child: null, cancelRequested: false, kind: 'fine-tune', done: Promise.resolve() };
+    this.active.set(runId, entry);
+    entry.done = this.execute(lib, entry, req, prepared, name, resumeFrom).finally(() => this.active.delete(runId));
   }
 
   /**
@@ -150,14 +188,7 @@ export class TrainingRuns {
     const run = lib.listRuns().filter((r) => r.outputModelId === modelId).sort((a, b) => b.id - a.id)[0];
     const photoIds = Array.isArray(run?.config.photoIds) ? (run.config.photoIds as number[]) : [];
     if (!run || photoIds.length === 0) throw new StudioFailure('not-found', `no fine-tuning run with photos produced model ${modelId}`);
-    const photos: PhotoDetail[] = [];
-    for (const id of photoIds) {
-      try {
-        photos.push(lib.getPhoto(id));
-      } catch {
-        // Deleted since the fine-tune: nothing to measure.
-      }
-    }
+    const photos = existingPhotos(lib, photoIds);
     const check = checkIdentityConsistency(photos);
     if (check.faces.length === 0) throw new StudioFailure('no-face', 'none of the fine-tuning photos has a usable face any more');
     const modelDirs = [lib.modelWeightsPath(model.parentId), lib.modelWeightsPath(modelId)];
@@ -207,7 +238,13 @@ export class TrainingRuns {
   async cancel(runId: number): Promise<string> {
     const a = this.active.get(runId);
     const lib = await this.ctx.library();
-    if (!a) return lib.getRun(runId).status;
+    if (!a) {
+      // An interrupted run (or one left paused by a studio that died) is given up for good.
+      const status = lib.getRun(runId).status;
+      if (status !== 'interrupted' && status !== 'paused') return status;
+      this.finish(lib, runId, 'cancelled');
+      return 'cancelled';
+    }
     a.cancelRequested = true;
     // The child checkpoints after the current step and answers 'done' with cancelled.
     this.send(a, { type: 'cancel' });
@@ -251,36 +288,28 @@ export class TrainingRuns {
     this.ctx.events.emit('training:runState', runDto(lib.getRun(runId)));
   }
 
-  private finish(lib: Library, runId: number, status: 'completed' | 'failed' | 'cancelled', error?: string): void {
+  private finish(lib: Library, runId: number, status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error?: string): void {
     const run = lib.getRun(runId);
     if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') return;
-    lib.setRunStatus(runId, status, error);
+    // The library has no paused -> interrupted edge (a paused child that dies was running a step
+    // no more): through running, as if it had been un-paused first.
+    if (status === 'interrupted' && run.status === 'paused') lib.setRunStatus(runId, 'running');
+    if (status !== 'interrupted' || run.status !== 'interrupted') lib.setRunStatus(runId, status, error);
     this.emitState(lib, runId);
   }
 
-  /** Aligned 128 px crops of the usable faces + labels.csv (file,age) in dataDir. */
-  private async prepareData(lib: Library, dataDir: string, photos: PhotoDetail[], check: IdentityConsistency): Promise<number> {
-    await fs.mkdir(dataDir, { recursive: true });
-    const rows = ['file,age'];
-    for (const f of check.faces) {
-      const photo = photos.find((p) => p.id === f.photoId) as PhotoDetail;
-      const face = photo.faces[f.faceIndex];
-      const r = await this.ctx.supervisor.request('faceCrop', { path: lib.photoFilePath(photo.id), landmarks: face.landmarks, size: CROP_SIZE });
-      if (!r.ok) throw new StudioFailure(r.error.code === 'cancelled' ? 'cancelled' : 'internal', `aligning photo ${photo.id}: ${r.error.message}`);
-      const file = `photo-${photo.id}.png`;
-      await fs.writeFile(join(dataDir, file), r.value.bytes);
-      rows.push(`${file},${Math.round(photo.labelAge ?? face.age ?? FALLBACK_AGE)}`);
-    }
-    await fs.writeFile(join(dataDir, 'labels.csv'), rows.join('\n') + '\n');
-    return rows.length - 1;
-  }
-
-  private async execute(lib: Library, a: Active, req: FinetuneStart, photos: PhotoDetail[], check: IdentityConsistency, name: string, resumeFrom?: number): Promise<void> {
+  private async execute(lib: Library, a: Active, req: FinetuneStart, prepared: Prepared | null, name: string, resumeFrom?: number): Promise<void> {
     const runId = a.runId;
     const runDir = join(lib.dir, 'training', `run-${runId}`);
     const exportDir = join(runDir, 'export');
     try {
-      await this.prepareData(lib, join(runDir, 'data'), photos, check);
+      // A studio that died after registering the version but before marking the run completed.
+      const done = lib.listModels().find((m) => m.config.trainingRunId === runId);
+      if (done) {
+        lib.setRunOutputModel(runId, done.id);
+        return this.finish(lib, runId, 'completed');
+      }
+      const faces = prepared ? await prepareCrops(this.ctx.supervisor, lib, join(runDir, 'data'), prepared.photos, prepared.check) : await countCrops(join(runDir, 'data'));
       if (resumeFrom !== undefined) {
         // The child resumes from the newest checkpoint it finds in its work folder.
         await fs.cp(join(lib.dir, 'training', `run-${resumeFrom}`, 'work'), join(runDir, 'work'), { recursive: true });
@@ -303,10 +332,13 @@ export class TrainingRuns {
         backend: this.options.backend,
         threads: this.options.threads,
       };
-      lib.setRunStatus(runId, 'running');
+      // A resumed run is already 'running' (set before its child was launched).
+      if (lib.getRun(runId).status !== 'running') lib.setRunStatus(runId, 'running');
       this.emitState(lib, runId);
-      const outcome = await this.runChild(lib, a, job);
+      const outcome = await this.runChild(lib, a, job, runDir);
       if (outcome.type === 'error') return this.finish(lib, runId, 'failed', outcome.message);
+      // Killed or crashed: the run keeps its checkpoints and can be resumed.
+      if (outcome.type === 'exited') return this.finish(lib, runId, a.cancelRequested ? 'cancelled' : 'interrupted', a.cancelRequested ? undefined : outcome.message);
       if (outcome.completed && outcome.exported) {
         const base = lib.getModel(req.baseModelId);
         const model = await lib.registerModel({
@@ -317,8 +349,8 @@ export class TrainingRuns {
           projectId: base.projectId ?? null,
           weightsDir: outcome.exported,
           move: true,
-          config: { ...base.config, fineTunedFrom: base.id, steps: outcome.step },
-          metrics: { stepsPerSec: outcome.stepsPerSecond, trainSeconds: outcome.trainSeconds, photos: check.faces.length },
+          config: { ...base.config, fineTunedFrom: base.id, steps: outcome.step, trainingRunId: runId },
+          metrics: { stepsPerSec: outcome.stepsPerSecond, trainSeconds: outcome.trainSeconds, photos: faces },
         });
         lib.setRunOutputModel(runId, model.id);
         this.ctx.events.emit('library:changed', { kind: 'models', ids: [String(model.id)] });
@@ -330,13 +362,14 @@ export class TrainingRuns {
     }
   }
 
-  private runChild(lib: Library, a: Active, job: FinetuneJob): Promise<Extract<FromWorker, { type: 'done' | 'error' }>> {
+  private runChild(lib: Library, a: Active, job: FinetuneJob, runDir: string): Promise<ChildOutcome> {
     return new Promise((resolve) => {
       const child = fork(this.options.workerPath as string, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
       a.child = child;
+      void recordChildPid(runDir, child.pid);
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-      let outcome: Extract<FromWorker, { type: 'done' | 'error' }> | null = null;
+      let outcome: ChildOutcome | null = null;
       const pending: Promise<unknown>[] = [];
       child.on('message', (msg: FromWorker) => {
         if (msg.type === 'done' || msg.type === 'error') outcome = msg;
@@ -345,7 +378,7 @@ export class TrainingRuns {
       });
       child.on('exit', (code, signal) => {
         void Promise.allSettled(pending).then(() =>
-          resolve(outcome ?? { type: 'error', message: `training process exited (${signal ?? code}) ${stderr.trim().split('\n').at(-1) ?? ''}`.trim() }),
+          resolve(outcome ?? { type: 'exited', message: `training process exited (${signal ?? code}) ${stderr.trim().split('\n').at(-1) ?? ''}`.trim() }),
         );
       });
       if (a.cancelRequested) child.kill();
@@ -361,7 +394,7 @@ export class TrainingRuns {
     this.ctx.events.emit('training:progress', {
       runId: String(runId),
       kind: 'fine-tune',
-      state: run.status === 'interrupted' ? 'failed' : run.status,
+      state: run.status,
       step: p.step,
       steps: p.totalSteps,
       losses: p.losses,

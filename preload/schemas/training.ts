@@ -5,7 +5,8 @@ import { TagSchema } from './library';
 import { TrainableKindSchema } from './models';
 
 export const RunKindSchema = z.enum(['age-cgan', 'cyclegan', 'fine-tune']);
-export const RunStateSchema = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled']);
+/** interrupted: its training process or the studio died mid-run; training:resumeInterrupted continues it from its last checkpoint. */
+export const RunStateSchema = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted']);
 export type RunState = z.infer<typeof RunStateSchema>;
 
 /** Which library photos to train on. */

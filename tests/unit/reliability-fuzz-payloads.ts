@@ -91,6 +91,7 @@ export const CHANNELS = {
   'training:pause': { templates: [{ runId: NOPE }], ids: [['runId']] },
   'training:resume': { templates: [{ runId: NOPE }], ids: [['runId']] },
   'training:cancel': { templates: [{ runId: NOPE }], ids: [['runId']] },
+  'training:resumeInterrupted': { templates: [{ runId: NOPE }], ids: [['runId']] },
   'training:list': { templates: [{}] },
   'training:get': { templates: [{ runId: NOPE }], ids: [['runId']] },
   'training:sampleGrid': { templates: [{ runId: NOPE, step: 0 }], ids: [['runId']] },

@@ -1,5 +1,5 @@
 /**
- * training:start/pause/resume/cancel and finetune:* handlers over TrainingRuns (the forked
+ * training:start/pause/resume/cancel/resumeInterrupted and finetune:* handlers over TrainingRuns (the forked
  * training child). training:list/get/sampleGrid live in models.ts (read-only library views).
  */
 import type { CoreContext } from '../context';
@@ -36,7 +36,19 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       return { runId: String(r.runId) };
     },
     'training:pause': async ({ runId }) => state(runId, runs.pause(toLibraryId(runId, 'run'))),
-    'training:resume': async ({ runId }) => state(runId, runs.resume(toLibraryId(runId, 'run'))),
+    'training:resume': async ({ runId }) => {
+      const id = toLibraryId(runId, 'run');
+      // A run left paused by a studio that died has no child to un-pause: it goes on from its checkpoint.
+      if (!runs.isActive(id) && (await viaLibrary(async () => (await ctx.library()).getRun(id).status)) === 'paused') {
+        await viaLibrary(() => runs.resumeInterrupted(id));
+        return state(runId, 'running');
+      }
+      return state(runId, runs.resume(id));
+    },
+    'training:resumeInterrupted': async ({ runId }) => {
+      await viaLibrary(() => runs.resumeInterrupted(toLibraryId(runId, 'run')));
+      return state(runId, 'running');
+    },
     'training:cancel': async ({ runId }) => state(runId, await viaLibrary(() => runs.cancel(toLibraryId(runId, 'run')))),
     'finetune:start': async (req) => {
       const r = await viaLibrary(() =>

@@ -1,4 +1,4 @@
-/** The selected run: progress, speed, ETA, pause/resume/cancel, loss curves and the latest sample grid. */
+/** The selected run: progress, speed, ETA, pause/resume/cancel (resume from checkpoint when interrupted), loss curves and the latest sample grid. */
 import CancelIcon from '@mui/icons-material/CancelOutlined';
 import PauseIcon from '@mui/icons-material/Pause';
 import PlayIcon from '@mui/icons-material/PlayArrow';
@@ -14,14 +14,17 @@ import { IdentityResult } from './identity-result';
 import { LossChart } from './loss-chart';
 import { RunStateChip } from './run-state-chip';
 
+const ACTION_LABEL = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', resumeInterrupted: 'Resume from checkpoint' } as const;
+
 export function RunDetail({ run }: { run: LiveRun }) {
   const studio = useStudio();
   const d = useRunDetail(run.runId);
-  const act = (what: 'pause' | 'resume' | 'cancel') =>
+  const act = (what: 'pause' | 'resume' | 'cancel' | 'resumeInterrupted') =>
     void studio.training[what]({ runId: run.runId }).then((r) => {
-      if (!r.ok) notifyError(r.error, `${what[0]!.toUpperCase()}${what.slice(1)}`);
+      if (!r.ok) notifyError(r.error, ACTION_LABEL[what]);
     });
-  const active = run.state === 'running' || run.state === 'paused' || run.state === 'queued';
+  // An interrupted run can still be given up for good (Cancel) instead of resumed.
+  const cancellable = run.state === 'running' || run.state === 'paused' || run.state === 'queued' || run.state === 'interrupted';
   return (
     <Stack spacing={2.5} sx={{ flex: 1, minWidth: 0 }} data-testid="run-detail">
       <Paper variant="outlined" sx={{ p: 2.5 }}>
@@ -32,7 +35,12 @@ export function RunDetail({ run }: { run: LiveRun }) {
           <RunStateChip state={run.state} />
           {run.state === 'running' && <Button startIcon={<PauseIcon />} onClick={() => act('pause')} data-testid="run-pause">Pause</Button>}
           {run.state === 'paused' && <Button startIcon={<PlayIcon />} onClick={() => act('resume')} data-testid="run-resume">Resume</Button>}
-          {active && <Button color="error" startIcon={<CancelIcon />} onClick={() => act('cancel')} data-testid="run-cancel">Cancel</Button>}
+          {run.state === 'interrupted' && (
+            <Button startIcon={<PlayIcon />} onClick={() => act('resumeInterrupted')} data-testid="run-resume-interrupted">
+              Resume from checkpoint
+            </Button>
+          )}
+          {cancellable && <Button color="error" startIcon={<CancelIcon />} onClick={() => act('cancel')} data-testid="run-cancel">Cancel</Button>}
         </Stack>
         <LinearProgress variant="determinate" value={progressPercent(run)} sx={{ mb: 2 }} />
         <Stack direction="row" spacing={5}>

@@ -26,7 +26,7 @@ export function RunList({ runs, activeId, onPick }: { runs: LiveRun[]; activeId:
             <Typography variant="caption" color="text.secondary" component="div">
               {r.kind} · step {r.step}/{r.steps}
             </Typography>
-            {r.state === 'running' || r.state === 'paused' ? (
+            {r.state === 'running' || r.state === 'paused' || r.state === 'interrupted' ? (
               <LinearProgress variant="determinate" value={progressPercent(r)} sx={{ mt: 0.75, height: 4 }} />
             ) : (
               <Typography variant="caption" color="text.secondary" component="div" noWrap>

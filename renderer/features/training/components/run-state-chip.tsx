@@ -9,6 +9,7 @@ const COLOR: Record<RunState, 'default' | 'primary' | 'success' | 'warning' | 'e
   completed: 'success',
   failed: 'error',
   cancelled: 'default',
+  interrupted: 'warning',
 };
 
 export function RunStateChip({ state }: { state: RunState }) {
