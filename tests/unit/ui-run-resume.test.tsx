@@ -1,27 +1,15 @@
 // @vitest-environment happy-dom
 /** The training dashboard's run view for an interrupted run: it says so, and offers Resume from checkpoint. */
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStudioApi, type StudioTransport } from '../../preload/api';
 import type { LiveRun } from '../../renderer/features/training/api/run-state';
 import { RunDetail } from '../../renderer/features/training/components/run-detail';
 import { RunList } from '../../renderer/features/training/components/run-list';
 import { StudioProvider } from '../../renderer/lib/use-studio';
+import { useDomRoot } from './ui-dom-root';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
-let host: HTMLElement;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomRoot();
 
 const run = (state: LiveRun['state']): LiveRun => ({
   runId: '4', kind: 'fine-tune', state, name: 'me', baseModelId: '1', outputModelId: null, step: 17, steps: 40,
@@ -41,14 +29,14 @@ function fakeStudio(asked: [string, unknown][]): StudioTransport {
   };
 }
 
-const testId = (id: string) => host.querySelector(`[data-testid="${id}"]`);
+const testId = (id: string) => dom.host.querySelector(`[data-testid="${id}"]`);
 
 describe('an interrupted run in the training dashboard', () => {
   it('shows interrupted with its reason and a Resume from checkpoint button that calls training:resumeInterrupted', async () => {
     const asked: [string, unknown][] = [];
-    await act(async () => root.render(<StudioProvider api={createStudioApi(fakeStudio(asked))}><RunDetail run={run('interrupted')} /></StudioProvider>));
+    await act(async () => dom.root.render(<StudioProvider api={createStudioApi(fakeStudio(asked))}><RunDetail run={run('interrupted')} /></StudioProvider>));
     expect(testId('run-state')?.textContent).toBe('interrupted');
-    expect(host.textContent).toContain('SIGKILL');
+    expect(dom.host.textContent).toContain('SIGKILL');
     // Un-pause and pause are for a live child; an interrupted run resumes from its checkpoint or is cancelled.
     expect(testId('run-pause')).toBeNull();
     expect(testId('run-resume')).toBeNull();
@@ -60,12 +48,12 @@ describe('an interrupted run in the training dashboard', () => {
   it('is not offered for a running or completed run; the history lists the interrupted run with its progress', async () => {
     const asked: [string, unknown][] = [];
     for (const state of ['running', 'completed', 'paused'] as const) {
-      await act(async () => root.render(<StudioProvider api={createStudioApi(fakeStudio(asked))}><RunDetail run={run(state)} /></StudioProvider>));
+      await act(async () => dom.root.render(<StudioProvider api={createStudioApi(fakeStudio(asked))}><RunDetail run={run(state)} /></StudioProvider>));
       expect(testId('run-resume-interrupted'), state).toBeNull();
     }
-    await act(async () => root.render(<RunList runs={[run('interrupted'), run('completed')]} activeId={null} onPick={() => undefined} />));
-    const chips = [...host.querySelectorAll('[data-testid="run-state"]')].map((c) => c.textContent);
+    await act(async () => dom.root.render(<RunList runs={[run('interrupted'), run('completed')]} activeId={null} onPick={() => undefined} />));
+    const chips = [...dom.host.querySelectorAll('[data-testid="run-state"]')].map((c) => c.textContent);
     expect(chips).toEqual(['interrupted', 'completed']);
-    expect(host.querySelectorAll('[data-testid="run-item"] .MuiLinearProgress-root')).toHaveLength(1);
+    expect(dom.host.querySelectorAll('[data-testid="run-item"] .MuiLinearProgress-root')).toHaveLength(1);
   });
 });
