@@ -217,6 +217,8 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
       sampleFaces: Math.min(4, data.size),
       logEvery: Math.max(1, Math.min(10, Math.floor(spec.steps / 20))),
       control: hooks.control,
+      // As soon as a grid is written (the dashboard refreshes on it), not at the next checkpoint.
+      onSample: () => void reportSamples(),
       onProgress: (p) => {
         hooks.onProgress?.(p);
         if (p.phase === 'sample' || p.phase === 'done' || p.phase === 'checkpoint') void reportSamples();

@@ -81,6 +81,8 @@ export interface RunTrainingOptions<T extends LoopTrainer> {
   checkpointOnCancel?: boolean;
   control?: TrainingController;
   onProgress?: (p: TrainingProgress) => void;
+  /** Called once a sample grid PNG is written (the 'sample' progress comes before the write). */
+  onSample?: (step: number, file: string) => void;
   /** Called after every step with the trainer (tests use it to count tensors). */
   onStep?: (trainer: T, step: number) => void;
   now?: () => number;
@@ -242,6 +244,7 @@ export async function runTraining<T extends LoopTrainer>(opts: RunTrainingOption
     const name = `step-${String(trainer.step).padStart(9, '0')}.png`;
     await writeSampleGridPng(path.join(opts.runDir, 'samples', name), grid);
     await appendMetric({ type: 'sample', step: trainer.step, file: `samples/${name}`, columns: grid.columns });
+    opts.onSample?.(trainer.step, path.join(opts.runDir, 'samples', name));
   };
   let lastEvalStep = -1;
   const checkpoint = async (final: boolean) => {

@@ -1,17 +1,18 @@
 /**
  * Training dashboard with runs. Real host on a copy of the committed v1 library fixture
  * (migrated when opened): run history with final losses and the run's stored sample grid.
- * Live progress: training events pushed at the socket, everything else real: the loss chart grows,
- * step/speed/ETA update, the sample grid refreshes, and pause/resume follow the state main
- * reports, not the component's own. Stubbed because a real child on 2 loaded cores logs every 10
- * steps at ~0.5 steps/s and pauses at the next 10-step boundary (90+ s for this story); the real
- * child runs from the dashboard to completion in training-run.spec.ts.
+ * Live progress on a real run: the real host, main core, engine and forked training child
+ * fine-tune a tiny 32 px CycleGAN base (tests/e2e/tiny-base.ts) on two real portraits. The loss
+ * chart gets real points, steps/s and ETA show, the sample grid refreshes, pause stops the step
+ * count, resume continues it, and cancel ends the run with a readable state. A run under 40 steps
+ * logs losses every step, and the loop yields once per step, so pause and cancel land within a
+ * step (they used to wait for the next 10-step loss read: 21 s measured).
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WebSocketRoute } from '@playwright/test';
-import { decodeFrame, encodeFrame, type WireMessage } from '../../preload/wire-codec';
-import { expect, openStudio, shot, test } from './ui-fixtures';
+import type { Page } from '@playwright/test';
+import { seedTinyBase } from './tiny-base';
+import { expect, fixturePhoto, openStudio, seedPhotos, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
 
@@ -28,73 +29,87 @@ test('run history from a real library', async ({ page, host }) => {
   await shot(page, 'training-history');
 });
 
-const RUN = {
-  runId: 'live-1', kind: 'cyclegan', state: 'running', name: 'Live CycleGAN 128', baseModelId: null, outputModelId: null,
-  step: 0, steps: 400, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: null, lastLosses: {}, error: null,
-} as const;
+/** The step the dashboard shows ("12 / 39" -> 12). */
+async function shownStep(page: Page): Promise<number> {
+  const text = (await page.getByTestId('run-step').textContent()) ?? '';
+  return Number(/^(\d+) \//.exec(text.trim())?.[1] ?? NaN);
+}
 
-test('live progress, sample grid refresh, pause and resume from main state', async ({ page, host }) => {
-  let socket: WebSocketRoute | null = null;
-  let state: string = RUN.state;
-  const send = (msg: WireMessage) => socket?.send(Buffer.from(encodeFrame(msg)));
-  const grid = new Uint8Array(
-    await (await import('sharp')).default({ create: { width: 192, height: 128, channels: 3, background: '#5a6b8c' } }).png().toBuffer(),
-  );
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    socket = ws;
-    const server = ws.connectToServer();
-    const listIds = new Set<number>();
-    server.onMessage((m) => {
-      const msg = decodeFrame(new Uint8Array(m as Buffer)) as WireMessage;
-      if (msg.t === 'res' && listIds.delete(msg.id)) {
-        const r = msg.result as { ok: boolean; value?: { runs: unknown[] } };
-        if (r.ok && r.value) r.value.runs = [{ ...RUN, state }, ...r.value.runs];
-        return send(msg);
-      }
-      ws.send(m);
+test('live progress of a real run: loss chart, steps/s, ETA, sample grid, pause, resume, cancel', async ({ page, host }) => {
+  test.setTimeout(120_000);
+  const started = Date.now();
+  const mark: Record<string, number> = {};
+  const lap = (name: string) => (mark[name] = Math.round((Date.now() - started) / 100) / 10);
+  await seedTinyBase(host.dir, 32);
+  await openStudio(page, host, 'library');
+  const photoIds = await seedPhotos(page, [fixturePhoto('one-face.jpg'), fixturePhoto('grayscale.jpg')]);
+  await page.getByTestId('nav-training').click();
+  lap('seeded');
+
+  // Started through the typed API, as the dialog starts it (the dialog itself is training-run.spec.ts),
+  // but with a sample grid every 4 steps: the contract's default (200) would show one only at the end.
+  const runStart = await page.evaluate(async (ids) => {
+    const models = await window.studio!.models.list();
+    const base = models.ok ? models.value.models.find((m) => m.name === 'Tiny CycleGAN') : undefined;
+    if (!base) throw new Error('no tiny base');
+    // 39 steps: under 40 the child reads the losses every step.
+    return window.studio!.training.start({
+      kind: 'cyclegan', baseModelId: base.id, selection: { by: 'photos', photoIds: ids }, steps: 39, resolution: 64, name: 'Live run', sampleEvery: 4,
     });
-    ws.onMessage((m) => {
-      const msg = decodeFrame(new Uint8Array(m as Buffer)) as WireMessage;
-      if (msg.t !== 'req') return server.send(m);
-      const req = msg.request as { runId?: string };
-      if (msg.channel === 'training:list') listIds.add(msg.id);
-      else if (req.runId === RUN.runId) {
-        const reply = (value: unknown) => send({ t: 'res', id: msg.id, result: { ok: true, value } });
-        if (msg.channel === 'training:get') return reply({ ...RUN, state, history: [], sampleSteps: [], config: {} });
-        if (msg.channel === 'training:sampleGrid') return reply({ runId: RUN.runId, step: 100, image: { mime: 'image/png', width: 192, height: 128, bytes: grid } });
-        if (msg.channel === 'training:pause' || msg.channel === 'training:resume') {
-          state = msg.channel === 'training:pause' ? 'paused' : 'running';
-          reply({ runId: RUN.runId, state });
-          return send({ t: 'evt', event: 'training:runState', payload: { ...RUN, state, step: 40 } });
-        }
-      }
-      server.send(m);
-    });
-  });
-  await openStudio(page, host, 'training');
-  await expect(page.getByTestId('run-item')).toHaveCount(1);
-  for (let step = 10; step <= 40; step += 10) {
-    send({
-      t: 'evt',
-      event: 'training:progress',
-      payload: { runId: RUN.runId, kind: 'cyclegan', state: 'running', step, steps: 400, losses: { G: 2 / (1 + step / 10), D: 0.5 + 0.01 * step, cycle: 1 / step }, stepsPerSec: 1.6, etaSec: (400 - step) / 1.6 },
-    });
-    await page.waitForTimeout(50);
-  }
-  await expect(page.getByTestId('run-step')).toHaveText('40 / 400');
-  await expect(page.getByTestId('run-speed')).toHaveText('1.60 steps/s');
-  await expect(page.getByTestId('run-eta')).toHaveText('3 min 45 s');
-  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', '4');
-  send({ t: 'evt', event: 'training:sampleGrid', payload: { runId: RUN.runId, step: 100 } });
-  await expect(page.getByTestId('sample-grid').locator('img')).toBeVisible();
+  }, photoIds);
+  expect(runStart.ok).toBe(true);
+  await page.getByTestId('run-item').filter({ hasText: 'Live run' }).click();
+  const detail = page.getByTestId('run-detail');
+  const state = detail.getByTestId('run-state');
+  await expect(state).toHaveText('running', { timeout: 30_000 });
+  lap('running');
+
+  // Real points: the chart grows as the child logs losses.
+  const chart = page.getByTestId('loss-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+  lap('3 points');
+  await expect(page.getByTestId('run-speed')).toHaveText(/^\d+\.\d\d steps\/s$/);
+  await expect(page.getByTestId('run-speed')).not.toHaveText('0.00 steps/s');
+  await expect(page.getByTestId('run-eta')).not.toHaveText('--');
+  const grid = page.getByTestId('sample-grid');
+  await expect(grid.locator('img')).toBeVisible({ timeout: 30_000 });
+  lap('sample');
+  const sampleStep = async () => Number(/step (\d+)/.exec((await grid.textContent()) ?? '')?.[1] ?? NaN);
+  const firstSample = await sampleStep();
+  expect(firstSample % 4).toBe(0);
   await shot(page, 'training-live');
 
+  // Pause: the state comes from main, and the step count stops growing.
   await page.getByTestId('run-pause').click();
-  await expect(page.getByTestId('run-detail').getByTestId('run-state')).toHaveText('paused');
+  await expect(state).toHaveText('paused', { timeout: 15_000 });
+  lap('paused');
   await expect(page.getByTestId('run-resume')).toBeVisible();
+  // Main shows 'paused' at once; the step in flight still finishes, then the count stands still.
+  const atPause = await shownStep(page);
+  expect(atPause).toBeGreaterThan(0);
+  await page.waitForTimeout(4000);
+  const pausedAt = await shownStep(page);
+  expect(pausedAt).toBeLessThanOrEqual(atPause + 1);
+  await page.waitForTimeout(4000);
+  expect(await shownStep(page)).toBe(pausedAt);
   // The window goes away and comes back: the state comes from main again.
   await page.reload();
   await expect(page.getByTestId('run-detail').getByTestId('run-state')).toHaveText('paused');
+  lap('reloaded');
+
   await page.getByTestId('run-resume').click();
-  await expect(page.getByTestId('run-detail').getByTestId('run-state')).toHaveText('running');
+  await expect(state).toHaveText('running');
+  await expect.poll(() => shownStep(page), { timeout: 30_000 }).toBeGreaterThan(pausedAt);
+  lap('resumed');
+  // The grid refreshed to a later step while the run went on.
+  await expect.poll(sampleStep, { timeout: 30_000 }).toBeGreaterThan(firstSample);
+  lap('refreshed');
+
+  await page.getByTestId('run-cancel').click();
+  await expect(state).toHaveText('cancelled', { timeout: 15_000 });
+  lap('cancelled');
+  const endedAt = await shownStep(page);
+  expect(endedAt).toBeLessThan(39);
+  await shot(page, 'training-live-cancelled');
+  console.log(`training-live timings (s from start): ${JSON.stringify(mark)}`);
 });

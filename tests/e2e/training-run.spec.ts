@@ -5,35 +5,12 @@
  * yet); two real portraits are the person's photos. A 3-step run completes into a new fine-tuned
  * version of the base.
  *
- * Live progress, pause/resume across a reload and cancel stay on the socket stub in
- * training-live.spec.ts: measured here on 2 loaded cores, the child trains ~0.5-0.6 steps/s even
- * at 32 px, logs losses every 10 steps (a chart needs 2 logged points: ~35 s) and honours pause
- * and cancel at the next 10-step boundary (cancel took 21 s), so that story on a real child
- * costs 90+ s, over the suite's budget.
+ * Live progress, pause/resume across a reload and cancel on a real run: training-live.spec.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { seedTinyBase } from './tiny-base';
 import { expect, fixturePhoto, openStudio, seedPhotos, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
-
-/** Seeds `libraryDir` with the tiny base (tests/e2e/tiny-base-entry.ts, bundled and run by Node). */
-async function seedTinyBase(dir: string, resolution: number): Promise<void> {
-  const script = join(dir, 'tiny-base.cjs');
-  await build({
-    entryPoints: [resolve('tests/e2e/tiny-base-entry.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['better-sqlite3', 'sharp', '@img/*', '@tensorflow/*', '@vladmandic/face-api'],
-    logLevel: 'error',
-    logOverride: { 'empty-import-meta': 'silent' },
-  });
-  execFileSync(process.execPath, [script, join(dir, 'library'), join(dir, 'tiny-base'), String(resolution)], { stdio: 'pipe', timeout: 60_000 });
-}
 
 test('real fine-tuning run from the dashboard: starts, trains, completes into a new version of its base', async ({ page, host }) => {
   test.setTimeout(120_000);

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { existsSync } from 'node:fs';
 import { FaceDataset } from '../../models/train/face-dataset';
 import { runTraining, type TrainingProgress } from '../../models/train/run-training';
 import { listCheckpoints, writeCheckpoint, type RunState } from '../../models/train/checkpoints';
@@ -148,6 +149,16 @@ describe('runTraining control latency', () => {
     expect(r.cancelled).toBe(true);
     expect(r.step).toBeGreaterThanOrEqual(3);
     expect(r.step).toBeLessThanOrEqual(5);
+  });
+
+  it('onSample is called once each grid PNG is on disk', async () => {
+    const seen: Array<[number, boolean]> = [];
+    await runTraining({
+      ...quiet(path.join(dir, 'on-sample'), 4),
+      sampleEvery: 2,
+      onSample: (step, file) => seen.push([step, existsSync(file)]),
+    });
+    expect(seen).toEqual([[2, true], [4, true]]);
   });
 
   it('a pause that arrives as an event-loop task holds the run within two steps, resume finishes it', async () => {
