@@ -5,27 +5,15 @@
  * governor switch after start shows up without a reload.
  */
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStudioApi, type StudioTransport } from '../../preload/api';
 import type { EngineStatus, Settings } from '../../preload/contract';
 import SettingsScreen from '../../renderer/features/settings/settings-screen';
 import { threadsHelp } from '../../renderer/features/settings/threads-help';
 import { StudioProvider } from '../../renderer/lib/use-studio';
+import { useDomRoot } from './ui-dom-root';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root;
-let host: HTMLElement;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.appendChild(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = useDomRoot();
 
 const status = (threads: number, threadSwitches: number): EngineStatus => ({
   state: 'ready', backend: 'wasm', threads, threadSwitches, device: 'CPU (test), wasm SIMD', pid: 42, restarts: 0, lastError: null,
@@ -59,14 +47,14 @@ describe('SettingsScreen threads', () => {
       },
     };
     await act(async () =>
-      root.render(
+      dom.root.render(
         <StudioProvider api={createStudioApi(transport)}>
           <SettingsScreen />
         </StudioProvider>,
       ),
     );
     await act(async () => new Promise((r) => setTimeout(r, 10)));
-    const text = (id: string) => host.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
+    const text = (id: string) => dom.host.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
     expect(text('threads-help')).toMatch(/^"auto" runs 1 thread.*Now 2 threads\.$/);
     expect(text('detected-threads')).toContain('2');
     expect(text('thread-switches')).toBeNull();
