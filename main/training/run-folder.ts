@@ -73,6 +73,12 @@ export async function recordChildPid(runDir: string, pid: number | undefined): P
   await writeFileReplacing(join(runDir, 'child.pid'), String(pid));
 }
 
+/** The child exited: its pid may go to another process, which must not look like our child. */
+export async function forgetChildPid(runDir: string, pid: number | undefined): Promise<void> {
+  const file = join(runDir, 'child.pid');
+  if (pid !== undefined && (await fs.readFile(file, 'utf8').catch(() => '')) === String(pid)) await fs.rm(file, { force: true });
+}
+
 /**
  * Whether the run's last training child still runs: a studio that died leaves its child to
  * notice the lost channel, checkpoint and exit (up to a step plus a checkpoint); a second child

@@ -18,7 +18,7 @@ import type { JsonObject, PhotoDetail } from '../library/types';
 import type { IdentityCheck as IdentityCheckResult } from '../../preload/schemas/training';
 import { SAME_PERSON_DISTANCE, checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
 import { existingPhotos, resumableRequest } from './run-resume';
-import { FALLBACK_AGE, countCrops, hasCheckpoint, prepareCrops, previousChildAlive, recordChildPid } from './run-folder';
+import { FALLBACK_AGE, countCrops, hasCheckpoint, prepareCrops, forgetChildPid, previousChildAlive, recordChildPid } from './run-folder';
 import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
 
 
@@ -366,7 +366,7 @@ export class TrainingRuns {
     return new Promise((resolve) => {
       const child = fork(this.options.workerPath as string, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
       a.child = child;
-      void recordChildPid(runDir, child.pid);
+      const recorded = recordChildPid(runDir, child.pid).catch(() => undefined);
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
       let outcome: ChildOutcome | null = null;
@@ -377,7 +377,7 @@ export class TrainingRuns {
         else if (msg.type === 'sample') pending.push(this.onSample(lib, a.runId, msg.step, msg.file));
       });
       child.on('exit', (code, signal) => {
-        void Promise.allSettled(pending).then(() =>
+        void Promise.allSettled([...pending, recorded.then(() => forgetChildPid(runDir, child.pid))]).then(() =>
           resolve(outcome ?? { type: 'exited', message: `training process exited (${signal ?? code}) ${stderr.trim().split('\n').at(-1) ?? ''}`.trim() }),
         );
       });
