@@ -80,6 +80,9 @@ test('live progress of a real run: loss chart, steps/s, ETA, sample grid, pause,
   await shot(page, 'training-live');
 
   // Pause: the state comes from main, and the step count stops growing.
+  const speed = Number.parseFloat((await page.getByTestId('run-speed').textContent()) ?? '');
+  // Long enough for the step in flight to finish even on a loaded machine (a step is ~1.4 s at load 7).
+  const settle = Math.min(15_000, Math.max(4000, 2500 / speed));
   await page.getByTestId('run-pause').click();
   await expect(state).toHaveText('paused', { timeout: 15_000 });
   lap('paused');
@@ -87,10 +90,10 @@ test('live progress of a real run: loss chart, steps/s, ETA, sample grid, pause,
   // Main shows 'paused' at once; the step in flight still finishes, then the count stands still.
   const atPause = await shownStep(page);
   expect(atPause).toBeGreaterThan(0);
-  await page.waitForTimeout(4000);
+  await page.waitForTimeout(settle);
   const pausedAt = await shownStep(page);
   expect(pausedAt).toBeLessThanOrEqual(atPause + 1);
-  await page.waitForTimeout(4000);
+  await page.waitForTimeout(settle);
   expect(await shownStep(page)).toBe(pausedAt);
   // The window goes away and comes back: the state comes from main again.
   await page.reload();
