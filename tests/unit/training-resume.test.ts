@@ -18,7 +18,7 @@ import { exportTinyAgingModel, startTestCore } from './core-fixtures';
 import { kill9, sleep, startJsonChild } from './reliability-helpers';
 
 const RES = 32;
-const STEPS = 40;
+const STEPS = 30;
 const call = { host: 'test' as const };
 const FACES = join(__dirname, '..', 'fixtures', 'faces');
 let dir = '';
@@ -144,6 +144,34 @@ describe('resuming an interrupted fine-tune', () => {
       const ckpt = (await latestCheckpoint(workDir))!;
       expect(ckpt.step).toBeGreaterThanOrEqual(FINETUNE_CHECKPOINT.steps);
       expect(ckpt.step).toBeLessThan(STEPS);
+      await studio().training.settled(Number(runId));
+      await expectCompletedFrom(runId, ckpt.step, progress, listed.length);
+    } finally {
+      off();
+    }
+  }, 240_000);
+
+  it('after the studio (main) was SIGKILLed while the run was paused: Resume continues it from its checkpoint', async () => {
+    await studio().close();
+    core = null;
+    const c = startJsonChild(join(dir, 'main-child.cjs'), [dir, join(dir, 'train-worker.cjs'), String(baseId), photoIds.join(','), String(STEPS), 'pause']);
+    const { runId } = (await c.waitFor((l) => typeof l.runId === 'string')) as { runId: string };
+    await c.waitFor((l) => l.paused === true);
+    expect(await kill9(c)).toBe(true);
+
+    core = startCore();
+    // Recovery only interrupts running runs: this one is listed paused, with no child to un-pause.
+    const listed = value<{ runs: { runId: string; state: string }[] }>(await studio().dispatch('training:list', {}, call)).runs;
+    expect(listed.find((r) => r.runId === runId)?.state).toBe('paused');
+    const { progress, off } = watch(runId);
+    try {
+      let resumed = await studio().dispatch('training:resume', { runId }, call);
+      for (let i = 0; !resumed.ok && (resumed.error as { code: string }).code === 'busy' && i < 300; i++) {
+        await sleep(100);
+        resumed = await studio().dispatch('training:resume', { runId }, call);
+      }
+      expect(value(resumed)).toEqual({ runId, state: 'running' });
+      const ckpt = (await latestCheckpoint(join(runDirOf(runId), 'work')))!;
       await studio().training.settled(Number(runId));
       await expectCompletedFrom(runId, ckpt.step, progress, listed.length);
     } finally {
