@@ -16,6 +16,7 @@ import { runAgeCganBench } from '../models/age-cgan/bench';
 import { runEngineBench } from '../models/backend/engine-bench';
 import { runCycleGanBench } from '../models/cyclegan/cyclegan-bench';
 import { runFacePipelineBench } from '../models/face/face-bench';
+import { runCheckpointBench } from '../models/train/checkpoint-bench';
 import { runFinetuneBench } from '../models/train/finetune-bench';
 import { runFinetuneIdentityBench } from '../models/train/finetune-identity-bench';
 
@@ -99,6 +100,8 @@ export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   export: runExportBench,
   // The default fine-tune end to end on ../shared/data/portraits (about 15 minutes).
   finetune: () => runFinetuneBench({ log: (s) => console.error(s) }),
+  // One fine-tune checkpoint write at 128 px next to one step (sets finetune.ts FINETUNE_CHECKPOINT).
+  checkpoint: (a) => runCheckpointBench({ runs: a.runs }),
   // Base vs fine-tuned identity on one person's portraits (needs the shipped CycleGAN base), and
   // age MAE on validation faces when the packed dataset sits beside the project.
   'finetune-identity': () =>

@@ -36,6 +36,31 @@ export interface FinetuneStart {
   freezeEncoder?: boolean;
 }
 
+/**
+ * Batch and sample-grid interval of a fine-tune whose request leaves them out: batch 1 (that of
+ * models/train/finetune.ts FINETUNE_DEFAULTS: a few photos of one person, on CPU) and a grid every
+ * fifth of the run, so a short run shows its grid while it trains.
+ */
+export function finetuneSchedule(req: Pick<FinetuneStart, 'steps' | 'batch' | 'sampleEvery'>): { batch: number; sampleEvery: number } {
+  return { batch: req.batch ?? 1, sampleEvery: req.sampleEvery ?? Math.max(1, Math.round(req.steps / 5)) };
+}
+
+/**
+ * The losses logged at a run's last logged step (stepsPerSec aside), for its state events: the
+ * dashboard's run list shows them as the final losses of a cancelled or finished run.
+ */
+export function lastRunLosses(lib: Library, runId: number): Record<string, number> {
+  // Usually at the run's current step; a run cancelled before it logged that step looks back.
+  let series = lib.getRunMetrics(runId, { sinceStep: lib.getRun(runId).step });
+  if (series.length === 0) series = lib.getRunMetrics(runId, { maxPoints: 2 });
+  const lastStep = Math.max(-1, ...series.map((s) => s.steps.at(-1) ?? -1));
+  const losses: Record<string, number> = {};
+  for (const s of series) {
+    if (s.name !== 'stepsPerSec' && s.steps.at(-1) === lastStep) losses[s.name] = s.values.at(-1) as number;
+  }
+  return losses;
+}
+
 /** Faces measured by finetune:identityCheck (each: 2 models x 3 ages through the engine). */
 const IDENTITY_CHECK_MAX_FACES = 20;
 
@@ -106,8 +131,7 @@ export class TrainingRuns {
         ...(req.descriptorWeight === undefined ? {} : { descriptorWeight: req.descriptorWeight }),
         ...(req.lowResShare === undefined ? {} : { lowResShare: req.lowResShare }),
         ...(req.freezeEncoder === undefined ? {} : { freezeEncoder: req.freezeEncoder }),
-        batch: req.batch ?? 1,
-        sampleEvery: req.sampleEvery ?? null,
+        ...finetuneSchedule(req),
         skipped: check.skipped as unknown as JsonObject[],
         flagged: check.faces.filter((f) => f.flagged).map((f) => f.photoId),
         ...(resumeFrom === undefined ? {} : { resumedFrom: resumeFrom }),
@@ -285,7 +309,7 @@ export class TrainingRuns {
   }
 
   private emitState(lib: Library, runId: number): void {
-    this.ctx.events.emit('training:runState', runDto(lib.getRun(runId)));
+    this.ctx.events.emit('training:runState', runDto(lib.getRun(runId), lastRunLosses(lib, runId)));
   }
 
   private finish(lib: Library, runId: number, status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error?: string): void {
@@ -321,8 +345,7 @@ export class TrainingRuns {
         runDir: join(runDir, 'work'),
         exportDir,
         steps: req.steps,
-        batch: req.batch ?? 1,
-        sampleEvery: req.sampleEvery ?? Math.max(1, Math.round(req.steps / 5)),
+        ...finetuneSchedule(req),
         seed: 1,
         identityWeight: req.identityWeight ?? 1,
         descriptorWeight: req.descriptorWeight,

@@ -23,11 +23,12 @@ export const TrainingStartSchema = z.strictObject({
   selection: PhotoSelectionSchema,
   steps: z.number().int().min(1).max(1_000_000),
   resolution: z.union([z.literal(64), z.literal(128), z.literal(256)]).default(128),
-  batchSize: z.number().int().min(1).max(64).default(8),
+  /** Omitted: the run's own default (a fine-tune trains batch 1, as models/train/finetune.ts FINETUNE_DEFAULTS). */
+  batchSize: z.number().int().min(1).max(64).optional(),
   /** Name of the model version the run produces. */
   name: z.string().trim().min(1).max(120).optional(),
-  /** Emit a sample grid every N steps. */
-  sampleEvery: z.number().int().min(1).max(100_000).default(200),
+  /** Emit a sample grid every N steps. Omitted: the run's own default (a fine-tune: every fifth of its steps). */
+  sampleEvery: z.number().int().min(1).max(100_000).optional(),
 });
 export type TrainingStartRequest = z.input<typeof TrainingStartSchema>;
 

@@ -12,10 +12,16 @@ export interface LiveRun extends Run {
 
 export const ACTIVE_STATES: ReadonlySet<Run['state']> = new Set(['queued', 'running', 'paused']);
 
+/**
+ * A report without losses (training:list carries none; a state event may not) keeps the losses
+ * already known: otherwise a cancelled run's list item fell back to "no metrics yet".
+ */
+const lossesOr = (next: Record<string, number>, known: Record<string, number> | undefined) => (Object.keys(next).length > 0 || !known ? next : known);
+
 export function fromList(runs: readonly Run[], prev: readonly LiveRun[] = []): LiveRun[] {
   return runs.map((r) => {
     const old = prev.find((p) => p.runId === r.runId);
-    return { ...r, stepsPerSec: old?.stepsPerSec ?? null, etaSec: old?.etaSec ?? null };
+    return { ...r, lastLosses: lossesOr(r.lastLosses, old?.lastLosses), stepsPerSec: old?.stepsPerSec ?? null, etaSec: old?.etaSec ?? null };
   });
 }
 
@@ -26,7 +32,7 @@ export function applyRunState(runs: readonly LiveRun[], run: Run): LiveRun[] {
   const next = [...runs];
   const old = runs[i]!;
   // Progress may be ahead of a state event sent earlier; never move the step backwards.
-  next[i] = { ...old, ...run, step: Math.max(old.step, run.step), stepsPerSec: ACTIVE_STATES.has(run.state) ? old.stepsPerSec : null, etaSec: run.state === 'running' ? old.etaSec : null };
+  next[i] = { ...old, ...run, lastLosses: lossesOr(run.lastLosses, old.lastLosses), step: Math.max(old.step, run.step), stepsPerSec: ACTIVE_STATES.has(run.state) ? old.stepsPerSec : null, etaSec: run.state === 'running' ? old.etaSec : null };
   return next;
 }
 

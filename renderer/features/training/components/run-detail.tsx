@@ -42,7 +42,7 @@ export function RunDetail({ run }: { run: LiveRun }) {
           )}
           {cancellable && <Button color="error" startIcon={<CancelIcon />} onClick={() => act('cancel')} data-testid="run-cancel">Cancel</Button>}
         </Stack>
-        <LinearProgress variant="determinate" value={progressPercent(run)} sx={{ mb: 2 }} />
+        <LinearProgress variant="determinate" value={Math.floor(progressPercent(run))} sx={{ mb: 2 }} />
         <Stack direction="row" spacing={5}>
           <LabeledValue large label="Step" value={`${run.step} / ${run.steps}`} testId="run-step" />
           <LabeledValue large label="Speed" value={run.stepsPerSec !== null ? `${run.stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />

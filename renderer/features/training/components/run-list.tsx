@@ -27,7 +27,8 @@ export function RunList({ runs, activeId, onPick }: { runs: LiveRun[]; activeId:
               {r.kind} · step {r.step}/{r.steps}
             </Typography>
             {r.state === 'running' || r.state === 'paused' || r.state === 'interrupted' ? (
-              <LinearProgress variant="determinate" value={progressPercent(r)} sx={{ mt: 0.75, height: 4 }} />
+              // Whole percent: the value is part of the item's accessible name ("61", not "61.53846153846154").
+              <LinearProgress variant="determinate" value={Math.floor(progressPercent(r))} sx={{ mt: 0.75, height: 4 }} />
             ) : (
               <Typography variant="caption" color="text.secondary" component="div" noWrap>
                 {finalLosses(r)}
