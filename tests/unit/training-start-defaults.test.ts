@@ -50,3 +50,28 @@ describe('lastRunLosses', () => {
     }
   });
 });
+
+describe('training:list through the core', () => {
+  it("gives a finished run's last losses, so a reopened dashboard shows its metrics", async () => {
+    const { startTestCore } = await import('./core-fixtures');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'run-list-'));
+    const lib = await Library.open(path.join(dir, 'library'));
+    const run = lib.createRun({ kind: 'cyclegan', config: { fineTune: true }, totalSteps: 4 });
+    lib.setRunStatus(run.id, 'running');
+    for (let s = 1; s <= 3; s++) lib.recordRunProgress(run.id, s, [{ step: s, values: { G: s, D: 10 - s } }]);
+    lib.setRunStatus(run.id, 'cancelled');
+    lib.close();
+    // No engine is needed to list runs; the launcher path does not exist on purpose.
+    const core = startTestCore(dir, {});
+    try {
+      const r = await core.dispatch('training:list', {}, { host: 'test' as const });
+      expect(r.ok).toBe(true);
+      const runs = (r as { ok: true; value: { runs: Array<{ state: string; losses?: Record<string, number>; lastLosses?: Record<string, number> }> } }).value.runs;
+      expect(runs).toHaveLength(1);
+      expect(JSON.stringify(runs[0])).toContain('"G":3');
+    } finally {
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

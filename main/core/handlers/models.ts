@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CoreContext } from '../context';
 import { modelDto, runDto } from '../dto';
+import { lastRunLosses } from '../../training/training-runs';
 import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
 
@@ -45,7 +46,11 @@ export function modelHandlers(ctx: CoreContext) {
       return { deleted: true };
     },
 
-    'training:list': async () => ({ runs: (await lib()).listRuns().map((r) => runDto(r)) }),
+    'training:list': async () => {
+      const l = await lib();
+      // Each run's last logged losses, so a reopened dashboard shows finished runs' metrics.
+      return { runs: l.listRuns().map((r) => runDto(r, lastRunLosses(l, r.id))) };
+    },
 
     'training:get': async ({ runId }) => {
       const l = await lib();
