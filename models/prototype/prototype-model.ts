@@ -30,6 +30,13 @@ export interface PrototypeOptions {
    * 'transfer'.
    */
   tone?: 'transfer' | 'keep';
+  /**
+   * Strength for age gaps of 40 years and more (linear from `strength` at a 20-year gap): a large
+   * gap already makes a large difference, and the same multiplier there costs identity first
+   * (measured: strength 3 keeps 98.8% of faces the same person for gaps under 20, 73% beyond 40).
+   * Absent: `strength` at every gap.
+   */
+  strengthFar?: number;
 }
 
 export const DEFAULT_PROTOTYPE_OPTIONS: PrototypeOptions = { sigma: 2, mask: 'face', strength: 1, tone: 'transfer' };
@@ -52,6 +59,13 @@ export function faceMask(size: number): Float32Array {
     }
   }
   return m;
+}
+
+/** The multiplier of the difference for an age gap in years (see PrototypeOptions.strengthFar). */
+export function strengthAtGap(o: Pick<PrototypeOptions, 'strength' | 'strengthFar'>, gap: number): number {
+  if (o.strengthFar === undefined) return o.strength;
+  const t = Math.min(1, Math.max(0, (gap - 20) / 20));
+  return o.strength + (o.strengthFar - o.strength) * t;
 }
 
 /** Subtracts from d [S*S*3] its per-channel mean weighted by `weights` [S*S], in place. */
@@ -143,7 +157,7 @@ export class PrototypeAgingModel {
     for (let j = 0; j < d.length; j++) d[j] = (a[j] - b[j]) / 127.5;
     d = gaussianBlur(d, S, this.options.sigma);
     if (this.options.tone === 'keep') removeToneShift(d, this.mask ?? faceMask(S));
-    const { strength } = this.options;
+    const strength = strengthAtGap(this.options, Math.abs(targetAge - sourceAge));
     for (let p = 0; p < S * S; p++) {
       const w = strength * (this.mask ? this.mask[p] : 1);
       d[p * 3] *= w;

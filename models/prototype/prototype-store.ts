@@ -48,6 +48,7 @@ function pickOptions(o: Partial<PrototypeOptions>): Partial<PrototypeOptions> {
   if (o.mask !== undefined) out.mask = o.mask;
   if (o.strength !== undefined) out.strength = o.strength;
   if (o.tone !== undefined) out.tone = o.tone;
+  if (o.strengthFar !== undefined) out.strengthFar = o.strengthFar;
   return out;
 }
 

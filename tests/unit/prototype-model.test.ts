@@ -194,3 +194,16 @@ describe('prototype tone', () => {
     expect(keep.difference(40, 40).every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('prototype strength by age gap', () => {
+  it('uses strength up to a 20-year gap, strengthFar from 40, linear between', async () => {
+    const { strengthAtGap } = await import('../../models/prototype/prototype-model');
+    const o = { strength: 3, strengthFar: 2 };
+    expect(strengthAtGap(o, 0)).toBe(3);
+    expect(strengthAtGap(o, 20)).toBe(3);
+    expect(strengthAtGap(o, 30)).toBeCloseTo(2.5, 6);
+    expect(strengthAtGap(o, 40)).toBe(2);
+    expect(strengthAtGap(o, 70)).toBe(2);
+    expect(strengthAtGap({ strength: 1.5 }, 60)).toBe(1.5);
+  });
+});
