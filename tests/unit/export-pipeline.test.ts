@@ -122,7 +122,16 @@ describe('export', () => {
   });
 
   it('animated timeline: one frame per age (WebP, GIF for png)', async () => {
-    const webp = await runExport({ ages: [10, 30, 50, 70], format: 'webp', layout: 'animated-timeline', frameMs: 100, destination: { kind: 'download' } });
+    // The shipped prototype: its frames differ by age by construction (the 2-step tiny model's can
+    // round to the same 8-bit crop, and libwebp then writes a still image).
+    const proto = await (await core.context.library()).registerModel({
+      kind: 'prototype',
+      name: 'prototype',
+      isBase: true,
+      weightsDir: join(__dirname, '..', '..', 'assets', 'models', 'prototype'),
+      config: { resolution: 128, ageRange: [0, 90] },
+    });
+    const webp = await runExport({ ages: [10, 30, 50, 70], format: 'webp', layout: 'animated-timeline', frameMs: 100, destination: { kind: 'download' }, modelId: String(proto.id) });
     const [anim] = await files(webp.exportId);
     const meta = await sharp(Buffer.from(anim.bytes), { animated: true }).metadata();
     expect(meta.format).toBe('webp');
