@@ -62,7 +62,7 @@ describe('face-age detect / age / eval', () => {
     expect(f.landmarks).toHaveLength(68);
     expect(f.age).toBeGreaterThan(0);
     expect((await cli('detect', join(dir, 'missing.jpg'))).code).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
   it('age: writes the full-resolution photo with the face pasted back', async () => {
     const out = join(dir, 'out', 'aged.png');
@@ -80,7 +80,7 @@ describe('face-age detect / age / eval', () => {
     expect(changed).toBeGreaterThan(0);
     expect(changed).toBeLessThan(aged.data.length / 2);
     expect(readdirSync(join(dir, 'out'))).toEqual(['aged.png']);
-  }, 60_000);
+  }, 120_000);
 
   it('age: usage errors exit 64, unknown models exit 1', async () => {
     expect((await cli('age', photo, '--model', modelDir)).code).toBe(64);
