@@ -27,9 +27,11 @@ export interface PrototypeOptions {
    * e.g. when made younger at strength 2). 'keep': the difference minus its own average over the
    * face mask, per channel, so the person's overall skin tone stays and only relative changes
    * (shading, hollows, greying relative to the face) are transferred. Absent in older folders:
-   * 'transfer'.
+   * 'transfer'. 'relative': 'keep', and the difference is scaled by the face's brightness over
+   * the source prototype's (inside the mask): shading acts multiplicatively, so a darker face gets
+   * a proportionally smaller change instead of a pale patch where the young mean face is bright.
    */
-  tone?: 'transfer' | 'keep';
+  tone?: 'transfer' | 'keep' | 'relative';
   /**
    * Strength for age gaps of 40 years and more (linear from `strength` at a 20-year gap): a large
    * gap already makes a large difference, and the same multiplier there costs identity first
@@ -156,7 +158,7 @@ export class PrototypeAgingModel {
     let d: Float32Array = new Float32Array(a.length);
     for (let j = 0; j < d.length; j++) d[j] = (a[j] - b[j]) / 127.5;
     d = gaussianBlur(d, S, this.options.sigma);
-    if (this.options.tone === 'keep') removeToneShift(d, this.mask ?? faceMask(S));
+    if (this.options.tone === 'keep' || this.options.tone === 'relative') removeToneShift(d, this.mask ?? faceMask(S));
     const strength = strengthAtGap(this.options, Math.abs(targetAge - sourceAge));
     for (let p = 0; p < S * S; p++) {
       const w = strength * (this.mask ? this.mask[p] : 1);
@@ -179,13 +181,42 @@ export class PrototypeAgingModel {
     opts.signal?.throwIfAborted();
     const d = this.difference(sourceAge, targetAge);
     const S = this.resolution;
+    const scale = this.options.tone === 'relative' ? this.brightnessRatios(faces, sourceAge) : null;
     const output = tf.tidy(() => {
       const [, h, w] = faces.shape;
-      let delta = tf.tensor4d(d, [1, S, S, 3]);
+      let delta: tf.Tensor4D = tf.tensor4d(d, [1, S, S, 3]);
       if (h !== S || w !== S) delta = tf.image.resizeBilinear(delta, [h, w], false, true);
+      // [N, 1, 1, 1] per-face factor (see PrototypeOptions.tone 'relative').
+      if (scale) delta = tf.mul(delta, tf.reshape(scale, [-1, 1, 1, 1]));
       return tf.clipByValue(tf.add(faces, delta), -1, 1) as tf.Tensor4D;
     });
+    scale?.dispose();
     return { output, reconstruction: null };
+  }
+
+  /**
+   * Mean brightness of each face inside the mask over that of the source prototype, [N], clamped to
+   * [0.25, 1.5] (a nearly black crop must not zero the change, nor a blown-out one double it).
+   */
+  private brightnessRatios(faces: tf.Tensor4D, sourceAge: number): tf.Tensor1D {
+    const S = this.resolution;
+    const weights = this.mask ?? faceMask(S);
+    const proto = this.prototypeOf(sourceAge);
+    let num = 0;
+    let den = 0;
+    for (let p = 0; p < S * S; p++) {
+      num += weights[p] * (proto[p * 3] + proto[p * 3 + 1] + proto[p * 3 + 2]);
+      den += weights[p];
+    }
+    const protoMean = num / den / 3 / 255;
+    return tf.tidy(() => {
+      const [, h, w] = faces.shape;
+      const small = h === S && w === S ? faces : tf.image.resizeBilinear(faces, [S, S], false, true);
+      const grey = tf.div(tf.add(tf.mean(small, 3), 1), 2); // [N, S, S] in [0, 1]
+      const m = tf.tensor3d(weights, [1, S, S]);
+      const faceMean = tf.div(tf.sum(tf.mul(grey, m), [1, 2]), den);
+      return tf.clipByValue(tf.div(faceMean, protoMean), 0.25, 1.5) as tf.Tensor1D;
+    });
   }
 
   dispose(): void {

@@ -207,3 +207,25 @@ describe('prototype strength by age gap', () => {
     expect(strengthAtGap({ strength: 1.5 }, 60)).toBe(1.5);
   });
 });
+
+describe("prototype tone 'relative'", () => {
+  it('a face half as bright as the source prototype gets half the change; no tensor is left behind', async () => {
+    const { PrototypeAgingModel: Model } = await import('../../models/prototype/prototype-model');
+    const S = 16;
+    const young = { lo: 20, hi: 30, anchorAge: 25, count: 10, pixels: new Float32Array(S * S * 3).fill(160) };
+    const old = { lo: 60, hi: null, anchorAge: 70, count: 10, pixels: new Float32Array(S * S * 3).fill(160) };
+    for (let y = 6; y < 10; y++) for (let x = 0; x < S; x++) for (let c = 0; c < 3; c++) old.pixels[(y * S + x) * 3 + c] = 130;
+    const model = new Model([young, old], S, { sigma: 0, mask: 'face', strength: 1, tone: 'relative' });
+    // Brightness 160/255 (like the prototype) and 80/255, as [-1, 1] pixels.
+    const level = (v: number) => (v / 255) * 2 - 1;
+    const faces = tf.concat([tf.fill([1, S, S, 3], level(160)), tf.fill([1, S, S, 3], level(80))]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const { output } = await model.age(faces, 25, 70);
+    const change = tf.tidy(() => tf.sum(tf.abs(tf.sub(output, faces)), [1, 2, 3]).arraySync() as number[]);
+    expect(change[0]).toBeGreaterThan(0);
+    expect(change[1] / change[0]).toBeCloseTo(0.5, 2);
+    output.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    faces.dispose();
+  });
+});
