@@ -126,7 +126,12 @@ export async function writeCheckpoint(
   }
   const all = await listCheckpoints(runDir);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) {
-    await fs.rm(old.dir, { recursive: true, force: true });
+    // Renamed aside first: a kill during the recursive delete must not leave a step-N folder that
+    // still has run-state.json but lost its weights (seen in the kill -9 suite); a stale .old-
+    // folder is removed at the next start (removeStaleTemps).
+    const doomed = path.join(root, `.old-${path.basename(old.dir)}-${randomBytes(4).toString('hex')}`);
+    await fs.rename(old.dir, doomed);
+    await fs.rm(doomed, { recursive: true, force: true });
   }
   return { step: state.step, dir: path.join(root, stepName(state.step)) };
 }
