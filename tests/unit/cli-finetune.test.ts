@@ -5,7 +5,6 @@
  * CycleGAN base, lineage in the real library, the new version aging a photo, and resume after
  * SIGINT. (`face-age train`: cli-train.test.ts.)
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../main/library/library';
 import { decodeImage } from '../../models/image/image-io';
 import { bundleEngine } from './foundation-engine-bundle';
+import { cliResult, runCli, type CliRun } from './cli-process';
 import { exportTinyAgingModel } from './core-fixtures';
 
 const RES = 32;
@@ -24,37 +24,12 @@ let dir = '';
 let baseDir = '';
 let photosDir = '';
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 /** node cli.cjs ...args; `onErr` sees stderr as it arrives (and may signal the child). */
-function cli(args: string[], onErr?: (chunk: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dir, 'cli.cjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      onErr?.(d.toString(), child);
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
+function cli(args: string[], onErr?: Parameters<typeof runCli>[3]): Promise<CliRun> {
+  return runCli(join(dir, 'cli.cjs'), args, 170_000, onErr);
 }
 
-function result<T>(r: Run): T {
-  const doc = JSON.parse(r.out.trim().split('\n').at(-1) ?? '') as { ok: boolean; value: T; error?: unknown };
-  if (!doc.ok) throw new Error(`CLI failed: ${JSON.stringify(doc.error)}\n${r.err.slice(-2000)}`);
-  return doc.value;
-}
+const result = cliResult;
 
 /** The fixture faces are tight 128 px crops; the detector wants a face with margin, as in a photo. */
 async function asPhoto(file: string, to: string): Promise<void> {

@@ -3,42 +3,20 @@
  * separate process on the wasm backend: a few CycleGAN steps on the fixture faces, a refused
  * restart without --resume, a resumed run that exports, and the export aging a photo.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleEngine } from './foundation-engine-bundle';
+import { cliResult, runCli, type CliRun } from './cli-process';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 let dir = '';
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(join(dir, 'cli.cjs'), args, 120_000);
 }
 
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dir, 'cli.cjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
-
-function result<T>(r: Run): T {
-  const doc = JSON.parse(r.out.trim().split('\n').at(-1) ?? '') as { ok: boolean; value: T; error?: unknown };
-  if (!doc.ok) throw new Error(`CLI failed: ${JSON.stringify(doc.error)}\n${r.err.slice(-2000)}`);
-  return doc.value;
-}
+const result = cliResult;
 
 beforeAll(async () => {
   ({ dir } = await bundleEngine('cli-train', { 'cli.cjs': 'main/cli/main.ts' }));
