@@ -51,7 +51,11 @@ function lower(value: unknown, attachments: Uint8Array[]): unknown {
 
 export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
   const attachments: Uint8Array[] = [];
-  const header = new TextEncoder().encode(JSON.stringify(lift(message, attachments)));
+  return packFrame(new TextEncoder().encode(JSON.stringify(lift(message, attachments))), attachments);
+}
+
+/** The frame layout: [u32 LE length, JSON header] then [u32 LE length, bytes] per attachment. */
+export function packFrame(header: Uint8Array, attachments: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   let size = 4 + header.byteLength;
   for (const a of attachments) size += 4 + a.byteLength;
   const out = new Uint8Array(size);

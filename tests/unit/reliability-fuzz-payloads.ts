@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { RequestChannel } from '../../preload/contract';
+import { packFrame } from '../../preload/wire-codec';
 
 /** An id the library never issues (its ids are small integers). */
 export const NOPE = '999999';
@@ -336,18 +337,6 @@ export function rawFrame(channel: string, request: unknown): { frame: Uint8Array
     return v;
   };
   const sent = (lower(JSON.parse(json)) as { request: unknown }).request;
-  const header = new TextEncoder().encode(json);
-  let size = 4 + header.byteLength;
-  for (const a of attachments) size += 4 + a.byteLength;
-  const frame = new Uint8Array(size);
-  const view = new DataView(frame.buffer);
-  view.setUint32(0, header.byteLength, true);
-  frame.set(header, 4);
-  let offset = 4 + header.byteLength;
-  for (const a of attachments) {
-    view.setUint32(offset, a.byteLength, true);
-    frame.set(a, offset + 4);
-    offset += 4 + a.byteLength;
-  }
-  return { frame, sent };
+  // Only the byte layout is shared with the product; the JSON above is built as an attacker would.
+  return { frame: packFrame(new TextEncoder().encode(json), attachments), sent };
 }
