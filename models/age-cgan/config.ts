@@ -53,6 +53,19 @@ export interface AgeCganConfig {
   ganStopStep: number | null;
   /** Weight of mean |G(E(x), y) - x| on the real batch in E's loss, G frozen (paper: 0). */
   encoderRealWeight: number;
+  /**
+   * Weight of the L1 distance between the change the studio shows, G(E(x), y(t)) - G(E(x), y(s)),
+   * and a teacher's change for the same source age s and a drawn target age t (trainer option
+   * `teacher`, the prototype model): a dense age signal to distil. The G step then also trains E.
+   * Absent or 0: no teacher (configs saved before it read as 0).
+   */
+  teacherWeight?: number;
+  /**
+   * Weight of mean |G(E(x), y(s)) - x| on the real batch in the G step, training G and E together
+   * (unlike encoderRealWeight, where G is frozen): the reconstruction the studio subtracts must be
+   * the face, or the change is measured from the wrong face. Absent or 0: off.
+   */
+  reconstructionWeight?: number;
   ip: IpConfig;
   seed: number;
 }
@@ -85,6 +98,8 @@ export function defaultAgeCganConfig(resolution = 64): AgeCganConfig {
     encoderStartStep: 300,
     ganStopStep: null,
     encoderRealWeight: 1,
+    teacherWeight: 0,
+    reconstructionWeight: 0,
     ip: { steps: 30, lr: 0.05, pixelWeight: 1, priorWeight: 0.01, recognitionSize: 150 },
     seed: 1,
   };
@@ -105,6 +120,10 @@ export function resolveAgeCganConfig(partial: AgeCganConfigInput = {}): AgeCganC
   if (c.nGroups !== N_AGE_GROUPS) throw new Error(`config.nGroups must be ${N_AGE_GROUPS}`);
   if (c.groupCentres.length !== N_AGE_GROUPS) throw new Error(`config.groupCentres needs ${N_AGE_GROUPS} ages`);
   for (const k of ['lrG', 'lrD', 'lrE'] as const) if (!(c[k] > 0)) throw new Error(`config.${k} must be > 0`);
+  for (const k of ['teacherWeight', 'reconstructionWeight'] as const) {
+    const v = c[k] ?? 0;
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new Error(`config.${k} must be a number >= 0`);
+  }
   if (!(c.ip.steps >= 0 && Number.isInteger(c.ip.steps))) throw new Error('config.ip.steps must be an integer >= 0');
   if (!(c.ip.recognitionSize >= 32)) throw new Error('config.ip.recognitionSize must be >= 32');
   return c;

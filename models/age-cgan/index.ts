@@ -12,6 +12,9 @@ export {
   DEFAULT_GROUP_CENTRES,
 } from './condition';
 export { AgeCganTrainer, AGE_CGAN_LOSS_NAMES, createAgeCganTrainer, loadAgeCganTrainer } from './trainer';
+export type { AgeCganTrainerOptions } from './trainer';
+export { drawTargetAges, teacherChanges } from './teacher';
+export type { AgeTeacher } from './teacher';
 export { AgeCganAgingModel, loadAgeCganModel } from './aging-model';
 export type { AgeCganModelOptions, AgeOptions } from './aging-model';
 export { exportAgeCganModel } from './export';

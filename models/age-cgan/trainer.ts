@@ -14,6 +14,10 @@
  * Phases: G and D train every step until config.ganStopStep (null: forever); from
  * config.encoderStartStep on, each step also trains E once on a fresh generated batch (and, when
  * encoderRealWeight > 0, on reconstructing the real batch through the frozen G).
+ * Teacher mode (config.teacherWeight / reconstructionWeight > 0, ours): the G step also trains E,
+ * on G_rec = mean |G(E(x), y(s)) - x| and G_teacher = mean |(G(E(x), y(t)) - G(E(x), y(s))) - T|,
+ * T = the teacher's change for the face's age s and a drawn age t (teacher.ts): the change the
+ * studio shows (input + output - reconstruction) is what is distilled.
  * Every random draw is a pure function of (config.seed, step), so a resumed run is exact.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,8 +29,14 @@ import { conditionsFor, N_AGE_GROUPS } from './condition';
 import { assertGradientsRegistered, Discriminator, Encoder, Generator } from './networks';
 import { loadNetworkWeights, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { renderGrid, SAMPLE_AGES } from './grid';
+import { drawTargetAges, teacherChanges, type AgeTeacher } from './teacher';
 
-export const AGE_CGAN_LOSS_NAMES = ['D_real', 'D_fake', 'D_mismatch', 'G_adv', 'E_z', 'E_pix'] as const;
+export interface AgeCganTrainerOptions {
+  /** The change to distil when config.teacherWeight > 0 (e.g. the prototype model); not saved. */
+  teacher?: AgeTeacher;
+}
+
+export const AGE_CGAN_LOSS_NAMES = ['D_real', 'D_fake', 'D_mismatch', 'G_adv', 'G_rec', 'G_teacher', 'E_z', 'E_pix'] as const;
 
 /** Binary cross-entropy on logits against a constant target t: softplus(l) - t * l, mean. */
 function bce(logits: tf.Tensor, target: number): tf.Scalar {
@@ -43,8 +53,10 @@ function wrongAge(age: number, rand: () => number): number {
 
 export class AgeCganTrainer implements Trainer<AgeCganConfig> {
   readonly kind = 'age-cgan' as const;
-  readonly lossNames: readonly string[] = AGE_CGAN_LOSS_NAMES;
-  readonly visualNames: readonly string[] = ['input', 'reconstruction', ...SAMPLE_AGES.map((a) => `age ${a}`)];
+  /** The losses a step of this config can return (G_rec, G_teacher only when weighted). */
+  readonly lossNames: readonly string[];
+  /** Grid columns; with a teacher also the studio's view, input + G(z0, y(a)) - G(z0, y(s)). */
+  readonly visualNames: readonly string[];
   readonly G: Generator;
   readonly D: Discriminator;
   readonly E: Encoder;
@@ -54,9 +66,26 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
   private stepCount = 0;
   private lastLosses: Record<string, number> = {};
   private createdAt = new Date().toISOString();
+  private readonly teacher: AgeTeacher | null;
 
-  constructor(readonly config: AgeCganConfig) {
+  constructor(readonly config: AgeCganConfig, opts: AgeCganTrainerOptions = {}) {
     assertGradientsRegistered();
+    const tw = config.teacherWeight ?? 0;
+    if (tw > 0 && !opts.teacher) throw new Error('config.teacherWeight > 0 needs a teacher (e.g. --teacher assets/models/prototype)');
+    this.teacher = tw > 0 ? (opts.teacher ?? null) : null;
+    this.lossNames = AGE_CGAN_LOSS_NAMES.filter(
+      (k) =>
+        (k !== 'D_mismatch' || config.mismatchWeight > 0) &&
+        (k !== 'G_rec' || (config.reconstructionWeight ?? 0) > 0) &&
+        (k !== 'G_teacher' || this.teacher !== null) &&
+        (k !== 'E_pix' || config.encoderRealWeight > 0),
+    );
+    this.visualNames = [
+      'input',
+      'reconstruction',
+      ...SAMPLE_AGES.map((a) => `age ${a}`),
+      ...(this.teacher ? SAMPLE_AGES.map((a) => `shown ${a}`) : []),
+    ];
     this.G = new Generator(config);
     this.D = new Discriminator(config);
     this.E = new Encoder(config);
@@ -96,6 +125,8 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
       [fakeAges[i], fakeAges[j]] = [fakeAges[j], fakeAges[i]];
     }
     const wrongAges = Float32Array.from(batch.ages, (a) => wrongAge(a, rand));
+    // Drawn only in teacher mode, after the other draws: runs without a teacher are unchanged.
+    const targetAges = this.teacher ? drawTargetAges(n, rand) : null;
     const yReal = this.conditions(batch.ages);
     const yFake = this.conditions(fakeAges);
     const yWrong = this.conditions(wrongAges);
@@ -126,11 +157,14 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
         );
         fake.dispose();
         // G step (non-saturating): generated pairs should look real to D.
-        this.optG.minimize(
-          () => keep('G_adv', bce(this.D.apply(this.G.apply(z, yFake), yFake), 1)),
-          false,
-          this.G.params.variables(),
-        );
+        if (this.jointMode) this.jointGeneratorStep(x, z, yFake, yReal, batch.ages, targetAges, keep);
+        else {
+          this.optG.minimize(
+            () => keep('G_adv', bce(this.D.apply(this.G.apply(z, yFake), yFake), 1)),
+            false,
+            this.G.params.variables(),
+          );
+        }
       }
       if (step >= c.encoderStartStep) this.encoderStep(x, yReal, yFake, mixSeed(c.seed, step, 2), keep);
     } finally {
@@ -148,6 +182,53 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
     }
     this.lastLosses = { ...this.lastLosses, ...out };
     return out;
+  }
+
+  private get jointMode(): boolean {
+    return this.teacher !== null || (this.config.reconstructionWeight ?? 0) > 0;
+  }
+
+  /**
+   * G step of teacher mode, one backward pass for G and E (each updated by its own Adam):
+   * G_adv on G(z, y') as in the paper, plus G_rec and G_teacher on z0 = E(x). One batched G
+   * forward of [z; z0; z0] x [y'; y(s); y(t)] ([3n, R, R, 3]; pixel norm is per sample).
+   */
+  private jointGeneratorStep(
+    x: tf.Tensor4D,
+    z: tf.Tensor2D,
+    yFake: tf.Tensor2D,
+    yReal: tf.Tensor2D,
+    sourceAges: Float32Array,
+    targetAges: Float32Array | null,
+    keep: (name: string, s: tf.Scalar) => tf.Scalar,
+  ): void {
+    const c = this.config;
+    const n = x.shape[0];
+    const rw = c.reconstructionWeight ?? 0;
+    const tw = c.teacherWeight ?? 0;
+    const target = this.teacher && targetAges ? teacherChanges(this.teacher, x, sourceAges, targetAges) : null;
+    const yT = target && targetAges ? this.conditions(targetAges) : null;
+    const gVars = this.G.params.variables();
+    const eVars = this.E.params.variables();
+    const { value, grads } = tf.variableGrads(() => {
+      const z0 = this.E.apply(x);
+      const out = this.G.apply(tf.concat(yT ? [z, z0, z0] : [z, z0]), tf.concat(yT ? [yFake, yReal, yT] : [yFake, yReal]));
+      const fake = tf.slice(out, 0, n);
+      const rec = tf.slice(out, n, n);
+      let loss: tf.Scalar = keep('G_adv', bce(this.D.apply(fake, yFake), 1));
+      if (rw > 0) loss = tf.add(loss, tf.mul(keep('G_rec', tf.mean(tf.abs(tf.sub(rec, x)))), rw));
+      if (yT && target) {
+        const change = tf.sub(tf.slice(out, 2 * n, n), rec);
+        loss = tf.add(loss, tf.mul(keep('G_teacher', tf.mean(tf.abs(tf.sub(change, target)))), tw));
+      }
+      return loss;
+    }, [...gVars, ...eVars]);
+    // Arrays in params order: Adam keeps its slots by position (see nn/adam-state.ts).
+    this.optG.applyGradients(gVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    this.optE.applyGradients(eVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    tf.dispose([value, ...Object.values(grads)]);
+    target?.dispose();
+    yT?.dispose();
   }
 
   /**
@@ -188,8 +269,11 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
       const x = tf.slice(batch.images, 0, rows) as tf.Tensor4D;
       const z0 = this.E.apply(x);
       const ySrc = this.conditions(Array.from(batch.ages.subarray(0, rows)));
-      const cols: tf.Tensor4D[] = [x, this.G.apply(z0, ySrc)];
-      for (const age of SAMPLE_AGES) cols.push(this.G.apply(z0, this.conditions(new Array<number>(rows).fill(age))));
+      const rec = this.G.apply(z0, ySrc);
+      const cols: tf.Tensor4D[] = [x, rec];
+      const aged = SAMPLE_AGES.map((age) => this.G.apply(z0, this.conditions(new Array<number>(rows).fill(age))));
+      cols.push(...aged);
+      if (this.teacher) for (const a of aged) cols.push(tf.clipByValue(tf.add(x, tf.sub(a, rec)), -1, 1) as tf.Tensor4D);
       // [cols, rows, R, R, 3]
       return tf.stack(cols) as tf.Tensor5D;
     });
@@ -234,9 +318,9 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
  */
 export async function createAgeCganTrainer(
   config: AgeCganConfigInput = {},
-  opts: { initFrom?: string } = {},
+  opts: AgeCganTrainerOptions & { initFrom?: string } = {},
 ): Promise<AgeCganTrainer> {
-  const trainer = new AgeCganTrainer(resolveAgeCganConfig(config));
+  const trainer = new AgeCganTrainer(resolveAgeCganConfig(config), opts);
   if (opts.initFrom) {
     try {
       await loadNetworkWeights(opts.initFrom, [trainer.G.params, trainer.D.params, trainer.E.params]);
@@ -248,9 +332,12 @@ export async function createAgeCganTrainer(
   return trainer;
 }
 
-/** Resumes from a checkpoint written by save(): weights, Adam state, step, losses. */
-export async function loadAgeCganTrainer(dir: string): Promise<AgeCganTrainer> {
-  const trainer = new AgeCganTrainer(resolveAgeCganConfig((await readCheckpoint(dir)).config));
+/**
+ * Resumes from a checkpoint written by save(): weights, Adam state, step, losses. A teacher-mode
+ * checkpoint needs the same opts.teacher again (it is an option, not saved).
+ */
+export async function loadAgeCganTrainer(dir: string, opts: AgeCganTrainerOptions = {}): Promise<AgeCganTrainer> {
+  const trainer = new AgeCganTrainer(resolveAgeCganConfig((await readCheckpoint(dir)).config), opts);
   try {
     const meta = await readCheckpoint(dir, trainer);
     trainer.restoreState(meta.step, meta.createdAt, meta.losses);
