@@ -62,6 +62,17 @@ for (const s of [1, 2]) {
 }
 convCases.push({ b: 2, h: 11, w: 9, ci: 4, co: 6, k: 3, s: [2, 1], pad: 'same' });
 convCases.push({ b: 1, h: 17, w: 17, ci: 16, co: 24, k: 4, s: 2, pad: 'valid' });
+// Phase plans with shifted phases (Conv2DBackpropInput): every pad from 0 to k - 1, strides 2 and 3,
+// odd and even kernel sizes, odd input sizes.
+// Conv2DBackpropFilter has two forms split at 16 output channels: both on every stride/pad/batch mix.
+for (const s of [1, 2]) {
+  for (const pad of ['same', 'valid', 1] as Pad[]) {
+    for (const k of [3, 4]) convCases.push({ b: 1 + (k % 2), h: 6 + k + s, w: 5 + 2 * k, ci: 5, co: 16 + k, k, s, pad });
+  }
+}
+for (const [k, s] of [[2, 2], [4, 2], [5, 2], [3, 3], [4, 3], [6, 3]]) {
+  for (let p = 0; p < k; p++) convCases.push({ b: 1, h: 8 + k + p, w: 9 + 2 * p, ci: 3 + p, co: 2 + k, k, s, pad: p });
+}
 
 beforeAll(async () => {
   const info = await initBackend({ backend: 'wasm', threads: 2 });

@@ -3,13 +3,18 @@
  * with one XNNPACK Conv2D. It is both the input gradient of conv2d and the forward pass of
  * conv2dTranspose.
  *
- * Per spatial dim (size I of dx, K taps, stride s, pad-before p, dy size O):
- *   dx[s*q + r] = sum_j dyPad[q + j] * F[j, r],  dyPad[m] = dy[m + tmin],
- *   F[j, r] = w[r + p - s*(j + tmin)] (0 when that tap is outside [0, K)),
- *   tmin = ceil((p - K + 1) / s), tmax = floor((s - 1 + p) / s), T = tmax - tmin + 1.
- * So all s*s output phases r come from a single stride-1 convolution of dy with a
- * [Th, Tw, CO, sh*sw*CI] filter, followed by DepthToSpace (phase interleave) and a crop.
- * For stride 1 this is the usual "flipped filter" convolution.
+ * Per spatial dim (size I of dx, K taps, stride s, pad-before p, dy size O), output phase r of dx
+ * (dx[s*q + r]) reads the taps j in J_r = [a_r, floor((r + p) / s)], a_r = ceil((r + p - K + 1) / s):
+ *   dx[s*q + r] = sum_{j in J_r} dy[q + j] * w[r + p - s*j].
+ * a_r takes at most two values, c = a_0 and c + 1 (delta_r = a_r - c). Phases with delta_r = 1 are
+ * computed one conv position later, so every phase reads the same T = max |J_r| taps from the
+ * same window dy[u + c .. u + c + T - 1]:
+ *   y[u, block b_r] = sum_{t < T} dy[u + c + t] * w[r + p - s*(a_r + t)]   (0 outside [0, K)),
+ *   dx[s*u + b_r - off] = y[u, b_r],  b_r = (r - r* + s) mod s, off = (s - r*) mod s,
+ * r* = the first phase with delta 1 (s if none). So all s*s phases come from one stride-1
+ * convolution of dy with a [Th, Tw, CO, sh*sw*CI] filter, then a DepthToSpace shifted by off and
+ * cropped. Without the shift a 4x4 stride-2 kernel needed 3x3 taps per phase instead of 2x2
+ * (2.25x the work). For stride 1 this is the usual "flipped filter" convolution.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
@@ -20,26 +25,34 @@ interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
 
 interface PhasePlan {
   s: number;
-  q: number; // phase length ceil(I / s)
-  tmin: number;
+  q: number; // conv output length U = ceil((I + off) / s)
+  c: number; // first dy index a conv window reads (relative to u)
   taps: number; // T
+  off: number; // dx[m] = depth-to-space(y)[m + off]
+  /** Per phase r: first tap a_r and block b_r in the channel dim. */
+  first: number[];
+  block: number[];
   padBefore: number;
   padAfter: number;
-  cropBefore: number; // dy rows dropped in front (only when tmin > 0)
+  cropBefore: number; // dy rows dropped in front (only when c > 0)
   keep: number; // dy rows kept after the front crop
 }
 
 function plan(i: number, k: number, s: number, p: number, o: number): PhasePlan {
-  const q = Math.ceil(i / s);
-  const tmin = Math.ceil((p - k + 1) / s);
-  const tmax = Math.floor((s - 1 + p) / s);
-  const taps = tmax - tmin + 1;
-  const need = q + taps - 1; // length of dyPad read by the valid convolution
-  const cropBefore = Math.max(0, tmin);
-  const padBefore = Math.max(0, -tmin);
-  const keep = Math.min(o - cropBefore, need - padBefore);
+  const first = Array.from({ length: s }, (_, r) => Math.ceil((r + p - k + 1) / s));
+  const c = first[0];
+  let rStar = first.findIndex((a) => a > c);
+  if (rStar < 0) rStar = s;
+  const off = (s - rStar) % s;
+  const block = first.map((_, r) => (r - rStar + s) % s);
+  const taps = Math.max(...first.map((a, r) => Math.floor((r + p) / s) - a + 1));
+  const q = Math.ceil((i + off) / s);
+  const need = q + taps - 1; // length of the dy window read by the valid convolution
+  const cropBefore = Math.max(0, c);
+  const padBefore = Math.max(0, -c);
+  const keep = Math.max(0, Math.min(o - cropBefore, need - padBefore));
   const padAfter = need - padBefore - keep;
-  return { s, q, tmin, taps, padBefore, padAfter, cropBefore, keep };
+  return { s, q, c, taps, off, first, block, padBefore, padAfter, cropBefore, keep };
 }
 
 export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; filter?: TensorInfo }>): TensorInfo {
@@ -69,26 +82,27 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
   });
   if (cropped) free(backend, src);
   if (phases === 1 && ph.q === ih && pw.q === iw) return y;
-  // y: [B, Qh, Qw, sh*sw*CI] -> dx[b, qh*sh + rh, qw*sw + rw, :] = y[b, qh, qw, (rh*sw + rw)*CI : +CI],
-  // cropped to [ih, iw]. (The stock DepthToSpace + Slice take ~10x longer.)
+  // y: [B, Uh, Uw, sh*sw*CI] -> dx[b, m, n, :] = y[b, uh, uw, (bh*sw + bw)*CI : +CI] with
+  // m + offh = uh*sh + bh, n + offw = uw*sw + bw: a DepthToSpace shifted by off and cropped to
+  // [ih, iw]; phases of one (uh, uw) that land inside are contiguous in y and in dx (one memmove).
+  // (The stock DepthToSpace + Slice take ~10x longer.)
   const out = backend.makeOutput([nb, ih, iw, ci], 'float32');
   const heap = heapF32(backend);
   const yOff = f32Offset(backend, y);
   const oOff = f32Offset(backend, out);
   for (let b = 0; b < nb; b++) {
-    for (let qh = 0; qh < ph.q; qh++) {
-      for (let rh = 0; rh < sh; rh++) {
-        const row = qh * sh + rh;
-        if (row >= ih) break;
-        const dstRow = oOff + (b * ih + row) * iw * ci;
-        const srcRow = yOff + ((b * ph.q + qh) * pw.q) * oc + rh * sw * ci;
-        for (let qw = 0; qw < pw.q; qw++) {
-          const col0 = qw * sw;
-          const n = Math.min(sw, iw - col0); // phases rw < n land inside
-          if (n <= 0) break;
-          const src = srcRow + qw * oc;
-          heap.copyWithin(dstRow + col0 * ci, src, src + n * ci);
-        }
+    for (let m = 0; m < ih; m++) {
+      const uh = Math.floor((m + ph.off) / sh);
+      const bh = m + ph.off - uh * sh;
+      const dstRow = oOff + (b * ih + m) * iw * ci;
+      const srcRow = yOff + ((b * ph.q + uh) * pw.q) * oc + bh * sw * ci;
+      for (let uw = 0; uw < pw.q; uw++) {
+        const n0 = uw * sw - pw.off; // dx column of block 0
+        const b0 = Math.max(0, -n0);
+        const b1 = Math.min(sw, iw - n0);
+        if (b1 <= b0) continue;
+        const src = srcRow + uw * oc + b0 * ci;
+        heap.copyWithin(dstRow + (n0 + b0) * ci, src, src + (b1 - b0) * ci);
       }
     }
   }
@@ -106,7 +120,7 @@ const filterCache = new Map<object, { key: string; f: TensorInfo }>();
 const FILTER_CACHE_MAX = 64;
 
 function phaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, ph: PhasePlan, pw: PhasePlan): TensorInfo {
-  const key = `${g.pt},${g.pl},${g.sh},${g.sw},${ph.taps},${pw.taps},${ph.tmin},${pw.tmin}`;
+  const key = `${g.pt},${g.pl},${g.sh},${g.sw},${ph.taps},${pw.taps},${ph.c},${pw.c},${ph.off},${pw.off}`;
   const hit = filterCache.get(filter.dataId);
   if (hit && hit.key === key && backend.dataIdMap.has(hit.f.dataId)) return hit.f;
   // Drop entries whose source weights are gone (old steps) or that belong to another backend instance.
@@ -126,10 +140,10 @@ function phaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, 
   for (let jh = 0; jh < ph.taps; jh++) {
     for (let jw = 0; jw < pw.taps; jw++) {
       for (let rh = 0; rh < sh; rh++) {
-        const ikh = rh + g.pt - sh * (jh + ph.tmin);
+        const ikh = rh + g.pt - sh * (ph.first[rh] + jh);
         for (let rw = 0; rw < sw; rw++) {
-          const ikw = rw + g.pl - sw * (jw + pw.tmin);
-          const dst = fOff + (jh * pw.taps + jw) * co * oc + (rh * sw + rw) * ci;
+          const ikw = rw + g.pl - sw * (pw.first[rw] + jw);
+          const dst = fOff + (jh * pw.taps + jw) * co * oc + (ph.block[rh] * sw + pw.block[rw]) * ci;
           const inside = ikh >= 0 && ikh < kh && ikw >= 0 && ikw < kw;
           const src = wtOff + (ikh * kw + ikw) * co * ci;
           if (oc === ci && inside) {
