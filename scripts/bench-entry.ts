@@ -13,7 +13,7 @@ import { analyzeOp } from '../main/engine/ops/faces';
 import { runSoakBench } from '../main/engine/ops/soak-bench';
 import { runLibraryBench, runRealPhotoImportBench } from '../main/library/library-bench';
 import { runAgeCganBench } from '../models/age-cgan/bench';
-import { runEngineBench } from '../models/backend/engine-bench';
+import { runEngineVsTorchBench } from '../models/backend/torch-peer';
 import { runCycleGanBench } from '../models/cyclegan/cyclegan-bench';
 import { runFacePipelineBench } from '../models/face/face-bench';
 import { runCheckpointBench } from '../models/train/checkpoint-bench';
@@ -92,7 +92,8 @@ async function runLibrarySection(a: BenchArgs) {
 }
 
 export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
-  engine: (a) => runEngineBench({ runs: a.runs }),
+  // tfjs engine vs scripts/torch-peer.py, alternating rounds at the same thread count (torch skipped with a note when absent).
+  engine: (a) => runEngineVsTorchBench({ runs: a.runs }),
   face: (a) => runFacePipelineBench({ megapixels: a.megapixels }),
   library: runLibrarySection,
   cyclegan: (a) => runCycleGanBench({ runs: a.runs, resolutions: a.resolutions }),
