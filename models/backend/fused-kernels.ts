@@ -7,9 +7,12 @@
  *  - FaceAgeInstanceNormGrad:  dx = rstd * (dy - mean(dy) - y * mean(dy * y))
  *  - FaceAgeMirrorPadGrad:     adjoint of MirrorPad (scatter-add of dy onto the cells it copies)
  *  - FaceAgeLeakyReluGrad:     dx = x > 0 ? dy : alpha * dy (alpha 0 for ReLU), one pass instead of three
+ * On wasm, instance norm, its gradient and the activation gradient run in the SIMD module
+ * (wasm-kernels/fused-simd.ts) when the channel count allows; the JS loops are the fallback.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { instanceNormGradSimd, instanceNormSimd, leakyReluGradSimd } from './wasm-kernels/fused-simd';
 
 export const INSTANCE_NORM = 'FaceAgeInstanceNorm';
 export const INSTANCE_NORM_GRAD = 'FaceAgeInstanceNormGrad';
@@ -180,18 +183,31 @@ function leakyReluGrad(io: Io, dy: tf.TensorInfo, x: tf.TensorInfo, alpha: numbe
 
 // ---- registration ----------------------------------------------------------------------------
 
-function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io): void {
+/** Faster paths for one backend (the wasm SIMD module); each returns null when it does not apply. */
+interface FastPaths {
+  instanceNorm?(backend: unknown, x: tf.TensorInfo, eps: number): tf.TensorInfo[] | null;
+  instanceNormGrad?(backend: unknown, dy: tf.TensorInfo, y: tf.TensorInfo, rstd: tf.TensorInfo): tf.TensorInfo | null;
+  leakyReluGrad?(backend: unknown, dy: tf.TensorInfo, x: tf.TensorInfo, alpha: number): tf.TensorInfo | null;
+}
+
+function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io, fast: FastPaths = {}): void {
   const configs: tf.KernelConfig[] = [
     {
       kernelName: INSTANCE_NORM,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => instanceNorm(io(backend), inputs.x as tf.TensorInfo, (attrs as { eps: number }).eps),
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const x = inputs.x as tf.TensorInfo;
+        const eps = (attrs as { eps: number }).eps;
+        return fast.instanceNorm?.(backend, x, eps) ?? instanceNorm(io(backend), x, eps);
+      },
     },
     {
       kernelName: INSTANCE_NORM_GRAD,
       backendName,
-      kernelFunc: ({ inputs, backend }) =>
-        instanceNormGrad(io(backend), inputs.dy as tf.TensorInfo, inputs.y as tf.TensorInfo, inputs.rstd as tf.TensorInfo),
+      kernelFunc: ({ inputs, backend }) => {
+        const [dy, y, rstd] = [inputs.dy, inputs.y, inputs.rstd] as tf.TensorInfo[];
+        return fast.instanceNormGrad?.(backend, dy, y, rstd) ?? instanceNormGrad(io(backend), dy, y, rstd);
+      },
     },
     {
       kernelName: MIRROR_PAD_GRAD,
@@ -204,8 +220,11 @@ function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io): vo
     {
       kernelName: LEAKY_RELU_GRAD,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) =>
-        leakyReluGrad(io(backend), inputs.dy as tf.TensorInfo, inputs.x as tf.TensorInfo, (attrs as { alpha: number }).alpha),
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const [dy, x] = [inputs.dy, inputs.x] as tf.TensorInfo[];
+        const alpha = (attrs as { alpha: number }).alpha;
+        return fast.leakyReluGrad?.(backend, dy, x, alpha) ?? leakyReluGrad(io(backend), dy, x, alpha);
+      },
     },
   ];
   for (const k of configs) {
@@ -216,7 +235,11 @@ function register(backendName: 'wasm' | 'cpu', io: (backend: unknown) => Io): vo
 
 /** Registers the fused kernels on wasm and cpu; idempotent. */
 export function registerFusedKernels(): void {
-  register('wasm', (b) => wasmIo(b as BackendWasm));
+  register('wasm', (b) => wasmIo(b as BackendWasm), {
+    instanceNorm: (b, x, eps) => instanceNormSimd(b as BackendWasm, x, eps),
+    instanceNormGrad: (b, dy, y, rstd) => instanceNormGradSimd(b as BackendWasm, dy, y, rstd),
+    leakyReluGrad: (b, dy, x, alpha) => leakyReluGradSimd(b as BackendWasm, dy, x, alpha),
+  });
   register('cpu', (b) => cpuIo(b as CpuBackendLike));
 }
 

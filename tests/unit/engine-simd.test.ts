@@ -1,0 +1,66 @@
+/**
+ * The wasm SIMD module (models/backend/wasm-kernels/simd-module.ts) behind instance norm, its
+ * gradient and the ReLU/LeakyReLU gradient on wasm: it loads on the backend's (shared) memory, and
+ * the kernels match the cpu backend's JS loops within 1e-4 relative, on channel counts that take
+ * the SIMD path (multiples of 4), batch > 1, odd sizes, and element counts with a scalar tail.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '../../models/backend/select';
+import { INSTANCE_NORM, INSTANCE_NORM_GRAD, LEAKY_RELU_GRAD } from '../../models/backend/fused-kernels';
+import { simdKernels } from '../../models/backend/wasm-kernels/simd-module';
+import { relErr } from './engine-helpers';
+
+beforeAll(async () => {
+  const info = await initBackend({ backend: 'wasm', threads: 2 });
+  expect(info.name).toBe('wasm');
+});
+
+async function onBoth(shape: number[], f: (xs: tf.Tensor[]) => tf.Tensor[], n = 3): Promise<Record<string, Float32Array[]>> {
+  const out: Record<string, Float32Array[]> = {};
+  for (const be of ['cpu', 'wasm']) {
+    await tf.setBackend(be);
+    const xs = Array.from({ length: n }, (_, i) => tf.randomNormal(shape, i === 0 ? 0.7 : 0, 1 + i, 'float32', 31 + i));
+    const ys = f(xs);
+    out[be] = await Promise.all(ys.map(async (y) => (await y.data()) as Float32Array));
+    tf.dispose([...xs, ...ys]);
+  }
+  await tf.setBackend('wasm');
+  return out;
+}
+
+describe('wasm SIMD module', () => {
+  it('instantiates on the backend memory', async () => {
+    await tf.setBackend('wasm');
+    const k = simdKernels((tf.backend() as BackendWasm).wasm);
+    expect(k).not.toBeNull();
+    expect(Object.keys(k!).sort()).toEqual(['affine', 'colsqdev', 'colsum', 'colsum2', 'ingrad', 'lrelugrad']);
+  });
+
+  it.each([
+    [1, 5, 7, 4],
+    [2, 9, 3, 8],
+    [1, 16, 16, 32],
+    [3, 3, 2, 12], // (on 1 or 2 pixels y and dx are exactly 0: rounding noise on both backends)
+  ])('instance norm and its gradient on [%i, %i, %i, %i] match cpu', async (...shape) => {
+    const r = await onBoth(shape, ([x, dy]) => {
+      const [y, rstd] = tf.engine().runKernel(INSTANCE_NORM, { x }, { eps: 1e-5 }) as tf.Tensor[];
+      const dx = tf.engine().runKernel(INSTANCE_NORM_GRAD, { dy, y, rstd }, {}) as tf.Tensor;
+      return [y, rstd, dx];
+    });
+    r.wasm.forEach((w, i) => expect(relErr(w, r.cpu[i])).toBeLessThan(1e-4));
+  });
+
+  it.each([
+    [[2, 3, 5, 4], 0.2],
+    [[1, 7, 3, 3], 0.2], // 63 values: 60 in SIMD, a tail of 3 in JS
+    [[1, 4, 4, 8], 0],
+  ] as Array<[number[], number]>)('activation gradient on %o (alpha %s) equals x > 0 ? dy : alpha * dy', async (shape, alpha) => {
+    const r = await onBoth(shape, ([x, dy]) => {
+      const zeroed = tf.where(tf.less(tf.abs(x), 0.3), tf.zerosLike(x), x); // exact zeros take the alpha branch
+      return [tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x: zeroed }, { alpha }) as tf.Tensor];
+    });
+    expect(relErr(r.wasm[0], r.cpu[0])).toBe(0);
+  });
+});
