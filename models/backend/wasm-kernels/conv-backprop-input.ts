@@ -17,6 +17,8 @@
  * (2.25x the work). For stride 1 this is the usual "flipped filter" convolution.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2dBackpropInputSplit, splitSaves } from './conv-backprop-input-split';
+import { cachedFilters } from './filter-cache';
 import { f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
 
 interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
@@ -66,6 +68,7 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
   const pw = plan(iw, kw, sw, g.pl, ow);
   const phases = sh * sw;
   const oc = phases * ci;
+  if (splitSaves(g, ph.taps * pw.taps * phases)) return conv2dBackpropInputSplit(backend, dy, filter, g);
 
   const f = phaseFilter(backend, filter, g, ph, pw);
 
@@ -116,20 +119,12 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
  * Cached per filter buffer and geometry: within a training step every dx of a layer sees the same
  * weights, and reusing F also lets XNNPACK reuse its packed operator (packing 2M weights ~20 ms).
  */
-const filterCache = new Map<object, { key: string; f: TensorInfo }>();
-const FILTER_CACHE_MAX = 64;
-
 function phaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, ph: PhasePlan, pw: PhasePlan): TensorInfo {
   const key = `${g.pt},${g.pl},${g.sh},${g.sw},${ph.taps},${pw.taps},${ph.c},${pw.c},${ph.off},${pw.off}`;
-  const hit = filterCache.get(filter.dataId);
-  if (hit && hit.key === key && backend.dataIdMap.has(hit.f.dataId)) return hit.f;
-  // Drop entries whose source weights are gone (old steps) or that belong to another backend instance.
-  for (const [id, e] of filterCache) {
-    if (!backend.dataIdMap.has(id) || id === filter.dataId) {
-      if (backend.dataIdMap.has(e.f.dataId)) free(backend, e.f);
-      filterCache.delete(id);
-    }
-  }
+  return cachedFilters(backend, filter, key, () => [buildPhaseFilter(backend, filter, g, ph, pw)])[0];
+}
+
+function buildPhaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, ph: PhasePlan, pw: PhasePlan): TensorInfo {
   const { kh, kw, ci, co, sh, sw } = g;
   const oc = sh * sw * ci;
   const wt = runWasmKernel(backend, 'Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
@@ -160,11 +155,5 @@ function phaseFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry, 
     }
   }
   free(backend, wt);
-  if (filterCache.size >= FILTER_CACHE_MAX) {
-    const [oldId, old] = filterCache.entries().next().value!;
-    free(backend, old.f);
-    filterCache.delete(oldId);
-  }
-  filterCache.set(filter.dataId, { key, f });
   return f;
 }
