@@ -75,7 +75,7 @@ function phasePlanes(backend: BackendWasm, x: TensorInfo, g: ConvGeometry, hq: n
 }
 
 function tapsForm(backend: BackendWasm, planes: TensorInfo, dy: TensorInfo, g: ConvGeometry, hq: number, wq: number): TensorInfo {
-  const { nb, ci, oh, ow, co, kh, kw, sh, sw } = g;
+  const { nb, ci, oh, co, kh, kw, sh, sw } = g;
   const planeSize = hq * wq;
   const rowLen = oh * wq; // one batch item's part of a row of A
   const nExt = nb * rowLen;

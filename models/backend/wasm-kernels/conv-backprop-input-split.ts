@@ -12,7 +12,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { cachedFilters } from './filter-cache';
-import { f32Offset, free, heapF32, runWasmKernel, type ConvGeometry, type TensorInfo } from './heap';
+import { convOverWindow, f32Offset, free, heapF32, runWasmKernel, type ConvGeometry, type TensorInfo } from './heap';
 
 interface DimPhase {
   r: number;
@@ -48,7 +48,7 @@ export function splitSaves(g: ConvGeometry, combinedTaps: number): boolean {
 }
 
 export function conv2dBackpropInputSplit(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  const { nb, h: ih, w: iw, ci, co, kh, kw, sh, sw } = g;
+  const { nb, h: ih, w: iw, ci, kh, kw, sh, sw } = g;
   const hs = dimPhases(ih, kh, sh, g.pt, g.oh);
   const ws = dimPhases(iw, kw, sw, g.pl, g.ow);
   const filters = cachedFilters(backend, filter, `split ${g.pt},${g.pl},${sh},${sw}`, () => buildFilters(backend, filter, g, hs, ws));
@@ -61,16 +61,7 @@ export function conv2dBackpropInputSplit(backend: BackendWasm, dy: TensorInfo, f
         scatter(backend, null, out, g, ph, pw);
         continue;
       }
-      let src = dy;
-      const cropped = ph.cropBefore > 0 || pw.cropBefore > 0 || ph.keep < g.oh || pw.keep < g.ow;
-      if (cropped) src = runWasmKernel(backend, 'Slice', { x: dy }, { begin: [0, ph.cropBefore, pw.cropBefore, 0], size: [nb, ph.keep, pw.keep, co] });
-      const y = runWasmKernel(backend, 'Conv2D', { x: src, filter: f }, {
-        strides: [1, 1],
-        dilations: [1, 1],
-        pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
-        dataFormat: 'NHWC',
-      });
-      if (cropped) free(backend, src);
+      const y = convOverWindow(backend, dy, f, ph, pw);
       scatter(backend, y, out, g, ph, pw);
       free(backend, y);
     }

@@ -19,7 +19,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropInputSplit, splitSaves } from './conv-backprop-input-split';
 import { cachedFilters } from './filter-cache';
-import { f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
+import { convOverWindow, f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
 
 interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
@@ -63,7 +63,7 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
   const filter = args.inputs.filter!;
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
   const g = nhwcConvInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
-  const { nb, h: ih, w: iw, ci, oh, ow, co, kh, kw, sh, sw } = g;
+  const { nb, h: ih, w: iw, ci, oh, ow, kh, kw, sh, sw } = g;
   const ph = plan(ih, kh, sh, g.pt, oh);
   const pw = plan(iw, kw, sw, g.pl, ow);
   const phases = sh * sw;
@@ -72,18 +72,7 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs<{ dy?: TensorInfo; 
 
   const f = phaseFilter(backend, filter, g, ph, pw);
 
-  let src = dy;
-  const cropped = ph.cropBefore > 0 || pw.cropBefore > 0 || ph.keep < oh || pw.keep < ow;
-  if (cropped) {
-    src = runWasmKernel(backend, 'Slice', { x: dy }, { begin: [0, ph.cropBefore, pw.cropBefore, 0], size: [nb, ph.keep, pw.keep, co] });
-  }
-  const y = runWasmKernel(backend, 'Conv2D', { x: src, filter: f }, {
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
-    dataFormat: 'NHWC',
-  });
-  if (cropped) free(backend, src);
+  const y = convOverWindow(backend, dy, f, ph, pw);
   if (phases === 1 && ph.q === ih && pw.q === iw) return y;
   // y: [B, Uh, Uw, sh*sw*CI] -> dx[b, m, n, :] = y[b, uh, uw, (bh*sw + bw)*CI : +CI] with
   // m + offh = uh*sh + bh, n + offw = uw*sw + bw: a DepthToSpace shifted by off and cropped to

@@ -26,10 +26,7 @@ export function instanceNormSimd(backend: BackendWasm, x: TensorInfo, eps: numbe
   const rstd = backend.makeOutput([b, 1, 1, c], 'float32');
   const scratch = backend.makeOutput([4 * c], 'float32'); // sum | sum of squared deviations | scale | shift
   const heap = heapF32(backend);
-  const xOff = f32Offset(backend, x);
-  const yOff = f32Offset(backend, y);
-  const rOff = f32Offset(backend, rstd);
-  const sum = f32Offset(backend, scratch);
+  const [xOff, yOff, rOff, sum] = [x, y, rstd, scratch].map((t) => f32Offset(backend, t));
   const sq = sum + c;
   const scale = sq + c;
   const shift = scale + c;
@@ -59,11 +56,7 @@ export function instanceNormGradSimd(backend: BackendWasm, dy: TensorInfo, y: Te
   const dx = backend.makeOutput(dy.shape, 'float32');
   const scratch = backend.makeOutput([5 * c], 'float32'); // sum dy | sum dy*y | a | b | c
   const heap = heapF32(backend);
-  const gOff = f32Offset(backend, dy);
-  const yOff = f32Offset(backend, y);
-  const dOff = f32Offset(backend, dx);
-  const rOff = f32Offset(backend, rstd);
-  const sg = f32Offset(backend, scratch);
+  const [gOff, yOff, dOff, rOff, sg] = [dy, y, dx, rstd, scratch].map((t) => f32Offset(backend, t));
   const sgy = sg + c;
   const ca = sgy + c;
   const cb = ca + c;
@@ -91,9 +84,7 @@ export function leakyReluGradSimd(backend: BackendWasm, dy: TensorInfo, x: Tenso
   if (!k || n4 === 0) return null;
   const dx = backend.makeOutput(x.shape, 'float32');
   const heap = heapF32(backend);
-  const g = f32Offset(backend, dy);
-  const xv = f32Offset(backend, x);
-  const d = f32Offset(backend, dx);
+  const [g, xv, d] = [dy, x, dx].map((t) => f32Offset(backend, t));
   k.lrelugrad(g * 4, xv * 4, n4 * 4, alpha, d * 4);
   const a = Math.fround(alpha);
   for (let i = n4; i < n; i++) heap[d + i] = heap[xv + i] > 0 ? heap[g + i] : a * heap[g + i];

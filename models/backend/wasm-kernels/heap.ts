@@ -105,3 +105,26 @@ export function nhwcConvInfo(kernel: string, inShape: number[], filterShape: num
     pl: info.padInfo.left,
   };
 }
+
+/** Rows (or columns) of dy a stride-1 convolution reads: crop in front, keep, then zero pads. */
+export interface DyWindow {
+  cropBefore: number;
+  keep: number;
+  padBefore: number;
+  padAfter: number;
+}
+
+/** Stride-1 XNNPACK Conv2D of dy [nb, oh, ow, co], cropped and padded to the windows, with f. */
+export function convOverWindow(backend: BackendWasm, dy: TensorInfo, f: TensorInfo, h: DyWindow, w: DyWindow): TensorInfo {
+  const [nb, oh, ow, co] = dy.shape;
+  const cropped = h.cropBefore > 0 || w.cropBefore > 0 || h.keep < oh || w.keep < ow;
+  const src = cropped ? runWasmKernel(backend, 'Slice', { x: dy }, { begin: [0, h.cropBefore, w.cropBefore, 0], size: [nb, h.keep, w.keep, co] }) : dy;
+  const y = runWasmKernel(backend, 'Conv2D', { x: src, filter: f }, {
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: [[0, 0], [h.padBefore, h.padAfter], [w.padBefore, w.padAfter], [0, 0]],
+    dataFormat: 'NHWC',
+  });
+  if (cropped) free(backend, src);
+  return y;
+}

@@ -193,7 +193,7 @@ export function simdKernels(wasmModule: unknown): SimdKernels | null {
   const memory = backendMemory(wasmModule);
   if (!memory) return null;
   if (cache.has(memory)) return cache.get(memory)!;
-  let k: SimdKernels | null = null;
+  let k: SimdKernels | null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const inst = new WebAssembly.Instance(new WebAssembly.Module(buildModule(shared)), { env: { memory } });
