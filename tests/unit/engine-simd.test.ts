@@ -63,4 +63,18 @@ describe('wasm SIMD module', () => {
     });
     expect(relErr(r.wasm[0], r.cpu[0])).toBe(0);
   });
+
+  it.each([
+    [[2, 5, 7, 8], [0, 1, 2], false],
+    [[1, 9, 3, 4], [0, 1, 2], true],
+    [[6, 12], [0], false],
+    [[2, 5, 7, 6], [0, 1, 2], false], // C % 4 != 0: stock kernel
+    [[2, 5, 7, 8], [1, 2], true], // not every leading axis: stock kernel
+  ] as Array<[number[], number[], boolean]>)('Sum of %o over %o (keepDims %s) and LeakyReLU match cpu', async (shape, axis, keepDims) => {
+    const r = await onBoth(shape, ([x]) => [tf.sum(x, axis, keepDims), tf.leakyRelu(x, 0.2)], 1);
+    expect(r.wasm[0].length).toBe(r.cpu[0].length);
+    expect(relErr(r.wasm[0], r.cpu[0])).toBeLessThan(1e-5);
+    // (cpu multiplies by alpha as a double, wasm, stock or ours, as a float32: 1 ulp apart)
+    expect(relErr(r.wasm[1], r.cpu[1])).toBeLessThan(1e-7);
+  });
 });

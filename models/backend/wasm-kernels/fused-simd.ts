@@ -24,21 +24,22 @@ export function instanceNormSimd(backend: BackendWasm, x: TensorInfo, eps: numbe
   const { k, b, hw, c } = s;
   const y = backend.makeOutput(x.shape, 'float32');
   const rstd = backend.makeOutput([b, 1, 1, c], 'float32');
-  const scratch = backend.makeOutput([4 * c], 'float32'); // sum | sum of squared deviations | scale | shift
+  // float64 sum | float64 sum of squared deviations | float32 scale | float32 shift
+  const scratch = backend.makeOutput([6 * c], 'float32');
   const heap = heapF32(backend);
   const [xOff, yOff, rOff, sum] = [x, y, rstd, scratch].map((t) => f32Offset(backend, t));
-  const sq = sum + c;
-  const scale = sq + c;
+  const sums = new Float64Array(heap.buffer, sum * 4, 2 * c); // [sum, sq]
+  const scale = sum + 4 * c;
   const shift = scale + c;
   for (let n = 0; n < b; n++) {
     const base = (xOff + n * hw * c) * 4;
-    heap.fill(0, sum, sum + 2 * c);
+    sums.fill(0);
     k.colsum(base, hw, c * 4, sum * 4);
-    for (let i = 0; i < c; i++) heap[scale + i] = heap[sum + i] / hw; // mean, for the deviation pass
-    k.colsqdev(base, hw, c * 4, scale * 4, sq * 4);
+    for (let i = 0; i < c; i++) heap[scale + i] = sums[i] / hw; // mean, for the deviation pass
+    k.colsqdev(base, hw, c * 4, scale * 4, (sum + 2 * c) * 4);
     for (let i = 0; i < c; i++) {
       const m = heap[scale + i];
-      const r = 1 / Math.sqrt(heap[sq + i] / hw + eps);
+      const r = 1 / Math.sqrt(sums[c + i] / hw + eps);
       heap[scale + i] = r;
       heap[shift + i] = -m * r;
       heap[rOff + n * c + i] = r;
@@ -54,22 +55,22 @@ export function instanceNormGradSimd(backend: BackendWasm, dy: TensorInfo, y: Te
   if (!s) return null;
   const { k, b, hw, c } = s;
   const dx = backend.makeOutput(dy.shape, 'float32');
-  const scratch = backend.makeOutput([5 * c], 'float32'); // sum dy | sum dy*y | a | b | c
+  // float64 sum dy | float64 sum dy*y | float32 rstd | mean dy | mean dy*y
+  const scratch = backend.makeOutput([7 * c], 'float32');
   const heap = heapF32(backend);
   const [gOff, yOff, dOff, rOff, sg] = [dy, y, dx, rstd, scratch].map((t) => f32Offset(backend, t));
-  const sgy = sg + c;
-  const ca = sgy + c;
+  const sums = new Float64Array(heap.buffer, sg * 4, 2 * c); // [sum dy, sum dy*y]
+  const ca = sg + 4 * c;
   const cb = ca + c;
   const cc = cb + c;
   for (let n = 0; n < b; n++) {
     const at = (off: number) => (off + n * hw * c) * 4;
-    heap.fill(0, sg, sg + 2 * c);
-    k.colsum2(at(gOff), at(yOff), hw, c * 4, sg * 4, sgy * 4);
+    sums.fill(0);
+    k.colsum2(at(gOff), at(yOff), hw, c * 4, sg * 4, (sg + 2 * c) * 4);
     for (let i = 0; i < c; i++) {
-      const r = heap[rOff + n * c + i];
-      heap[ca + i] = r;
-      heap[cb + i] = heap[sg + i] / hw;
-      heap[cc + i] = heap[sgy + i] / hw;
+      heap[ca + i] = heap[rOff + n * c + i];
+      heap[cb + i] = sums[i] / hw;
+      heap[cc + i] = sums[c + i] / hw;
     }
     k.ingrad(at(gOff), at(yOff), hw, c * 4, ca * 4, cb * 4, cc * 4, at(dOff));
   }

@@ -8,6 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterWasm } from './conv-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv-backprop-input';
 import { free, runWasmKernel } from './heap';
+import { wrapSimdKernels } from './simd-wrappers';
 
 const replaced = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity'] as const;
 
@@ -20,6 +21,7 @@ export function registerWasmTrainingKernels(): void {
   // Identity (hundreds per training step: gradient plumbing, optimizer) shares the buffer with a
   // reference count, as Reshape and the cpu backend's Identity do, instead of copying it.
   wrapBatchMatMul();
+  wrapSimdKernels();
   tf.registerKernel({
     kernelName: 'Identity',
     backendName: 'wasm',

@@ -5,14 +5,17 @@
  * million values, single-threaded even with a 2-thread pool); here they run 4 lanes at a time.
  *
  * Layout of every "channel" kernel: a per-pixel tensor [npix, C] (C % 4 == 0, cb = C * 4 bytes)
- * and per-channel vectors [C]; all pointers and sizes are in bytes. Kernels:
- *   colsum(x, npix, cb, out)                    out[k] += sum_p x[p, k]
- *   colsqdev(x, npix, cb, mean, out)            out[k] += sum_p (x[p, k] - mean[k])^2
+ * and per-channel vectors [C] (float32, or float64 for the sums: "out64"); all pointers and sizes
+ * are in bytes. Kernels:
+ *   colsum(x, npix, cb, out64)                  out64[k] += sum_p x[p, k]
+ *   colsqdev(x, npix, cb, mean, out64)          out64[k] += sum_p (x[p, k] - mean[k])^2
  *   affine(x, npix, cb, scale, shift, y)        y[p, k] = x[p, k] * scale[k] + shift[k]
- *   colsum2(g, y, npix, cb, o1, o2)             o1[k] += sum_p g[p, k];  o2[k] += sum_p g[p, k] * y[p, k]
+ *   colsum2(g, y, npix, cb, o1_64, o2_64)       o1[k] += sum_p g[p, k];  o2[k] += sum_p g[p, k] * y[p, k]
  *   ingrad(g, y, npix, cb, a, b, c, dx)         dx[p, k] = (g[p, k] - b[k] - y[p, k] * c[k]) * a[k]
  *   lrelugrad(g, x, nb, alpha, dx)              dx[i] = x[i] > 0 ? g[i] : alpha * g[i]  (nb % 16 == 0)
- * (Sums accumulate in float32 per lane, sequentially over pixels: ~1e-6 relative for our sizes.)
+ * Sums accumulate in float64 (each float32 lane pair promoted), like the JS loops they replace:
+ * with float32 accumulators the exactly-zero gradient of a bias before an instance norm came out
+ * as rounding noise several times larger than the cpu backend's.
  */
 
 export interface SimdKernels {
@@ -78,25 +81,48 @@ const FGT = simd(0x44);
 const SPLAT = simd(0x13);
 const BITSELECT = simd(0x52);
 const VZERO = [...simd(0x0c), ...new Array(16).fill(0)];
+const VLOAD_HI = [...simd(0x00), 2, 16]; // offset 16: the second f64x2 of a 4-channel group
+const VSTORE_HI = [...simd(0x0b), 2, 16];
+const DADD = simd(0xf0);
+const PROMOTE_LO = simd(0x5f); // f64x2.promote_low_f32x4
+const SWAP_HALVES = [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]; // i8x16.shuffle
+const SHL = [0x74];
+
+/**
+ * out64[k .. k+3] += the f32x4 in local v, as two f64x2 at out + 2k (float64 sums of 4 channels).
+ * chan2 gives the address out + 2k.
+ */
+function accumulate64(out: number[], v: number): number[] {
+  return [
+    ...out, ...out, ...VLOAD, ...get(v), ...PROMOTE_LO, ...DADD, ...VSTORE,
+    ...out, ...out, ...VLOAD_HI, ...get(v), ...get(v), ...SWAP_HALVES, ...PROMOTE_LO, ...DADD, ...VSTORE_HI,
+  ];
+}
 
 /**
  * A channel kernel: params are i32 (indices 0..nParams-1), then locals poff, end, k (i32) and one
  * v128 scratch. `body` emits the work for the 4 channels at k of the pixel at poff.
  */
-function channelKernel(nParams: number, npix: number, cb: number, body: (pix: (p: number) => number[], chan: (p: number) => number[], v: number) => number[]) {
+function channelKernel(
+  nParams: number,
+  npix: number,
+  cb: number,
+  body: (pix: (p: number) => number[], chan: (p: number) => number[], v: number, chan2: (p: number) => number[]) => number[],
+) {
   const poff = nParams;
   const end = nParams + 1;
   const k = nParams + 2;
   const v = nParams + 3;
   const pix = (p: number) => [...get(p), ...get(poff), ...ADD, ...get(k), ...ADD];
   const chan = (p: number) => [...get(p), ...get(k), ...ADD];
+  const chan2 = (p: number) => [...get(p), ...get(k), ...i32c(1), ...SHL, ...ADD];
   const code = [
     ...i32c(0), ...set(poff),
     ...get(npix), ...get(cb), ...MUL, ...set(end),
     ...LOOP,
     ...i32c(0), ...set(k),
     ...LOOP,
-    ...body(pix, chan, v),
+    ...body(pix, chan, v, chan2),
     ...get(k), ...i32c(16), ...ADD, ...tee(k), ...get(cb), ...LT_U, ...BR_IF0,
     ...END,
     ...get(poff), ...get(cb), ...ADD, ...tee(poff), ...get(end), ...LT_U, ...BR_IF0,
@@ -110,14 +136,13 @@ function channelKernel(nParams: number, npix: number, cb: number, body: (pix: (p
 function buildModule(shared: boolean): Uint8Array<ArrayBuffer> {
   const fns: Array<{ name: string; params: number[]; code: number[] }> = [];
   // colsum(x, npix, cb, out)
-  fns.push({ name: 'colsum', ...channelKernel(4, 1, 2, (pix, chan) => [...chan(3), ...chan(3), ...VLOAD, ...pix(0), ...VLOAD, ...FADD, ...VSTORE]) });
+  fns.push({ name: 'colsum', ...channelKernel(4, 1, 2, (pix, _chan, v, chan2) => [...pix(0), ...VLOAD, ...set(v), ...accumulate64(chan2(3), v)]) });
   // colsqdev(x, npix, cb, mean, out)
   fns.push({
     name: 'colsqdev',
-    ...channelKernel(5, 1, 2, (pix, chan, v) => [
-      ...chan(4), ...chan(4), ...VLOAD,
-      ...pix(0), ...VLOAD, ...chan(3), ...VLOAD, ...FSUB, ...tee(v), ...get(v), ...FMUL,
-      ...FADD, ...VSTORE,
+    ...channelKernel(5, 1, 2, (pix, chan, v, chan2) => [
+      ...pix(0), ...VLOAD, ...chan(3), ...VLOAD, ...FSUB, ...tee(v), ...get(v), ...FMUL, ...set(v),
+      ...accumulate64(chan2(4), v),
     ]),
   });
   // affine(x, npix, cb, scale, shift, y)
@@ -128,9 +153,9 @@ function buildModule(shared: boolean): Uint8Array<ArrayBuffer> {
   // colsum2(g, y, npix, cb, o1, o2)
   fns.push({
     name: 'colsum2',
-    ...channelKernel(6, 2, 3, (pix, chan) => [
-      ...chan(4), ...chan(4), ...VLOAD, ...pix(0), ...VLOAD, ...FADD, ...VSTORE,
-      ...chan(5), ...chan(5), ...VLOAD, ...pix(0), ...VLOAD, ...pix(1), ...VLOAD, ...FMUL, ...FADD, ...VSTORE,
+    ...channelKernel(6, 2, 3, (pix, _chan, v, chan2) => [
+      ...pix(0), ...VLOAD, ...set(v), ...accumulate64(chan2(4), v),
+      ...pix(0), ...VLOAD, ...pix(1), ...VLOAD, ...FMUL, ...set(v), ...accumulate64(chan2(5), v),
     ]),
   });
   // ingrad(g, y, npix, cb, a, b, c, dx)
