@@ -35,7 +35,7 @@ describe('wasm SIMD module', () => {
     await tf.setBackend('wasm');
     const k = simdKernels((tf.backend() as BackendWasm).wasm);
     expect(k).not.toBeNull();
-    expect(Object.keys(k!).sort()).toEqual(['affine', 'colsqdev', 'colsum', 'colsum2', 'ingrad', 'lrelugrad']);
+    expect(Object.keys(k!).sort()).toEqual(['affine', 'colsqdev', 'colsum', 'colsum2', 'ingrad', 'lrelugrad', 'winoFilter', 'winoIn', 'winoOut']);
   });
 
   it.each([
@@ -77,4 +77,26 @@ describe('wasm SIMD module', () => {
     // (cpu multiplies by alpha as a double, wasm, stock or ours, as a float32: 1 ulp apart)
     expect(relErr(r.wasm[1], r.cpu[1])).toBeLessThan(1e-7);
   });
+
+  // Winograd F(2x2, 3x3) (wasm-kernels/winograd.ts): 3x3 stride-1 convs with channels in and out
+  // multiples of 4 (>= 16) and an even output; an odd output falls back to XNNPACK's convolution.
+  it.each([
+    [2, 10, 12, 16, 20, 'valid'],
+    [1, 8, 8, 32, 16, 'same'],
+    [1, 9, 7, 16, 16, 1],
+    [2, 9, 9, 16, 16, 'valid'], // odd output: fallback
+  ] as Array<[number, number, number, number, number, 'valid' | 'same' | number]>)(
+    'conv2d 3x3 [%i, %i, %i, %i] -> %i channels, pad %s: forward (with bias), input and filter gradients match cpu',
+    async (b, h, w, c, k, pad) => {
+      const r = await onBoth([b, h, w, c], ([x]) => {
+        const f = tf.randomNormal([3, 3, c, k], 0, 0.2, 'float32', 41);
+        const bias = tf.randomNormal([k], 0, 1, 'float32', 42);
+        const y = tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad, bias });
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 43);
+        const grads = tf.grads((a: tf.Tensor, g: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, g as tf.Tensor4D, 1, pad), dy)))([x, f]);
+        return [y, tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, pad), ...grads];
+      }, 1);
+      r.wasm.forEach((v, i) => expect(relErr(v, r.cpu[i])).toBeLessThan(1e-4));
+    },
+  );
 });

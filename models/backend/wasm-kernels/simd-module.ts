@@ -13,10 +13,14 @@
  *   colsum2(g, y, npix, cb, o1_64, o2_64)       o1[k] += sum_p g[p, k];  o2[k] += sum_p g[p, k] * y[p, k]
  *   ingrad(g, y, npix, cb, a, b, c, dx)         dx[p, k] = (g[p, k] - b[k] - y[p, k] * c[k]) * a[k]
  *   lrelugrad(g, x, nb, alpha, dx)              dx[i] = x[i] > 0 ? g[i] : alpha * g[i]  (nb % 16 == 0)
+ *   winoIn, winoOut, winoFilter                 Winograd F(2x2, 3x3) transforms (simd-winograd.ts)
  * Sums accumulate in float64 (each float32 lane pair promoted), like the JS loops they replace:
  * with float32 accumulators the exactly-zero gradient of a bias before an instance norm came out
  * as rounding noise several times larger than the cpu backend's.
  */
+
+import { uleb, sleb, str, vec, section, I32, F32, V128, get, set, tee, i32c, ADD, MUL, LT_U, LOOP, END, BR_IF0, simd, VLOAD, VSTORE, FADD, FSUB, FMUL, FGT, SPLAT, BITSELECT, VZERO, VLOAD_HI, VSTORE_HI, DADD, PROMOTE_LO, SWAP_HALVES, SHL } from './simd-asm';
+import { winoFilter, winoIn, winoOut } from './simd-winograd';
 
 export interface SimdKernels {
   colsum(x: number, npix: number, cb: number, out: number): void;
@@ -25,68 +29,10 @@ export interface SimdKernels {
   colsum2(g: number, y: number, npix: number, cb: number, o1: number, o2: number): void;
   ingrad(g: number, y: number, npix: number, cb: number, a: number, b: number, c: number, dx: number): void;
   lrelugrad(g: number, x: number, nb: number, alpha: number, dx: number): void;
+  winoIn(x: number, rowBytes: number, cb: number, tilesY: number, tilesX: number, table: number): void;
+  winoOut(table: number, kb: number, tilesY: number, tilesX: number, bias: number, y: number, rowBytes: number): void;
+  winoFilter(g: number, c: number, kb: number, table: number): void;
 }
-
-// ---- encoding helpers -------------------------------------------------------------------------
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const str = (s: string) => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a];
-const MUL = [0x6c];
-const LT_U = [0x49];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const BR_IF0 = [0x0d, 0x00];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const VLOAD = [...simd(0x00), 2, 0]; // align hint 4 bytes (tensors are 4-byte aligned), offset 0
-const VSTORE = [...simd(0x0b), 2, 0];
-const FADD = simd(0xe4);
-const FSUB = simd(0xe5);
-const FMUL = simd(0xe6);
-const FGT = simd(0x44);
-const SPLAT = simd(0x13);
-const BITSELECT = simd(0x52);
-const VZERO = [...simd(0x0c), ...new Array(16).fill(0)];
-const VLOAD_HI = [...simd(0x00), 2, 16]; // offset 16: the second f64x2 of a 4-channel group
-const VSTORE_HI = [...simd(0x0b), 2, 16];
-const DADD = simd(0xf0);
-const PROMOTE_LO = simd(0x5f); // f64x2.promote_low_f32x4
-const SWAP_HALVES = [...simd(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]; // i8x16.shuffle
-const SHL = [0x74];
 
 /**
  * out64[k .. k+3] += the f32x4 in local v, as two f64x2 at out + 2k (float64 sums of 4 channels).
@@ -189,6 +135,8 @@ function buildModule(shared: boolean): Uint8Array<ArrayBuffer> {
     ];
     fns.push({ name: 'lrelugrad', params: [I32, I32, I32, F32, I32], code: [...vec([[1, I32], [1, V128]]), ...code] });
   }
+
+  fns.push(winoIn(), winoOut(), winoFilter());
 
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0x00]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
