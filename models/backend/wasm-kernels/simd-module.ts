@@ -19,7 +19,7 @@
  * as rounding noise several times larger than the cpu backend's.
  */
 
-import { uleb, sleb, str, vec, section, I32, F32, V128, get, set, tee, i32c, ADD, MUL, LT_U, LOOP, END, BR_IF0, simd, VLOAD, VSTORE, FADD, FSUB, FMUL, FGT, SPLAT, BITSELECT, VZERO, VLOAD_HI, VSTORE_HI, DADD, PROMOTE_LO, SWAP_HALVES, SHL } from './simd-asm';
+import { uleb, str, vec, section, I32, F32, V128, get, set, tee, i32c, ADD, MUL, LT_U, LOOP, END, BR_IF0, VLOAD, VSTORE, FADD, FSUB, FMUL, FGT, SPLAT, BITSELECT, VZERO, VLOAD_HI, VSTORE_HI, DADD, PROMOTE_LO, SWAP_HALVES, SHL } from './simd-asm';
 import { winoFilter, winoIn, winoOut } from './simd-winograd';
 
 export interface SimdKernels {

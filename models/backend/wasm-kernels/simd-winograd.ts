@@ -24,12 +24,32 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const tableAddr = (table: number, xi: number, off1: number, off2: number) => [...get(table), ...LOAD_I32(4 * xi), ...get(off1), ...ADD, ...get(off2), ...ADD];
 const binop = (a: number, b: number, op: number[]) => [...get(a), ...get(b), ...op];
 
+/**
+ * for ty < tilesY, tx < tilesX: base = origin + 2ty*rowBytes + 2tx*pixBytes,
+ * tileOff = (ty*tilesX + tx)*pixBytes; for k < pixBytes step 16: body. (All arguments are locals.)
+ */
+function tileLoops(l: { ty: number; tx: number; k: number; base: number; tileOff: number; tilesY: number; tilesX: number; origin: number; rowBytes: number; pixBytes: number }, body: number[]): number[] {
+  const one = i32c(1);
+  return [
+    ...i32c(0), ...set(l.ty),
+    ...doWhile(l.ty, one, l.tilesY, [
+      ...i32c(0), ...set(l.tx),
+      ...doWhile(l.tx, one, l.tilesX, [
+        ...get(l.origin), ...get(l.ty), ...one, ...SHL, ...get(l.rowBytes), ...MUL, ...ADD,
+        ...get(l.tx), ...one, ...SHL, ...get(l.pixBytes), ...MUL, ...ADD, ...set(l.base),
+        ...get(l.ty), ...get(l.tilesX), ...MUL, ...get(l.tx), ...ADD, ...get(l.pixBytes), ...MUL, ...set(l.tileOff),
+        ...i32c(0), ...set(l.k),
+        ...doWhile(l.k, i32c(16), l.pixBytes, body),
+      ]),
+    ]),
+  ];
+}
+
 export function winoIn(): WasmFunc {
   const [x, rowBytes, cb, tilesY, tilesX, table] = range(6);
   const [ty, tx, k, base, tileOff] = [6, 7, 8, 9, 10];
   const d = range(16).map((i) => 11 + i);
   const t = range(16).map((i) => 27 + i);
-  const one = i32c(1);
   const body: number[] = [];
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
@@ -56,19 +76,7 @@ export function winoIn(): WasmFunc {
     ];
     out.forEach(([a, b, op], j) => body.push(...tableAddr(table, i * 4 + j, tileOff, k), ...binop(a, b, op), ...vstore(0)));
   }
-  const code = [
-    ...i32c(0), ...set(ty),
-    ...doWhile(ty, one, tilesY, [
-      ...i32c(0), ...set(tx),
-      ...doWhile(tx, one, tilesX, [
-        ...get(x), ...get(ty), ...one, ...SHL, ...get(rowBytes), ...MUL, ...ADD, ...get(tx), ...one, ...SHL, ...get(cb), ...MUL, ...ADD, ...set(base),
-        ...get(ty), ...get(tilesX), ...MUL, ...get(tx), ...ADD, ...get(cb), ...MUL, ...set(tileOff),
-        ...i32c(0), ...set(k),
-        ...doWhile(k, i32c(16), cb, body),
-      ]),
-    ]),
-    0x0b,
-  ];
+  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: x, rowBytes, pixBytes: cb }, body), 0x0b];
   return { name: 'winoIn', params: [I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [32, V128]]), ...code] };
 }
 
@@ -78,7 +86,6 @@ export function winoOut(): WasmFunc {
   const m = range(16).map((i) => 12 + i);
   const s = range(8).map((i) => 28 + i);
   const bv = 36;
-  const one = i32c(1);
   const body: number[] = [...get(bias), ...get(k), ...ADD, ...vload(0), ...set(bv)];
   for (let xi = 0; xi < 16; xi++) body.push(...tableAddr(table, xi, tileOff, k), ...vload(0), ...set(m[xi]));
   for (let j = 0; j < 4; j++) {
@@ -98,19 +105,7 @@ export function winoOut(): WasmFunc {
       body.push(...v, ...get(bv), ...FADD, ...vstore(0));
     });
   }
-  const code = [
-    ...i32c(0), ...set(ty),
-    ...doWhile(ty, one, tilesY, [
-      ...i32c(0), ...set(tx),
-      ...doWhile(tx, one, tilesX, [
-        ...get(y), ...get(ty), ...one, ...SHL, ...get(rowBytes), ...MUL, ...ADD, ...get(tx), ...one, ...SHL, ...get(kb), ...MUL, ...ADD, ...set(base),
-        ...get(ty), ...get(tilesX), ...MUL, ...get(tx), ...ADD, ...get(kb), ...MUL, ...set(tileOff),
-        ...i32c(0), ...set(k),
-        ...doWhile(k, i32c(16), kb, body),
-      ]),
-    ]),
-    0x0b,
-  ];
+  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: y, rowBytes, pixBytes: kb }, body), 0x0b];
   return { name: 'winoOut', params: [I32, I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [25, V128]]), ...code] };
 }
 
