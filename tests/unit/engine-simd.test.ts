@@ -35,7 +35,7 @@ describe('wasm SIMD module', () => {
     await tf.setBackend('wasm');
     const k = simdKernels((tf.backend() as BackendWasm).wasm);
     expect(k).not.toBeNull();
-    expect(Object.keys(k!).sort()).toEqual(['affine', 'colsqdev', 'colsum', 'colsum2', 'ingrad', 'lrelugrad', 'winoFilter', 'winoIn', 'winoOut']);
+    expect(Object.keys(k!).sort()).toEqual(['affine', 'colsqdev', 'colsum', 'colsum2', 'ingrad', 'lrelugrad', 'winoDy', 'winoFilter', 'winoGradOut', 'winoIn', 'winoOut']);
   });
 
   it.each([

@@ -17,8 +17,10 @@
  *   a third of its speed): only kh is expanded in A (rows (kh, pw, c)), the kw taps go into B's
  *   columns instead: B[(b, oh, j), (a, o)] = dy[b, oh, j - a, o] (kw = a*sw + pw), so the product
  *   is [KH*sw*CI, ceil(KW/sw)*CO] and then scattered into [KH, KW, CI, CO].
+ * 3x3 stride-1 kernels with suitable shapes (the residual blocks) go to Winograd (winograd.ts).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { winogradFilterGrad } from './winograd';
 import { alias, f32Offset, free, heapF32, nhwcConvInfo, runWasmKernel, type ConvBackpropAttrs, type ConvGeometry, type TensorInfo, type WasmKernelArgs } from './heap';
 
 interface Conv2DBackpropFilterAttrs extends ConvBackpropAttrs {
@@ -34,6 +36,10 @@ export function conv2dBackpropFilterWasm(args: WasmKernelArgs<{ x?: TensorInfo; 
   const dy = args.inputs.dy!;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   const g = nhwcConvInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
+  if (g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1) {
+    const dw = winogradFilterGrad(backend, x, dy, g.pt, g.pl); // null when the shapes do not suit it
+    if (dw) return dw;
+  }
   // Plane sizes: every tap's window for the valid rows and columns (a < oh + floor((kh-1)/sh)).
   const hq = g.oh + Math.floor((g.kh - 1) / g.sh);
   const wq = g.ow + Math.floor((g.kw - 1) / g.sw);

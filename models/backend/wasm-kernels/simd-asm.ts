@@ -51,6 +51,7 @@ export const VSTORE = [...simd(0x0b), 2, 0];
 export const FADD = simd(0xe4);
 export const FSUB = simd(0xe5);
 export const FMUL = simd(0xe6);
+export const FNEG = simd(0xe1);
 export const FGT = simd(0x44);
 export const SPLAT = simd(0x13);
 export const BITSELECT = simd(0x52);

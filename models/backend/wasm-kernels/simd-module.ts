@@ -13,14 +13,14 @@
  *   colsum2(g, y, npix, cb, o1_64, o2_64)       o1[k] += sum_p g[p, k];  o2[k] += sum_p g[p, k] * y[p, k]
  *   ingrad(g, y, npix, cb, a, b, c, dx)         dx[p, k] = (g[p, k] - b[k] - y[p, k] * c[k]) * a[k]
  *   lrelugrad(g, x, nb, alpha, dx)              dx[i] = x[i] > 0 ? g[i] : alpha * g[i]  (nb % 16 == 0)
- *   winoIn, winoOut, winoFilter                 Winograd F(2x2, 3x3) transforms (simd-winograd.ts)
+ *   winoIn, winoOut, winoFilter, winoDy, winoGradOut   Winograd transforms (simd-winograd.ts)
  * Sums accumulate in float64 (each float32 lane pair promoted), like the JS loops they replace:
  * with float32 accumulators the exactly-zero gradient of a bias before an instance norm came out
  * as rounding noise several times larger than the cpu backend's.
  */
 
 import { uleb, str, vec, section, I32, F32, V128, get, set, tee, i32c, ADD, MUL, LT_U, LOOP, END, BR_IF0, VLOAD, VSTORE, FADD, FSUB, FMUL, FGT, SPLAT, BITSELECT, VZERO, VLOAD_HI, VSTORE_HI, DADD, PROMOTE_LO, SWAP_HALVES, SHL } from './simd-asm';
-import { winoFilter, winoIn, winoOut } from './simd-winograd';
+import { winoDy, winoFilter, winoGradOut, winoIn, winoOut } from './simd-winograd';
 
 export interface SimdKernels {
   colsum(x: number, npix: number, cb: number, out: number): void;
@@ -32,6 +32,8 @@ export interface SimdKernels {
   winoIn(x: number, rowBytes: number, cb: number, tilesY: number, tilesX: number, table: number): void;
   winoOut(table: number, kb: number, tilesY: number, tilesX: number, bias: number, y: number, rowBytes: number): void;
   winoFilter(g: number, c: number, kb: number, table: number): void;
+  winoDy(dy: number, rowBytes: number, kb: number, tilesY: number, tilesX: number, table: number): void;
+  winoGradOut(table: number, c: number, kb: number, dw: number): void;
 }
 
 /**
@@ -136,7 +138,7 @@ function buildModule(shared: boolean): Uint8Array<ArrayBuffer> {
     fns.push({ name: 'lrelugrad', params: [I32, I32, I32, F32, I32], code: [...vec([[1, I32], [1, V128]]), ...code] });
   }
 
-  fns.push(winoIn(), winoOut(), winoFilter());
+  fns.push(winoIn(), winoOut(), winoFilter(), winoDy(), winoGradOut());
 
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0x00]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];

@@ -10,8 +10,13 @@
  *   winoOut(table, kb, tilesY, tilesX, bias, y, rowBytes): y[2ty+i, 2tx+j, k] = (A^T M A)[i, j] + bias[k]
  *       with M_xi = table[xi] as [tiles, K] (kb = K*4)
  *   winoFilter(g, C, kb, table): U_xi[c, k] = (G g[:, :, c, k] G^T)[xi] for g [3, 3, C, K]
+ * The weight gradient dW[kh, kw, c, k] = sum_p x[p + (kh, kw), c] dy[p, k] is the transposed
+ * algorithm F(3x3, 2x2) (same trilinear form, roles of filter and output swapped):
+ *   dW = G^T [ sum_tiles (B^T d B) . (A h A^T) ] G,  h the 2x2 dy tile, A = (A^T)^T:
+ *   winoDy(dy, rowBytes, kb, tilesY, tilesX, table): H_xi[tile, k] = (A h A^T)[xi]
+ *   winoGradOut(table, C, kb, dw): dw[kh, kw, c, k] = (G^T M G)[kh, kw] with M_xi = table[xi] as [C, K]
  */
-import { ADD, doWhile, F32_CONST, FADD, FMUL, FSUB, get, I32, i32c, LOAD_I32, MUL, set, SHL, SPLAT, V128, vec, vload, vstore } from './simd-asm';
+import { ADD, doWhile, F32_CONST, FADD, FMUL, FNEG, FSUB, get, I32, i32c, LOAD_I32, MUL, set, SHL, SPLAT, V128, vec, vload, vstore } from './simd-asm';
 
 export interface WasmFunc {
   name: string;
@@ -148,4 +153,67 @@ export function winoFilter(): WasmFunc {
     0x0b,
   ];
   return { name: 'winoFilter', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [22, V128]]), ...code] };
+}
+
+export function winoDy(): WasmFunc {
+  const [dy, rowBytes, kb, tilesY, tilesX, table] = range(6);
+  const [ty, tx, k, base, tileOff] = [6, 7, 8, 9, 10];
+  const h = range(4).map((i) => 11 + i); // h[i*2 + j]
+  const a = range(8).map((i) => 15 + i); // A h: 4 rows x 2 columns
+  const body: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 2; j++) {
+      body.push(...get(base), ...get(k), ...ADD);
+      if (i > 0) body.push(...get(rowBytes), ...ADD);
+      if (j > 0) body.push(...get(kb), ...ADD);
+      body.push(...vload(0), ...set(h[i * 2 + j]));
+    }
+  }
+  for (let j = 0; j < 2; j++) {
+    body.push(...get(h[j]), ...set(a[j]));
+    body.push(...binop(h[j], h[2 + j], FADD), ...set(a[2 + j]));
+    body.push(...binop(h[j], h[2 + j], FSUB), ...set(a[4 + j]));
+    body.push(...get(h[2 + j]), ...FNEG, ...set(a[6 + j]));
+  }
+  for (let i = 0; i < 4; i++) {
+    const [p, q] = [a[i * 2], a[i * 2 + 1]];
+    const vals = [get(p), binop(p, q, FADD), binop(p, q, FSUB), [...get(q), ...FNEG]];
+    vals.forEach((v, j) => body.push(...tableAddr(table, i * 4 + j, tileOff, k), ...v, ...vstore(0)));
+  }
+  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: dy, rowBytes, pixBytes: kb }, body), 0x0b];
+  return { name: 'winoDy', params: [I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [12, V128]]), ...code] };
+}
+
+export function winoGradOut(): WasmFunc {
+  const [table, cIn, kb, dw] = range(4);
+  const [c, k, rowOff] = [4, 5, 6];
+  const m = range(16).map((i) => 7 + i);
+  const r = range(12).map((i) => 23 + i); // G^T M: 3 rows x 4 columns
+  const half = 35;
+  const one = i32c(1);
+  // G^T applied to (a, b, e, f): [a + (b + e)/2, (b - e)/2, (b + e)/2 + f]
+  const gt = (a: number, b: number, e: number, f: number) => [
+    [...binop(b, e, FADD), ...get(half), ...FMUL, ...get(a), ...FADD],
+    [...binop(b, e, FSUB), ...get(half), ...FMUL],
+    [...binop(b, e, FADD), ...get(half), ...FMUL, ...get(f), ...FADD],
+  ];
+  const body: number[] = [];
+  for (let xi = 0; xi < 16; xi++) body.push(...tableAddr(table, xi, rowOff, k), ...vload(0), ...set(m[xi]));
+  for (let j = 0; j < 4; j++) gt(m[j], m[4 + j], m[8 + j], m[12 + j]).forEach((v, i) => body.push(...v, ...set(r[i * 4 + j])));
+  for (let i = 0; i < 3; i++) {
+    gt(r[i * 4], r[i * 4 + 1], r[i * 4 + 2], r[i * 4 + 3]).forEach((v, j) => {
+      body.push(...get(dw), ...i32c(i * 3 + j), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...v, ...vstore(0));
+    });
+  }
+  const code = [
+    ...F32_CONST(0.5), ...SPLAT, ...set(half),
+    ...i32c(0), ...set(c),
+    ...doWhile(c, one, cIn, [
+      ...get(c), ...get(kb), ...MUL, ...set(rowOff),
+      ...i32c(0), ...set(k),
+      ...doWhile(k, i32c(16), kb, body),
+    ]),
+    0x0b,
+  ];
+  return { name: 'winoGradOut', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [29, V128]]), ...code] };
 }

@@ -82,3 +82,43 @@ export function winogradConv(backend: BackendWasm, x: TensorInfo, filter: Tensor
   if (padded) free(backend, xp);
   return y;
 }
+
+/**
+ * Weight gradient of a 3x3 stride-1 conv by the transposed algorithm F(3x3, 2x2): per transformed
+ * position one product V^T H over all tiles of all batch items ([C, tiles] @ [tiles, K]), then
+ * dW = G^T M G. x [nb, h, w, C], dy [nb, oh, ow, K], pads of the forward conv (top, left).
+ */
+export function winogradFilterGrad(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, top: number, left: number): TensorInfo | null {
+  const k = simdKernels(backend.wasm);
+  const [nb, h, w, c] = x.shape;
+  const [, oh, ow, kOut] = dy.shape;
+  const bottom = oh + 2 - h - top;
+  const right = ow + 2 - w - left;
+  if (!k || c % 4 !== 0 || kOut % 4 !== 0 || oh % 2 !== 0 || ow % 2 !== 0 || bottom < 0 || right < 0) return null;
+  const tilesY = oh / 2;
+  const tilesX = ow / 2;
+  const tiles = tilesY * tilesX;
+  if (tiles < MIN_TILES || c < MIN_CHANNELS || kOut < MIN_CHANNELS) return null;
+  const padded = top || bottom || left || right;
+  const xp = padded ? runWasmKernel(backend, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+  const hp = oh + 2;
+  const wp = ow + 2;
+  const v = Array.from({ length: 16 }, () => backend.makeOutput([1, nb * tiles, c], 'float32'));
+  const hh = Array.from({ length: 16 }, () => backend.makeOutput([1, nb * tiles, kOut], 'float32'));
+  const tableV = backend.makeOutput([16], 'int32');
+  const tableH = backend.makeOutput([16], 'int32');
+  for (let b = 0; b < nb; b++) {
+    writeTable(backend, tableV, v, b * tiles * c * 4);
+    writeTable(backend, tableH, hh, b * tiles * kOut * 4);
+    k.winoIn(backend.getMemoryOffset(xp.dataId) + b * hp * wp * c * 4, wp * c * 4, c * 4, tilesY, tilesX, backend.getMemoryOffset(tableV.dataId));
+    k.winoDy(backend.getMemoryOffset(dy.dataId) + b * oh * ow * kOut * 4, ow * kOut * 4, kOut * 4, tilesY, tilesX, backend.getMemoryOffset(tableH.dataId));
+  }
+  if (padded) free(backend, xp);
+  const m = v.map((vi, i) => runWasmKernel(backend, 'BatchMatMul', { a: vi, b: hh[i] }, { transposeA: true, transposeB: false }));
+  for (const t of [...v, ...hh]) free(backend, t);
+  const dw = backend.makeOutput([3, 3, c, kOut], 'float32');
+  writeTable(backend, tableV, m);
+  k.winoGradOut(backend.getMemoryOffset(tableV.dataId), c, kOut * 4, backend.getMemoryOffset(dw.dataId));
+  for (const t of [...m, tableV, tableH]) free(backend, t);
+  return dw;
+}
