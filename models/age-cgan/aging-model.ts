@@ -136,7 +136,10 @@ export class AgeCganAgingModel implements AgingModel {
     return tf.tidy(() => {
       const zt = tf.tensor2d(z, [n, this.config.zDim]);
       const both = this.G.apply(tf.concat([zt, zt]), tf.concat([this.cond(targetAge, n), this.cond(sourceAge, n)]));
-      const [output, reconstruction] = tf.split(both, 2) as [tf.Tensor4D, tf.Tensor4D];
+      const [aged, reconstruction] = tf.split(both, 2) as [tf.Tensor4D, tf.Tensor4D];
+      const scale = this.config.changeScale ?? 1;
+      // The shown change is output - reconstruction; scaling it is the model's strength knob.
+      const output = scale === 1 ? aged : (tf.add(reconstruction, tf.mul(tf.sub(aged, reconstruction), scale)) as tf.Tensor4D);
       return { output, reconstruction };
     });
   }

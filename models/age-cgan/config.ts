@@ -66,6 +66,12 @@ export interface AgeCganConfig {
    * the face, or the change is measured from the wrong face. Absent or 0: off.
    */
   reconstructionWeight?: number;
+  /**
+   * Inference only: output = reconstruction + changeScale * (G(z, y(t)) - reconstruction), i.e. the
+   * shown change scaled, like the prototype's strength (set in an export's meta to trade age
+   * against identity). Absent: 1. Training ignores it.
+   */
+  changeScale?: number;
   ip: IpConfig;
   seed: number;
 }
@@ -120,6 +126,7 @@ export function resolveAgeCganConfig(partial: AgeCganConfigInput = {}): AgeCganC
   if (c.nGroups !== N_AGE_GROUPS) throw new Error(`config.nGroups must be ${N_AGE_GROUPS}`);
   if (c.groupCentres.length !== N_AGE_GROUPS) throw new Error(`config.groupCentres needs ${N_AGE_GROUPS} ages`);
   for (const k of ['lrG', 'lrD', 'lrE'] as const) if (!(c[k] > 0)) throw new Error(`config.${k} must be > 0`);
+  if (!((c.changeScale ?? 1) > 0 && Number.isFinite(c.changeScale ?? 1))) throw new Error('config.changeScale must be a number > 0');
   for (const k of ['teacherWeight', 'reconstructionWeight'] as const) {
     const v = c[k] ?? 0;
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new Error(`config.${k} must be a number >= 0`);

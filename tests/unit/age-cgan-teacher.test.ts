@@ -8,8 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AgeCganTrainer, createAgeCganTrainer, loadAgeCganTrainer, resolveAgeCganConfig, teacherChanges, type AgeTeacher } from '../../models/age-cgan/index';
+import { AgeCganAgingModel, AgeCganTrainer, createAgeCganTrainer, loadAgeCganTrainer, resolveAgeCganConfig, teacherChanges, type AgeTeacher } from '../../models/age-cgan/index';
 import type { AgeCganConfigInput } from '../../models/age-cgan/index';
+import { Encoder, Generator } from '../../models/age-cgan/networks';
 import { loadPrototypeModel } from '../../models/prototype/prototype-store';
 import { initBackend } from '../../models/backend/select';
 import { loadFaces } from './cyclegan-fixtures';
@@ -112,4 +113,22 @@ describe('age-cgan teacher', () => {
       proto.dispose();
     }
   }, 120_000);
+
+  it('changeScale multiplies the shown change (output - reconstruction) at inference', async () => {
+    const changeOf = async (scale: number | undefined) => {
+      const c = resolveAgeCganConfig(config({ teacherWeight: 0, changeScale: scale }));
+      const m = new AgeCganAgingModel(c, new Generator(c), new Encoder(c));
+      const x = tf.randomUniform([1, 32, 32, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+      const { output, reconstruction } = await m.age(x, 25, 65);
+      const d = (await tf.sub(output, reconstruction).data()) as Float32Array;
+      tf.dispose([x, output, reconstruction]);
+      m.dispose();
+      return d;
+    };
+    const one = await changeOf(undefined);
+    const two = await changeOf(2);
+    expect(Math.max(...one.map(Math.abs))).toBeGreaterThan(1e-4);
+    one.forEach((v, i) => expect(two[i]).toBeCloseTo(2 * v, 5));
+    expect(() => resolveAgeCganConfig({ changeScale: 0 })).toThrow(/changeScale/);
+  });
 });
