@@ -50,6 +50,16 @@ function tileLoops(l: { ty: number; tx: number; k: number; base: number; tileOff
   ];
 }
 
+/** half = 0.5 (splat); for c < cIn: rowOff = c*kb; for k < kb step 16: body. */
+function filterLoops(c: number, k: number, rowOff: number, cIn: number, kb: number, half: number, body: number[]): number[] {
+  return [
+    ...F32_CONST(0.5), ...SPLAT, ...set(half),
+    ...i32c(0), ...set(c),
+    ...doWhile(c, i32c(1), cIn, [...get(c), ...get(kb), ...MUL, ...set(rowOff), ...i32c(0), ...set(k), ...doWhile(k, i32c(16), kb, body)]),
+    0x0b,
+  ];
+}
+
 export function winoIn(): WasmFunc {
   const [x, rowBytes, cb, tilesY, tilesX, table] = range(6);
   const [ty, tx, k, base, tileOff] = [6, 7, 8, 9, 10];
@@ -120,7 +130,6 @@ export function winoFilter(): WasmFunc {
   const w = range(9).map((i) => 7 + i);
   const r = range(12).map((i) => 16 + i); // G g: 4 rows x 3 columns
   const half = 28;
-  const one = i32c(1);
   const body: number[] = [];
   for (let tap = 0; tap < 9; tap++) {
     body.push(...get(g), ...i32c(tap), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...vload(0), ...set(w[tap]));
@@ -142,16 +151,7 @@ export function winoFilter(): WasmFunc {
     ];
     vals.forEach((v, col) => body.push(...tableAddr(table, row * 4 + col, rowOff, k), ...v, ...vstore(0)));
   }
-  const code = [
-    ...F32_CONST(0.5), ...SPLAT, ...set(half),
-    ...i32c(0), ...set(c),
-    ...doWhile(c, one, cIn, [
-      ...get(c), ...get(kb), ...MUL, ...set(rowOff),
-      ...i32c(0), ...set(k),
-      ...doWhile(k, i32c(16), kb, body),
-    ]),
-    0x0b,
-  ];
+  const code = filterLoops(c, k, rowOff, cIn, kb, half, body);
   return { name: 'winoFilter', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [22, V128]]), ...code] };
 }
 
@@ -190,7 +190,6 @@ export function winoGradOut(): WasmFunc {
   const m = range(16).map((i) => 7 + i);
   const r = range(12).map((i) => 23 + i); // G^T M: 3 rows x 4 columns
   const half = 35;
-  const one = i32c(1);
   // G^T applied to (a, b, e, f): [a + (b + e)/2, (b - e)/2, (b + e)/2 + f]
   const gt = (a: number, b: number, e: number, f: number) => [
     [...binop(b, e, FADD), ...get(half), ...FMUL, ...get(a), ...FADD],
@@ -205,15 +204,6 @@ export function winoGradOut(): WasmFunc {
       body.push(...get(dw), ...i32c(i * 3 + j), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...v, ...vstore(0));
     });
   }
-  const code = [
-    ...F32_CONST(0.5), ...SPLAT, ...set(half),
-    ...i32c(0), ...set(c),
-    ...doWhile(c, one, cIn, [
-      ...get(c), ...get(kb), ...MUL, ...set(rowOff),
-      ...i32c(0), ...set(k),
-      ...doWhile(k, i32c(16), kb, body),
-    ]),
-    0x0b,
-  ];
+  const code = filterLoops(c, k, rowOff, cIn, kb, half, body);
   return { name: 'winoGradOut', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [29, V128]]), ...code] };
 }
