@@ -9,7 +9,8 @@ import type { AgingModel } from '../train/types';
 import type { CycleGanConfig } from './config';
 import { ageCode } from './age-code';
 import { AgeGenerator } from './generator';
-import { readCycleGanMeta } from './trainer-io';
+import { loadPrior, readCycleGanMeta } from './trainer-io';
+import { teacherDeltas, type AgeTeacher } from './trainer';
 
 export class CycleGanAgingModel implements AgingModel {
   readonly kind = 'cyclegan' as const;
@@ -21,15 +22,21 @@ export class CycleGanAgingModel implements AgingModel {
     readonly config: CycleGanConfig,
     private readonly identityAtSource: boolean,
     private readonly ownsGenerator: boolean,
+    /** The prototype G refines (config.generator.prior): G's input is clip(x + delta(source, target)). */
+    private readonly prior: (AgeTeacher & { dispose?: () => void }) | null = null,
   ) {
     this.resolution = config.resolution;
   }
 
-  private run(faces: tf.Tensor4D, age: number): tf.Tensor4D {
+  private run(faces: tf.Tensor4D, sourceAge: number, age: number): tf.Tensor4D {
     return tf.tidy(() => {
       const [n, h, w] = faces.shape;
       const r = this.resolution;
-      const x = h === r && w === r ? faces : tf.image.resizeBilinear(faces, [r, r], true);
+      let x = h === r && w === r ? faces : tf.image.resizeBilinear(faces, [r, r], true);
+      if (this.prior && sourceAge !== age) {
+        const d = teacherDeltas(this.prior, [sourceAge], [age], r);
+        x = tf.clipByValue(tf.add(x, d), -1, 1) as tf.Tensor4D;
+      }
       const code = tf.tile(tf.tensor2d(ageCode(age, this.config.domains), [1, this.config.domains.length]), [n, 1]);
       let y = tf.clipByValue(this.gen.translate(x, code as tf.Tensor2D).image, -1, 1) as tf.Tensor4D;
       if (h !== r || w !== r) y = tf.image.resizeBilinear(y, [h, w], true);
@@ -44,7 +51,7 @@ export class CycleGanAgingModel implements AgingModel {
     opts: { signal?: AbortSignal } = {},
   ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
     opts.signal?.throwIfAborted();
-    const output = this.run(faces, targetAge);
+    const output = this.run(faces, sourceAge, targetAge);
     if (this.identityAtSource) return { output, reconstruction: null };
     // Let an abort between the two passes land before the second one.
     await new Promise((r) => setImmediate(r));
@@ -52,11 +59,14 @@ export class CycleGanAgingModel implements AgingModel {
       output.dispose();
       opts.signal.throwIfAborted();
     }
-    return { output, reconstruction: this.run(faces, sourceAge) };
+    return { output, reconstruction: this.run(faces, sourceAge, sourceAge) };
   }
 
   dispose(): void {
-    if (this.ownsGenerator) this.gen.dispose();
+    if (this.ownsGenerator) {
+      this.gen.dispose();
+      this.prior?.dispose?.();
+    }
   }
 }
 
@@ -70,6 +80,13 @@ export async function loadCycleGanModel(dir: string): Promise<AgingModel> {
     gen.dispose();
     throw err;
   }
-  const identity = meta.step === 0 && meta.config.generator.output !== 'direct';
-  return new CycleGanAgingModel(gen, meta.config, identity, true);
+  let prior: Awaited<ReturnType<typeof loadPrior>>;
+  try {
+    prior = await loadPrior(dir, meta.config);
+  } catch (err) {
+    gen.dispose();
+    throw err;
+  }
+  const identity = meta.step === 0 && meta.config.generator.output !== 'direct' && !prior;
+  return new CycleGanAgingModel(gen, meta.config, identity, true, prior);
 }

@@ -55,6 +55,14 @@ export interface CycleGanConfig {
     /** With 'concat': also concatenate the code to every residual block's input. */
     condAtBlocks: boolean;
     output: GeneratorOutput;
+    /**
+     * 'prototype': G refines the training-free prototype's change instead of starting from
+     * nothing: its input is clip(x + delta(source, target)) (the teacher's change, see
+     * CycleGanTrainerOptions.teacher), so an untrained G already ages like the prototype and training
+     * spends its steps on realism and identity. The prototype's means are saved beside G in
+     * `prior/`. 'none' or absent: G sees x alone.
+     */
+    prior?: 'none' | 'prototype';
   };
   discriminator: {
     ndf: number;
@@ -89,6 +97,12 @@ export interface CycleGanConfig {
      * shading), which this barely costs. 0 disables; absent in configs saved before it (read as 0).
      */
     colourShift?: number;
+    /**
+     * Weight of the L1 distance between G's change and a teacher's (CycleGanTrainerOptions.teacher,
+     * the prototype model): a dense age signal to distil, which the adversarial, cycle and
+     * identity terms then make face-specific and realistic. Absent or 0: no teacher.
+     */
+    teacher?: number;
     /** D learns that a real face with a wrong age code is fake (matching-aware D); 0 disables. */
     wrongAge: number;
     /**
@@ -167,6 +181,7 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       conditioning: 'film',
       condAtBlocks: true,
       output: 'mask-residual',
+      prior: 'none',
     },
     discriminator: { ndf: 32, nLayers: 3, conditioning: 'projection' },
     loss: {
@@ -178,6 +193,7 @@ export function defaultCycleGanConfig(resolution = 128, opts: DefaultConfigOptio
       ageClassifierPool: 2,
       changeTv: 2,
       colourShift: 5,
+      teacher: 0,
       wrongAge: 0.5,
       maskL1: 0.01,
       maskTv: 0.05,

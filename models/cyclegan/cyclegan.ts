@@ -36,6 +36,6 @@ export async function exportCycleGanModel(t: CycleGanTrainer, dir: string, dtype
  * the trainer intact.
  */
 export function agingModelOfTrainer(t: CycleGanTrainer): AgingModel {
-  const identity = t.step === 0 && t.config.generator.output !== 'direct';
-  return new CycleGanAgingModel(t.gen, t.config, identity, false);
+  const identity = t.step === 0 && t.config.generator.output !== 'direct' && !t.hasPrior;
+  return new CycleGanAgingModel(t.gen, t.config, identity, false, t.hasPrior ? t.teacherModel : null);
 }

@@ -20,7 +20,10 @@ export async function renderSampleGrid(
   config: CycleGanConfig,
   batch: FaceBatch,
   columns: readonly string[],
+  /** G's input for faces of ages `from` going to ages `to` (a model with a prior), else x itself. */
+  prior?: (x: tf.Tensor4D, from: number[], to: number[]) => tf.Tensor4D,
 ): Promise<SampleGrid> {
+  const input = (x: tf.Tensor4D, from: number[], to: number[]) => (prior ? prior(x, from, to) : x);
   const r = config.resolution;
   const rows = Math.min(MAX_ROWS, batch.images.shape[0]);
   const ages = Array.from(batch.ages.subarray(0, rows));
@@ -34,9 +37,12 @@ export async function renderSampleGrid(
     let x = tf.slice(batch.images, [0, 0, 0, 0], [rows, -1, -1, -1]) as tf.Tensor4D;
     if (x.shape[1] !== r || x.shape[2] !== r) x = tf.image.resizeBilinear(x, [r, r], true);
     const cols: tf.Tensor4D[] = [x];
-    for (const d of domains) cols.push(gen.translate(x, codeTensor(ages.map(() => domainCentre(d)), config)).image);
-    const t = gen.translate(x, codeTensor(other, config));
-    cols.push(gen.translate(t.image, codeTensor(ages, config)).image);
+    for (const d of domains) {
+      const to = ages.map(() => domainCentre(d));
+      cols.push(gen.translate(input(x, ages, to), codeTensor(to, config)).image);
+    }
+    const t = gen.translate(input(x, ages, other), codeTensor(other, config));
+    cols.push(gen.translate(input(t.image, other, ages), codeTensor(ages, config)).image);
     if (t.mask) cols.push(tf.sub(tf.mul(tf.tile(t.mask, [1, 1, 1, 3]), 2), 1));
     // [rows, R, cols * R, 3] -> bytes
     const grid = tf.concat(cols.map((c) => tf.clipByValue(c, -1, 1)), 2);

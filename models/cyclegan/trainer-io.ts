@@ -13,6 +13,8 @@ import type { CheckpointMeta } from '../train/types';
 import type { StoredDtype } from '../nn/params';
 import { writeFileAtomic } from '../nn/atomic-write';
 import type { CycleGanConfig } from './config';
+import { PrototypeAgingModel } from '../prototype/prototype-model';
+import { loadPrototypeModel, savePrototype } from '../prototype/prototype-store';
 import type { CycleGanTrainer } from './trainer';
 import { loadOptimizerState, saveOptimizerState } from '../nn/adam-state';
 
@@ -71,13 +73,32 @@ export async function saveTrainer(t: CycleGanTrainer, dir: string, extra?: SaveE
     path.join(dir, 'pool.json'),
     JSON.stringify({ count: pool.count, imageSize: pool.imageSize, codeSize: pool.codeSize }),
   );
+  await savePrior(t, dir);
   await writeMeta(dir, t, extra);
+}
+
+/** Folder of the prototype a prior-refining G was trained on, inside a checkpoint or export. */
+export const PRIOR_DIR = 'prior';
+
+/** Saves the teacher as `prior/` when G refines it (config.generator.prior), so the folder is self-contained. */
+async function savePrior(t: CycleGanTrainer, dir: string): Promise<void> {
+  if (!t.hasPrior) return;
+  const teacher = t.teacherModel;
+  if (!(teacher instanceof PrototypeAgingModel)) throw new Error('a generator with a prior needs a prototype teacher to save');
+  await savePrototype(teacher, path.join(dir, PRIOR_DIR), { role: 'prior of the CycleGAN generator beside it' });
+}
+
+/** The prior saved beside a generator (null when its config has none). */
+export async function loadPrior(dir: string, config: CycleGanConfig): Promise<PrototypeAgingModel | null> {
+  if (config.generator.prior !== 'prototype') return null;
+  return loadPrototypeModel(path.join(dir, PRIOR_DIR));
 }
 
 /** Writes only what inference needs (generator + meta); float16 halves the size. */
 export async function exportTrainerModel(t: CycleGanTrainer, dir: string, dtype: StoredDtype = 'float16'): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   await t.gen.params.save(dir, dtype);
+  await savePrior(t, dir);
   await writeMeta(dir, t, { completed: true });
 }
 

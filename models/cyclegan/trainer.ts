@@ -42,6 +42,18 @@ export interface CycleGanTrainerOptions {
    * targetCode: [n, domains]. Runs inside the generator's minimize: return a scalar, keep nothing.
    */
   extraGeneratorLoss?: (x: tf.Tensor4D, fake: tf.Tensor4D, targetCode: tf.Tensor2D) => tf.Scalar;
+  /**
+   * A training-free age change to distil (config.loss.teacher > 0): G_teacher is the L1 distance
+   * between G's change and the teacher's for the same source and target ages. Without a dense age
+   * signal like this the GAN stayed the identity for thousands of CPU steps (issue 8 runs v3-v6).
+   */
+  teacher?: AgeTeacher;
+}
+
+/** The prototype model's shape of change: delta(source, target) [S*S*3] in [-1, 1] pixel units. */
+export interface AgeTeacher {
+  readonly resolution: number;
+  difference(sourceAge: number, targetAge: number): Float32Array;
 }
 
 type Adam = tf.AdamOptimizer & { learningRate: number };
@@ -54,6 +66,9 @@ interface StepPlan {
   tgtCode: Float32Array;
   wrongCode: Float32Array;
   clsTarget: Float32Array | null;
+  /** Source (label) and drawn target age of each kept face, for the teacher. */
+  sourceAges: Float32Array;
+  targetAges: Float32Array;
 }
 
 export class CycleGanTrainer implements Trainer<CycleGanConfig> {
@@ -67,6 +82,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
   readonly pool: ImagePool;
   private readonly classifier: FrozenAgeClassifier | null;
   private readonly extraLoss: CycleGanTrainerOptions['extraGeneratorLoss'] | null;
+  private readonly teacher: AgeTeacher | null;
   private step_ = 0;
   /** Last values read from the device, written into checkpoint meta. */
   lastLosses: Record<string, number> = {};
@@ -81,6 +97,11 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     }
     this.classifier = opts.classifier ?? null;
     this.extraLoss = opts.extraGeneratorLoss ?? null;
+    const wantsTeacher = (config.loss.teacher ?? 0) > 0 || this.hasPrior;
+    this.teacher = wantsTeacher ? (opts.teacher ?? null) : null;
+    if (wantsTeacher && !this.teacher) {
+      throw new Error('config.loss.teacher > 0 or generator.prior needs a teacher (e.g. --teacher assets/models/prototype)');
+    }
     this.gen = new AgeGenerator(config);
     this.disc = new AgeDiscriminator(config);
     const { lr, beta1, beta2 } = config.optim;
@@ -102,6 +123,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       ...(l.changeTv > 0 ? ['G_tv'] : []),
       ...((l.colourShift ?? 0) > 0 ? ['G_colour'] : []),
       ...(this.extraLoss ? ['G_extra'] : []),
+      ...(this.teacher && (l.teacher ?? 0) > 0 ? ['G_teacher'] : []),
     ];
     this.visualNames = [
       'input',
@@ -113,6 +135,16 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
 
   get step(): number {
     return this.step_;
+  }
+
+  /** G refines the teacher's change (config.generator.prior 'prototype'). */
+  get hasPrior(): boolean {
+    return this.config.generator.prior === 'prototype';
+  }
+
+  /** The teacher G was trained with (saved as its prior when hasPrior). */
+  get teacherModel(): AgeTeacher | null {
+    return this.teacher;
   }
 
   /** Resolution the next step trains at (progressive schedule); batches are resized to it anyway. */
@@ -144,6 +176,8 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     const wrongCode = new Float32Array(n * g);
     const cls = this.classifier;
     const clsTarget = cls ? new Float32Array(n * cls.groups.edges.length) : null;
+    const sourceAges = new Float32Array(n);
+    const targetAges = new Float32Array(n);
     const otherThan = (s: number) => {
       const t = Math.min(g - 2, Math.floor(rand() * (g - 1)));
       return t >= s ? t + 1 : t;
@@ -153,13 +187,15 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       const t = otherThan(src[i]);
       const targetAge = sampleDomainAge(domains[t], this.config.targetSampling === 'uniform', rand);
       tgtCode.set(ageCode(targetAge, domains), i * g);
+      sourceAges[i] = ages[keep[i]];
+      targetAges[i] = targetAge;
       wrongCode.set(ageCode(sampleDomainAge(domains[otherThan(src[i])], false, rand), domains), i * g);
       if (cls && clsTarget) {
         const label = softAgeLabel(targetAge, this.config.loss.ageClassifierSigma, cls.groups);
         clsTarget.set(label, i * label.length);
       }
     }
-    return { keep, n, srcCode, tgtCode, wrongCode, clsTarget };
+    return { keep, n, srcCode, tgtCode, wrongCode, clsTarget, sourceAges, targetAges };
   }
 
   async trainStep(batch: FaceBatch, readLosses: boolean): Promise<Record<string, number>> {
@@ -191,6 +227,9 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
       this.classifier && plan.clsTarget
         ? tf.tensor2d(plan.clsTarget, [plan.n, this.classifier.groups.edges.length])
         : null;
+    const teacherChange = this.teacher ? this.teacherChange(x, plan.sourceAges, plan.targetAges) : null;
+    // With a prior, the way back starts from the fake plus the teacher's change back to the source age.
+    const backDelta = this.hasPrior ? this.teacherDelta(plan.targetAges, plan.sourceAges, res) : null;
     const parts: Record<string, tf.Scalar> = {};
     const keepPart = (name: string, v: tf.Scalar) => {
       parts[name] = tf.keep(v.clone());
@@ -200,8 +239,9 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     // --- generator step (backward_G) ---
     this.optG.minimize(
       () => {
-        const t = this.gen.translate(x, tgtCode);
-        const rec = this.gen.translate(t.image, srcCode).image;
+        const t = this.gen.translate(teacherChange && this.hasPrior ? (tf.add(x, teacherChange) as tf.Tensor4D) : x, tgtCode);
+        const back = backDelta ? (tf.clipByValue(tf.add(t.image, backDelta), -1, 1) as tf.Tensor4D) : t.image;
+        const rec = this.gen.translate(back, srcCode).image;
         const gan = tf.mul(lsgan(this.disc.apply(t.image, tgtCode), 1), l.gan) as tf.Scalar;
         const cycle = tf.mul(l1(rec, x), l.cycle * ramp) as tf.Scalar;
         let total = tf.add(gan, cycle) as tf.Scalar;
@@ -237,6 +277,11 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
           const extra = this.extraLoss(x, t.image, tgtCode);
           total = tf.add(total, extra);
           keepPart('G_extra', extra);
+        }
+        if (teacherChange && (l.teacher ?? 0) > 0) {
+          const tch = tf.mul(l1(tf.sub(t.image, x), teacherChange), l.teacher ?? 0) as tf.Scalar;
+          total = tf.add(total, tch);
+          keepPart('G_teacher', tch);
         }
         if (t.mask) {
           const m = tf.mul(
@@ -302,6 +347,8 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
 
     tf.dispose([x, srcCode, tgtCode, wrongCode, poolFake, poolCode]);
     if (clsTarget) clsTarget.dispose();
+    if (teacherChange) teacherChange.dispose();
+    if (backDelta) backDelta.dispose();
     this.step_++;
 
     const names = Object.keys(parts);
@@ -317,12 +364,31 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     return out;
   }
 
+  /** The teacher's delta(from[i], to[i]) for each face, [n, res, res, 3] in [-1, 1] units. */
+  teacherDelta(from: ArrayLike<number>, to: ArrayLike<number>, res: number): tf.Tensor4D {
+    return teacherDeltas(this.teacher!, from, to, res);
+  }
+
+  /**
+   * The teacher's change for each face, [n, res, res, 3]: clip(x + delta) - x, so a change the
+   * image cannot show (past white or black) is not asked of G.
+   */
+  teacherChange(x: tf.Tensor4D, from: ArrayLike<number>, to: ArrayLike<number>): tf.Tensor4D {
+    return tf.tidy(() => {
+      const d = this.teacherDelta(from, to, x.shape[1]);
+      return tf.sub(tf.clipByValue(tf.add(x, d), -1, 1), x) as tf.Tensor4D;
+    });
+  }
+
   /**
    * Rows: up to 8 faces of the batch. Columns (visualNames): input, the face at each domain's
    * centre age, the cycle back from the first other domain, and that translation's mask.
    */
   async sampleGrid(batch: FaceBatch): Promise<SampleGrid> {
-    return renderSampleGrid(this.gen, this.config, batch, this.visualNames);
+    const prior = this.hasPrior
+      ? (x: tf.Tensor4D, from: number[], to: number[]) => tf.add(x, this.teacherChange(x, from, to)) as tf.Tensor4D
+      : undefined;
+    return renderSampleGrid(this.gen, this.config, batch, this.visualNames, prior);
   }
 
   async save(dir: string, extra?: SaveExtra): Promise<void> {
@@ -335,4 +401,17 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     this.optG.dispose();
     this.optD.dispose();
   }
+}
+
+/** delta(from[i], to[i]) of `teacher` for n faces, resized to res: [n, res, res, 3]. */
+export function teacherDeltas(teacher: AgeTeacher, from: ArrayLike<number>, to: ArrayLike<number>, res: number): tf.Tensor4D {
+  const s = teacher.resolution;
+  const per = s * s * 3;
+  const n = from.length;
+  const deltas = new Float32Array(n * per);
+  for (let i = 0; i < n; i++) deltas.set(teacher.difference(from[i], to[i]), i * per);
+  return tf.tidy(() => {
+    const d = tf.tensor4d(deltas, [n, s, s, 3]);
+    return res === s ? d : (tf.image.resizeBilinear(d, [res, res], false, true) as tf.Tensor4D);
+  });
 }

@@ -21,6 +21,10 @@ import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
 import { evaluateAgeClassifier, type AgeClassifierMetrics } from '../age-classifier/evaluate';
 import { exportAgeClassifier } from '../age-classifier/export';
 import { latestCheckpoint } from './checkpoints';
+import type { CycleGanTrainerOptions } from '../cyclegan/trainer';
+import { loadPrototypeModel } from '../prototype/prototype-store';
+import type { PrototypeOptions } from '../prototype/prototype-model';
+import { descriptorLoss, loadRecognizer } from './finetune-identity';
 
 export type TrainKind = 'age-cgan' | 'cyclegan' | 'age-classifier';
 
@@ -36,6 +40,12 @@ export interface TrainCommandOptions {
   seed: number;
   /** Frozen age classifier folder for the CycleGAN's age loss. */
   classifier: string | null;
+  /** Prototype model folder whose age change the CycleGAN distils (config.loss.teacher). */
+  teacher: string | null;
+  /** Overrides of the teacher's saved options, e.g. {"strength":4}. */
+  teacherOptions: Record<string, unknown> | null;
+  /** Weight of the identity-descriptor loss in CycleGAN training (0: off). */
+  descriptorWeight: number;
   checkpointMinutes: number;
   sampleEvery: number;
   logEvery: number;
@@ -66,6 +76,9 @@ export const TRAIN_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   resume: { type: 'boolean' },
   seed: { type: 'string' },
   classifier: { type: 'string' },
+  teacher: { type: 'string' },
+  'teacher-options': { type: 'string' },
+  'descriptor-weight': { type: 'string' },
   'checkpoint-minutes': { type: 'string' },
   'sample-every': { type: 'string' },
   'log-every': { type: 'string' },
@@ -115,6 +128,9 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
     resume: v.resume === true,
     seed: int('seed', 1, 0),
     classifier: typeof v.classifier === 'string' ? path.resolve(v.classifier) : null,
+    teacher: typeof v.teacher === 'string' ? path.resolve(v.teacher) : null,
+    teacherOptions: v['teacher-options'] === undefined ? null : parseConfigOverrides(v['teacher-options']),
+    descriptorWeight: descriptorWeightOf(v['descriptor-weight']),
     checkpointMinutes: minutes,
     sampleEvery: int('sample-every', 200, 0),
     logEvery: int('log-every', 10),
@@ -125,6 +141,13 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
     configOverrides: parseConfigOverrides(v.config),
     json: v.json === true,
   };
+}
+
+function descriptorWeightOf(raw: unknown): number {
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new Error('--descriptor-weight must be a number >= 0');
+  return n;
 }
 
 /** --config: inline JSON or a JSON file; must be an object. */
@@ -214,7 +237,13 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     case 'cyclegan': {
       // Blurred input: the generator cannot please the teacher with pixel-level checkerboards.
       const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
-      const opts = classifier ? { classifier } : {};
+      const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
+      const recognizer = o.descriptorWeight > 0 ? await loadRecognizer() : null;
+      const opts: CycleGanTrainerOptions = {
+        ...(classifier ? { classifier } : {}),
+        ...(teacher ? { teacher } : {}),
+        ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, o.descriptorWeight) } : {}),
+      };
       return {
         create: async () =>
           createCycleGanTrainer(
@@ -231,18 +260,28 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
           }
           return undefined;
         },
-        dispose: () => classifier?.dispose(),
+        dispose: () => {
+          classifier?.dispose();
+          teacher?.dispose();
+          recognizer?.dispose();
+        },
       };
     }
-    case 'age-cgan':
+    case 'age-cgan': {
+      // --teacher: the prototype whose change G distils (config.teacherWeight, 10 if not given).
+      const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
+      const opts = teacher ? { teacher } : {};
+      const teacherDefaults = teacher ? { teacherWeight: 10, reconstructionWeight: 1 } : {};
       return {
-        create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed, ...(o.configOverrides ?? {}) }),
-        load: (dir) => loadAgeCganTrainer(dir),
+        create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed, ...teacherDefaults, ...(o.configOverrides ?? {}) }, opts),
+        load: (dir) => loadAgeCganTrainer(dir, opts),
         exportTo: async (dir, out, r) => {
           await exportAgeCganModel(dir, out, { metrics: r.losses });
           return undefined;
         },
+        dispose: () => teacher?.dispose(),
       };
+    }
     case 'age-classifier': {
       const validate = (t: AgeClassifierTrainer) => {
         if (!val) throw new Error('the age classifier needs a validation split');
