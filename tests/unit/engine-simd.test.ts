@@ -85,11 +85,16 @@ describe('wasm SIMD module', () => {
     [1, 8, 8, 32, 16, 'same'],
     [1, 9, 7, 16, 16, 1],
     [2, 9, 9, 16, 16, 'valid'], // odd output: fallback
+    // fewer than 8 output channels: the shift form of narrow-conv.ts (7x7 -> 3 like the generator's head; 4x4 -> 1)
+    [2, 13, 11, 8, 3, 'valid'],
+    [1, 10, 9, 5, 3, 'same'],
+    [1, 9, 9, 12, 1, 1],
   ] as Array<[number, number, number, number, number, 'valid' | 'same' | number]>)(
-    'conv2d 3x3 [%i, %i, %i, %i] -> %i channels, pad %s: forward (with bias), input and filter gradients match cpu',
+    'conv2d [%i, %i, %i, %i] -> %i channels, pad %s: forward (with bias), input and filter gradients match cpu',
     async (b, h, w, c, k, pad) => {
       const r = await onBoth([b, h, w, c], ([x]) => {
-        const f = tf.randomNormal([3, 3, c, k], 0, 0.2, 'float32', 41);
+        const fk = k < 8 ? (k === 1 ? 4 : 7) : 3;
+        const f = tf.randomNormal([fk, fk, c, k], 0, 0.2, 'float32', 41);
         const bias = tf.randomNormal([k], 0, 1, 'float32', 42);
         const y = tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad, bias });
         const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 43);

@@ -5,13 +5,15 @@
  *    which is the activation-gradient kernel with dy = x.
  *  - Sum over every axis but the last (the bias gradient of every conv, dy [B, H, W, C] -> [C]):
  *    the stock kernel first transposes C to the front; here it is one pass of column sums.
- *  - Conv2D and FusedConv2D (bias, no activation) with a 3x3 stride-1 filter: Winograd (winograd.ts).
+ *  - Conv2D and FusedConv2D (bias, no activation), stride 1: Winograd for 3x3 filters (winograd.ts),
+ *    the shift form for fewer than 8 output channels (narrow-conv.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { alias, f32Offset, free, heapF32 } from './heap';
 import { leakyReluGradSimd } from './fused-simd';
 import { simdKernels } from './simd-module';
+import { narrowConv } from './narrow-conv';
 import { winogradConv } from './winograd';
 
 const WRAPPED = Symbol('face-age SIMD wrapper');
@@ -56,8 +58,8 @@ function columnSum(args: Args): tf.TensorInfo | null {
   return keepDims ? alias(out, [...new Array(rank - 1).fill(1), c]) : out;
 }
 
-/** Conv2D / FusedConv2D through winogradConv when the geometry allows (NHWC, stride 1, no dilation). */
-function winogradKernel(args: Args): tf.TensorInfo | null {
+/** Conv2D / FusedConv2D through winogradConv or narrowConv when the geometry allows (NHWC, stride 1, no dilation). */
+function fastConvKernel(args: Args): tf.TensorInfo | null {
   const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
   const a = args.attrs as unknown as {
     strides: number | [number, number];
@@ -68,7 +70,7 @@ function winogradKernel(args: Args): tf.TensorInfo | null {
     activation?: string;
   };
   if (!x || !filter || preluActivationWeights || (a.activation && a.activation !== 'linear') || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-  if (x.shape.length !== 4 || filter.shape[0] !== 3 || filter.shape[1] !== 3) return null;
+  if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filter.shape as [number, number, number, number],
@@ -80,12 +82,14 @@ function winogradKernel(args: Args): tf.TensorInfo | null {
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== info.outChannels)) return null;
   const { top, bottom, left, right } = info.padInfo;
-  return winogradConv(args.backend as BackendWasm, x, filter, bias ?? null, { top, bottom, left, right });
+  const pads = { top, bottom, left, right };
+  const backend = args.backend as BackendWasm;
+  return winogradConv(backend, x, filter, bias ?? null, pads) ?? narrowConv(backend, x, filter, bias ?? null, pads);
 }
 
 export function wrapSimdKernels(): void {
-  wrap('Conv2D', winogradKernel);
-  wrap('FusedConv2D', winogradKernel);
+  wrap('Conv2D', fastConvKernel);
+  wrap('FusedConv2D', fastConvKernel);
   wrap('LeakyRelu', leakyRelu);
   wrap('Sum', columnSum);
 }

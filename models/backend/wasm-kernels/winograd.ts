@@ -26,6 +26,9 @@ export interface ConvPads {
 const MIN_TILES = 16;
 const MIN_CHANNELS = 16;
 
+/** FACE_AGE_WINOGRAD=0 turns Winograd off (for A/B measurements of the engine bench). */
+const disabled = () => process.env.FACE_AGE_WINOGRAD === '0';
+
 /** Byte addresses of 16 tensors in an int32 table tensor. */
 function writeTable(backend: BackendWasm, table: TensorInfo, ts: TensorInfo[], extra = 0): void {
   const heap32 = new Int32Array(heapF32(backend).buffer);
@@ -39,7 +42,7 @@ export function winogradConv(backend: BackendWasm, x: TensorInfo, filter: Tensor
   const [fh, fw, fc, kOut] = filter.shape;
   const oh = h + pads.top + pads.bottom - 2;
   const ow = w + pads.left + pads.right - 2;
-  if (!k || fh !== 3 || fw !== 3 || fc !== c || c % 4 !== 0 || kOut % 4 !== 0 || oh % 2 !== 0 || ow % 2 !== 0 || oh <= 0 || ow <= 0) return null;
+  if (!k || disabled() || fh !== 3 || fw !== 3 || fc !== c || c % 4 !== 0 || kOut % 4 !== 0 || oh % 2 !== 0 || ow % 2 !== 0 || oh <= 0 || ow <= 0) return null;
   const tilesY = oh / 2;
   const tilesX = ow / 2;
   const tiles = tilesY * tilesX;
@@ -94,7 +97,7 @@ export function winogradFilterGrad(backend: BackendWasm, x: TensorInfo, dy: Tens
   const [, oh, ow, kOut] = dy.shape;
   const bottom = oh + 2 - h - top;
   const right = ow + 2 - w - left;
-  if (!k || c % 4 !== 0 || kOut % 4 !== 0 || oh % 2 !== 0 || ow % 2 !== 0 || bottom < 0 || right < 0) return null;
+  if (!k || disabled() || c % 4 !== 0 || kOut % 4 !== 0 || oh % 2 !== 0 || ow % 2 !== 0 || bottom < 0 || right < 0) return null;
   const tilesY = oh / 2;
   const tilesX = ow / 2;
   const tiles = tilesY * tilesX;
