@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
-import { readCycleGanMeta } from '../cyclegan/trainer-io';
+import { loadPrior, readCycleGanMeta } from '../cyclegan/trainer-io';
 import type { AgeDomain, CycleGanConfig } from '../cyclegan/config';
 import type { CycleGanTrainer, CycleGanTrainerOptions } from '../cyclegan/trainer';
 import type { FaceRecognizer } from '../age-cgan/identity-net';
@@ -163,9 +163,12 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
   const recognizer: FaceRecognizer | null = weight > 0 ? await loadRecognizer() : null;
   const classifier: AgeClassifier | null =
     spec.classifierDir && config.loss.ageClassifier > 0 ? await loadAgeClassifier(spec.classifierDir, { blur: true }) : null;
+  // A base that refines the prototype (generator.prior) carries it in prior/; it is the teacher too.
+  const prior = await loadPrior(spec.baseDir, meta.config);
   const opts: CycleGanTrainerOptions = {
     ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, weight) } : {}),
     ...(classifier ? { classifier } : {}),
+    ...(prior ? { teacher: prior } : {}),
   };
   let frozen = 0;
   let trainable = 0;
@@ -229,7 +232,7 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
     if (result.completed) {
       const ckpt = await latestCheckpoint(spec.runDir);
       if (!ckpt) throw new Error('training completed but no checkpoint was found');
-      const t = await loadCycleGanTrainer(ckpt.dir);
+      const t = await loadCycleGanTrainer(ckpt.dir, opts);
       try {
         await exportCycleGanModel(t, spec.exportDir);
       } finally {
@@ -252,5 +255,6 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
     await source.close();
     recognizer?.dispose();
     classifier?.dispose();
+    prior?.dispose();
   }
 }
