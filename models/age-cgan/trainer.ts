@@ -30,13 +30,20 @@ import { assertGradientsRegistered, Discriminator, Encoder, Generator } from './
 import { loadNetworkWeights, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { renderGrid, SAMPLE_AGES } from './grid';
 import { drawTargetAges, teacherChanges, type AgeTeacher } from './teacher';
+import type { ExtraGeneratorLoss } from '../train/finetune-identity';
 
 export interface AgeCganTrainerOptions {
   /** The change to distil when config.teacherWeight > 0 (e.g. the prototype model); not saved. */
   teacher?: AgeTeacher;
+  /**
+   * Teacher mode only: an extra term on the face as the studio shows it, shown = x + G(z0, y(t)) -
+   * G(z0, y(s)) [n, R, R, 3], with the target condition [n, 6] (e.g. the identity-descriptor loss
+   * of models/train/finetune-identity.ts). Runs inside the joint G step: return a scalar, keep nothing.
+   */
+  extraGeneratorLoss?: ExtraGeneratorLoss;
 }
 
-export const AGE_CGAN_LOSS_NAMES = ['D_real', 'D_fake', 'D_mismatch', 'G_adv', 'G_rec', 'G_teacher', 'E_z', 'E_pix'] as const;
+export const AGE_CGAN_LOSS_NAMES = ['D_real', 'D_fake', 'D_mismatch', 'G_adv', 'G_rec', 'G_teacher', 'G_extra', 'E_z', 'E_pix'] as const;
 
 /** Binary cross-entropy on logits against a constant target t: softplus(l) - t * l, mean. */
 function bce(logits: tf.Tensor, target: number): tf.Scalar {
@@ -67,17 +74,20 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
   private lastLosses: Record<string, number> = {};
   private createdAt = new Date().toISOString();
   private readonly teacher: AgeTeacher | null;
+  private readonly extraLoss: ExtraGeneratorLoss | null;
 
   constructor(readonly config: AgeCganConfig, opts: AgeCganTrainerOptions = {}) {
     assertGradientsRegistered();
     const tw = config.teacherWeight ?? 0;
     if (tw > 0 && !opts.teacher) throw new Error('config.teacherWeight > 0 needs a teacher (e.g. --teacher assets/models/prototype)');
     this.teacher = tw > 0 ? (opts.teacher ?? null) : null;
+    this.extraLoss = this.teacher ? (opts.extraGeneratorLoss ?? null) : null;
     this.lossNames = AGE_CGAN_LOSS_NAMES.filter(
       (k) =>
         (k !== 'D_mismatch' || config.mismatchWeight > 0) &&
         (k !== 'G_rec' || (config.reconstructionWeight ?? 0) > 0) &&
         (k !== 'G_teacher' || this.teacher !== null) &&
+        (k !== 'G_extra' || this.extraLoss !== null) &&
         (k !== 'E_pix' || config.encoderRealWeight > 0),
     );
     this.visualNames = [
@@ -220,6 +230,7 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
       if (yT && target) {
         const change = tf.sub(tf.slice(out, 2 * n, n), rec);
         loss = tf.add(loss, tf.mul(keep('G_teacher', tf.mean(tf.abs(tf.sub(change, target)))), tw));
+        if (this.extraLoss) loss = tf.add(loss, keep('G_extra', this.extraLoss(x, tf.clipByValue(tf.add(x, change), -1, 1) as tf.Tensor4D, yT)));
       }
       return loss;
     }, [...gVars, ...eVars]);

@@ -131,4 +131,29 @@ describe('age-cgan teacher', () => {
     one.forEach((v, i) => expect(two[i]).toBeCloseTo(2 * v, 5));
     expect(() => resolveAgeCganConfig({ changeScale: 0 })).toThrow(/changeScale/);
   });
+
+  it('extraGeneratorLoss sees the shown face x + change and its target condition', async () => {
+    const proto = await loadPrototypeModel(PROTOTYPE_DIR, { strength: 3 });
+    const faces = await loadFaces(32, 2);
+    const shapes: number[][] = [];
+    const trainer = await createAgeCganTrainer(config(), {
+      teacher: proto,
+      // The shown face's mean distance to the input: the size of the change G makes.
+      extraGeneratorLoss: (x, shown, y) => {
+        shapes.push([...shown.shape], [...y.shape]);
+        return tf.mean(tf.abs(tf.sub(shown, x)));
+      },
+    });
+    try {
+      expect(trainer.lossNames).toContain('G_extra');
+      const l = await trainer.trainStep({ images: faces.images, ages: faces.ages }, true);
+      expect(shapes).toEqual([[2, 32, 32, 3], [2, 6]]);
+      expect(l.G_extra).toBeGreaterThan(0);
+      expect(Number.isFinite(l.G_extra)).toBe(true);
+    } finally {
+      trainer.dispose();
+      faces.images.dispose();
+      proto.dispose();
+    }
+  });
 });
