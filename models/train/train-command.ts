@@ -270,7 +270,9 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     case 'age-cgan': {
       // --teacher: the prototype whose change G distils (config.teacherWeight, 10 if not given).
       const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
-      const opts = teacher ? { teacher } : {};
+      // --descriptor-weight: identity-descriptor loss on the shown face (teacher mode only).
+      const recognizer = teacher && o.descriptorWeight > 0 ? await loadRecognizer() : null;
+      const opts = teacher ? { teacher, ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, o.descriptorWeight) } : {}) } : {};
       const teacherDefaults = teacher ? { teacherWeight: 10, reconstructionWeight: 1 } : {};
       return {
         create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed, ...teacherDefaults, ...(o.configOverrides ?? {}) }, opts),
@@ -279,7 +281,10 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
           await exportAgeCganModel(dir, out, { metrics: r.losses });
           return undefined;
         },
-        dispose: () => teacher?.dispose(),
+        dispose: () => {
+          teacher?.dispose();
+          recognizer?.dispose();
+        },
       };
     }
     case 'age-classifier': {
