@@ -17,7 +17,7 @@
  *   a third of its speed): only kh is expanded in A (rows (kh, pw, c)), the kw taps go into B's
  *   columns instead: B[(b, oh, j), (a, o)] = dy[b, oh, j - a, o] (kw = a*sw + pw), so the product
  *   is [KH*sw*CI, ceil(KW/sw)*CO] and then scattered into [KH, KW, CI, CO].
- * 3x3 stride-1 kernels with suitable shapes (the residual blocks) go to Winograd (winograd.ts).
+ * 3x3 and 4x4 stride-1 kernels with suitable shapes go to Winograd (winograd.ts).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { winogradFilterGrad } from './winograd';
@@ -36,8 +36,8 @@ export function conv2dBackpropFilterWasm(args: WasmKernelArgs<{ x?: TensorInfo; 
   const dy = args.inputs.dy!;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   const g = nhwcConvInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
-  if (g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1) {
-    const dw = winogradFilterGrad(backend, x, dy, g.pt, g.pl); // null when the shapes do not suit it
+  if (g.kh === g.kw && g.sh === 1 && g.sw === 1) {
+    const dw = winogradFilterGrad(backend, x, dy, g.kh, g.pt, g.pl); // null when the shapes do not suit it
     if (dw) return dw;
   }
   // Plane sizes: every tap's window for the valid rows and columns (a < oh + floor((kh-1)/sh)).

@@ -13,14 +13,14 @@
  *   colsum2(g, y, npix, cb, o1_64, o2_64)       o1[k] += sum_p g[p, k];  o2[k] += sum_p g[p, k] * y[p, k]
  *   ingrad(g, y, npix, cb, a, b, c, dx)         dx[p, k] = (g[p, k] - b[k] - y[p, k] * c[k]) * a[k]
  *   lrelugrad(g, x, nb, alpha, dx)              dx[i] = x[i] > 0 ? g[i] : alpha * g[i]  (nb % 16 == 0)
- *   winoIn, winoOut, winoFilter, winoDy, winoGradOut   Winograd transforms (simd-winograd.ts)
+ *   winoIn3/4, winoOut3/4, winoFilter3/4, winoDy3/4, winoGradOut3/4: Winograd F(2x2, 3x3 / 4x4) (simd-winograd.ts)
  * Sums accumulate in float64 (each float32 lane pair promoted), like the JS loops they replace:
  * with float32 accumulators the exactly-zero gradient of a bias before an instance norm came out
  * as rounding noise several times larger than the cpu backend's.
  */
 
 import { uleb, str, vec, section, I32, F32, V128, get, set, tee, i32c, ADD, MUL, LT_U, LOOP, END, BR_IF0, VLOAD, VSTORE, FADD, FSUB, FMUL, FGT, SPLAT, BITSELECT, VZERO, VLOAD_HI, VSTORE_HI, DADD, PROMOTE_LO, SWAP_HALVES, SHL } from './simd-asm';
-import { winoDy, winoFilter, winoGradOut, winoIn, winoOut } from './simd-winograd';
+import { winogradFunctions } from './simd-winograd';
 
 export interface SimdKernels {
   colsum(x: number, npix: number, cb: number, out: number): void;
@@ -29,11 +29,25 @@ export interface SimdKernels {
   colsum2(g: number, y: number, npix: number, cb: number, o1: number, o2: number): void;
   ingrad(g: number, y: number, npix: number, cb: number, a: number, b: number, c: number, dx: number): void;
   lrelugrad(g: number, x: number, nb: number, alpha: number, dx: number): void;
+}
+
+/** The Winograd F(2x2, rxr) transforms for r = 3 or 4 (simd-winograd.ts; exported as winoIn3 etc.). */
+export interface WinogradKernels {
   winoIn(x: number, rowBytes: number, cb: number, tilesY: number, tilesX: number, table: number): void;
   winoOut(table: number, kb: number, tilesY: number, tilesX: number, bias: number, y: number, rowBytes: number): void;
   winoFilter(g: number, c: number, kb: number, table: number): void;
   winoDy(dy: number, rowBytes: number, kb: number, tilesY: number, tilesX: number, table: number): void;
   winoGradOut(table: number, c: number, kb: number, dw: number): void;
+}
+
+export const WINOGRAD_SIZES = [3, 4] as const;
+
+export function winogradKernels(k: SimdKernels, r: number): WinogradKernels | null {
+  const ex = k as unknown as Record<string, WinogradKernels[keyof WinogradKernels] | undefined>;
+  const pick = (name: string) => ex[`${name}${r}`];
+  const [winoIn, winoOut, winoFilter, winoDy, winoGradOut] = ['winoIn', 'winoOut', 'winoFilter', 'winoDy', 'winoGradOut'].map(pick);
+  if (!winoIn || !winoOut || !winoFilter || !winoDy || !winoGradOut) return null;
+  return { winoIn, winoOut, winoFilter, winoDy, winoGradOut } as WinogradKernels;
 }
 
 /**
@@ -138,7 +152,7 @@ function buildModule(shared: boolean): Uint8Array<ArrayBuffer> {
     fns.push({ name: 'lrelugrad', params: [I32, I32, I32, F32, I32], code: [...vec([[1, I32], [1, V128]]), ...code] });
   }
 
-  fns.push(winoIn(), winoOut(), winoFilter(), winoDy(), winoGradOut());
+  for (const r of WINOGRAD_SIZES) fns.push(...winogradFunctions(r));
 
   const types = fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0x00]);
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];

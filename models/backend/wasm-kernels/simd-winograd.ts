@@ -1,22 +1,22 @@
 /**
- * SIMD bodies of the Winograd F(2x2, 3x3) transforms (Lavin & Gray 2015) used by winograd.ts:
- *   Y = A^T [ (G g G^T) . (B^T d B) ] A   per 2x2 output tile, d the 4x4 input patch,
- *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
- *   A^T = [1 1 1 0; 0 1 -1 -1].
- * Each works on 4 channels at a time (k steps 16 bytes). The 16 transformed planes live in 16
- * separate tensors whose byte addresses are read from a table of 16 int32 in memory.
- *   winoIn(x, rowBytes, cb, tilesY, tilesX, table):  V_xi[tile, c] = (B^T d B)[xi] for the patch
- *       at x + 2ty*rowBytes + 2tx*cb (x: [rows, cols, C], cb = C*4)
- *   winoOut(table, kb, tilesY, tilesX, bias, y, rowBytes): y[2ty+i, 2tx+j, k] = (A^T M A)[i, j] + bias[k]
- *       with M_xi = table[xi] as [tiles, K] (kb = K*4)
- *   winoFilter(g, C, kb, table): U_xi[c, k] = (G g[:, :, c, k] G^T)[xi] for g [3, 3, C, K]
- * The weight gradient dW[kh, kw, c, k] = sum_p x[p + (kh, kw), c] dy[p, k] is the transposed
- * algorithm F(3x3, 2x2) (same trilinear form, roles of filter and output swapped):
- *   dW = G^T [ sum_tiles (B^T d B) . (A h A^T) ] G,  h the 2x2 dy tile, A = (A^T)^T:
- *   winoDy(dy, rowBytes, kb, tilesY, tilesX, table): H_xi[tile, k] = (A h A^T)[xi]
- *   winoGradOut(table, C, kb, dw): dw[kh, kw, c, k] = (G^T M G)[kh, kw] with M_xi = table[xi] as [C, K]
+ * SIMD bodies of the Winograd F(2x2, rxr) transforms used by winograd.ts (r = 3 and 4), emitted
+ * from the transform matrices, which come from Toom-Cook with interpolation points
+ * 0, 1, -1, (2,) infinity (n = r + 1 points, input tiles n x n, output tiles 2 x 2):
+ *   correlation y_i = sum_j d_{i+j} g_j (i < 2, j < r) is the transpose of the linear convolution
+ *   s = conv(g, h) = V_n^-1 [(V_r g) . (V_2 h)], so y = V_2^T [(V_r g) . (V_n^-T d)]:
+ *   A^T = V_2^T (2 x n), G = V_r (n x r), B^T = V_n^-T (n x n), V_k[p] = [1, p, .., p^(k-1)]
+ *   (the infinity row is [0, .., 0, 1]). In 2-D: Y = A^T [ (G g G^T) . (B^T d B) ] A.
+ * The weight gradient dW[kh, kw, c, k] = sum_p x[p + (kh, kw), c] dy[p, k] is the same trilinear
+ * form with the roles of filter and output swapped: dW = G^T [ sum_tiles (B^T d B) . (A h A^T) ] G.
+ * Every function works on 4 channels at a time (k steps 16 bytes); the n*n transformed planes
+ * live in separate tensors whose byte addresses are read from an int32 table in memory:
+ *   winoIn<r>(x, rowBytes, cb, tilesY, tilesX, table)    V_xi[tile, c] = (B^T d B)[xi], d the patch at x + 2ty*rowBytes + 2tx*cb
+ *   winoOut<r>(table, kb, tilesY, tilesX, bias, y, rowBytes)  y[2ty+i, 2tx+j, k] = (A^T M A)[i, j] + bias[k]
+ *   winoFilter<r>(g, C, kb, table)                       U_xi[c, k] = (G g[:, :, c, k] G^T)[xi], g [r, r, C, K]
+ *   winoDy<r>(dy, rowBytes, kb, tilesY, tilesX, table)   H_xi[tile, k] = (A h A^T)[xi], h the 2x2 dy tile
+ *   winoGradOut<r>(table, C, kb, dw)                     dw[kh, kw, c, k] = (G^T M G)[kh, kw], M_xi [C, K]
  */
-import { ADD, doWhile, F32_CONST, FADD, FMUL, FNEG, FSUB, get, I32, i32c, LOAD_I32, MUL, set, SHL, SPLAT, V128, vec, vload, vstore } from './simd-asm';
+import { ADD, doWhile, F32_CONST, FADD, FMUL, FNEG, FSUB, get, I32, i32c, LOAD_I32, MUL, set, SHL, SPLAT, V128, vec, VZERO, vload, vstore } from './simd-asm';
 
 export interface WasmFunc {
   name: string;
@@ -24,10 +24,67 @@ export interface WasmFunc {
   code: number[];
 }
 
+type Mat = number[][];
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const transpose = (m: Mat): Mat => m[0].map((_, j) => m.map((row) => row[j]));
+
+function invert(m: Mat): Mat {
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...range(n).map((j) => (i === j ? 1 : 0))]);
+  for (let col = 0; col < n; col++) {
+    const piv = range(n - col).map((i) => i + col).reduce((b, i) => (Math.abs(a[i][col]) > Math.abs(a[b][col]) ? i : b), col);
+    [a[col], a[piv]] = [a[piv], a[col]];
+    const p = a[col][col];
+    a[col] = a[col].map((v) => v / p);
+    for (let i = 0; i < n; i++) {
+      if (i === col) continue;
+      const f = a[i][col];
+      a[i] = a[i].map((v, j) => v - f * a[col][j]);
+    }
+  }
+  return a.map((row) => row.slice(n));
+}
+
+/** Transform matrices of F(2, r). */
+export function winogradMatrices(r: number): { n: number; AT: Mat; G: Mat; BT: Mat } {
+  const n = r + 1;
+  const points = [0, 1, -1, 2, -2, 0.5].slice(0, n - 1);
+  const vander = (k: number): Mat => [...points.map((p) => range(k).map((e) => p ** e)), range(k).map((e) => (e === k - 1 ? 1 : 0))];
+  return { n, AT: transpose(vander(2)), G: vander(r), BT: transpose(invert(vander(n))) };
+}
+
+/** sum_j row[j] * src[j] over v128 locals (constants folded: 0 skipped, +-1 as add/sub). */
+function lincomb(row: number[], src: number[]): number[] {
+  const out: number[] = [];
+  let first = true;
+  row.forEach((c0, j) => {
+    const c = Math.fround(c0);
+    if (Math.abs(c) < 1e-12) return;
+    const term = c === 1 || c === -1 ? get(src[j]) : [...get(src[j]), ...F32_CONST(c), ...SPLAT, ...FMUL];
+    if (first) out.push(...term, ...(c === -1 ? FNEG : []));
+    else out.push(...term, ...(c === -1 ? FSUB : FADD));
+    first = false;
+  });
+  return first ? VZERO : out;
+}
+
+/**
+ * out = L . D . R^T for a p x q grid D of v128 locals (row-major); L: a x p, R: b x q. Temporaries
+ * tmp (a*q locals). Returns code leaving nothing on the stack and the a x b output expressions.
+ */
+function sandwich(L: Mat, d: number[], q: number, R: Mat, tmp: number[]): { code: number[]; out: number[][][] } {
+  const p = L[0].length;
+  const code: number[] = [];
+  L.forEach((lrow, i) => {
+    for (let col = 0; col < q; col++) code.push(...lincomb(lrow, range(p).map((j) => d[j * q + col])), ...set(tmp[i * q + col]));
+  });
+  const out = L.map((_, i) => R.map((rrow) => lincomb(rrow, range(q).map((l) => tmp[i * q + l]))));
+  return { code, out };
+}
+
 /** Address table[xi] + off1 + off2 (all locals but xi). */
 const tableAddr = (table: number, xi: number, off1: number, off2: number) => [...get(table), ...LOAD_I32(4 * xi), ...get(off1), ...ADD, ...get(off2), ...ADD];
-const binop = (a: number, b: number, op: number[]) => [...get(a), ...get(b), ...op];
 
 /**
  * for ty < tilesY, tx < tilesX: base = origin + 2ty*rowBytes + 2tx*pixBytes,
@@ -50,160 +107,102 @@ function tileLoops(l: { ty: number; tx: number; k: number; base: number; tileOff
   ];
 }
 
-/** half = 0.5 (splat); for c < cIn: rowOff = c*kb; for k < kb step 16: body. */
-function filterLoops(c: number, k: number, rowOff: number, cIn: number, kb: number, half: number, body: number[]): number[] {
-  return [
-    ...F32_CONST(0.5), ...SPLAT, ...set(half),
-    ...i32c(0), ...set(c),
-    ...doWhile(c, i32c(1), cIn, [...get(c), ...get(kb), ...MUL, ...set(rowOff), ...i32c(0), ...set(k), ...doWhile(k, i32c(16), kb, body)]),
-    0x0b,
-  ];
+/** for c < cIn: rowOff = c*kb; for k < kb step 16: body. */
+function filterLoops(c: number, k: number, rowOff: number, cIn: number, kb: number, body: number[]): number[] {
+  return [...i32c(0), ...set(c), ...doWhile(c, i32c(1), cIn, [...get(c), ...get(kb), ...MUL, ...set(rowOff), ...i32c(0), ...set(k), ...doWhile(k, i32c(16), kb, body)])];
 }
 
-export function winoIn(): WasmFunc {
-  const [x, rowBytes, cb, tilesY, tilesX, table] = range(6);
-  const [ty, tx, k, base, tileOff] = [6, 7, 8, 9, 10];
-  const d = range(16).map((i) => 11 + i);
-  const t = range(16).map((i) => 27 + i);
-  const body: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) {
-      body.push(...get(base), ...get(k), ...ADD);
-      if (i > 0) body.push(...get(rowBytes), ...i32c(i), ...MUL, ...ADD);
-      if (j > 0) body.push(...get(cb), ...i32c(j), ...MUL, ...ADD);
-      body.push(...vload(0), ...set(d[i * 4 + j]));
+/** Loads a p x q patch at base + k + i*rowBytes + j*colBytes into locals. */
+function loadPatch(p: number, q: number, base: number, k: number, rowBytes: number, colBytes: number, into: number[]): number[] {
+  const code: number[] = [];
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < q; j++) {
+      code.push(...get(base), ...get(k), ...ADD);
+      if (i > 0) code.push(...get(rowBytes), ...i32c(i), ...MUL, ...ADD);
+      if (j > 0) code.push(...get(colBytes), ...i32c(j), ...MUL, ...ADD);
+      code.push(...vload(0), ...set(into[i * q + j]));
     }
   }
-  // t = B^T d (rows), then V = t B (columns)
-  for (let j = 0; j < 4; j++) {
-    body.push(...binop(d[j], d[8 + j], FSUB), ...set(t[j]));
-    body.push(...binop(d[4 + j], d[8 + j], FADD), ...set(t[4 + j]));
-    body.push(...binop(d[8 + j], d[4 + j], FSUB), ...set(t[8 + j]));
-    body.push(...binop(d[4 + j], d[12 + j], FSUB), ...set(t[12 + j]));
-  }
-  for (let i = 0; i < 4; i++) {
-    const r = (j: number) => t[i * 4 + j];
-    const out: Array<[number, number, number[]]> = [
-      [r(0), r(2), FSUB],
-      [r(1), r(2), FADD],
-      [r(2), r(1), FSUB],
-      [r(1), r(3), FSUB],
-    ];
-    out.forEach(([a, b, op], j) => body.push(...tableAddr(table, i * 4 + j, tileOff, k), ...binop(a, b, op), ...vstore(0)));
-  }
-  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: x, rowBytes, pixBytes: cb }, body), 0x0b];
-  return { name: 'winoIn', params: [I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [32, V128]]), ...code] };
+  return code;
 }
 
-export function winoOut(): WasmFunc {
-  const [table, kb, tilesY, tilesX, bias, y, rowBytes] = range(7);
-  const [ty, tx, k, tileOff, base] = [7, 8, 9, 10, 11];
-  const m = range(16).map((i) => 12 + i);
-  const s = range(8).map((i) => 28 + i);
-  const bv = 36;
-  const body: number[] = [...get(bias), ...get(k), ...ADD, ...vload(0), ...set(bv)];
-  for (let xi = 0; xi < 16; xi++) body.push(...tableAddr(table, xi, tileOff, k), ...vload(0), ...set(m[xi]));
-  for (let j = 0; j < 4; j++) {
-    body.push(...binop(m[j], m[4 + j], FADD), ...get(m[8 + j]), ...FADD, ...set(s[j]));
-    body.push(...binop(m[4 + j], m[8 + j], FSUB), ...get(m[12 + j]), ...FSUB, ...set(s[4 + j]));
-  }
-  for (let i = 0; i < 2; i++) {
-    const r = (j: number) => s[i * 4 + j];
-    const vals = [
-      [...binop(r(0), r(1), FADD), ...get(r(2)), ...FADD],
-      [...binop(r(1), r(2), FSUB), ...get(r(3)), ...FSUB],
-    ];
-    vals.forEach((v, j) => {
-      body.push(...get(base), ...get(k), ...ADD);
-      if (i > 0) body.push(...get(rowBytes), ...ADD);
-      if (j > 0) body.push(...get(kb), ...ADD);
-      body.push(...v, ...get(bv), ...FADD, ...vstore(0));
-    });
-  }
-  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: y, rowBytes, pixBytes: kb }, body), 0x0b];
-  return { name: 'winoOut', params: [I32, I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [25, V128]]), ...code] };
-}
+const locals = (i32: number, v128: number) => vec([[i32, I32], [v128, V128]]);
 
-export function winoFilter(): WasmFunc {
-  const [g, cIn, kb, table] = range(4);
-  const [c, k, rowOff] = [4, 5, 6];
-  const w = range(9).map((i) => 7 + i);
-  const r = range(12).map((i) => 16 + i); // G g: 4 rows x 3 columns
-  const half = 28;
-  const body: number[] = [];
-  for (let tap = 0; tap < 9; tap++) {
-    body.push(...get(g), ...i32c(tap), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...vload(0), ...set(w[tap]));
-  }
-  for (let col = 0; col < 3; col++) {
-    const [a, b, e] = [w[col], w[3 + col], w[6 + col]];
-    body.push(...get(a), ...set(r[col]));
-    body.push(...binop(a, b, FADD), ...get(e), ...FADD, ...get(half), ...FMUL, ...set(r[3 + col]));
-    body.push(...binop(a, b, FSUB), ...get(e), ...FADD, ...get(half), ...FMUL, ...set(r[6 + col]));
-    body.push(...get(e), ...set(r[9 + col]));
-  }
-  for (let row = 0; row < 4; row++) {
-    const [a, b, e] = [r[row * 3], r[row * 3 + 1], r[row * 3 + 2]];
-    const vals = [
-      get(a),
-      [...binop(a, b, FADD), ...get(e), ...FADD, ...get(half), ...FMUL],
-      [...binop(a, b, FSUB), ...get(e), ...FADD, ...get(half), ...FMUL],
-      get(e),
-    ];
-    vals.forEach((v, col) => body.push(...tableAddr(table, row * 4 + col, rowOff, k), ...v, ...vstore(0)));
-  }
-  const code = filterLoops(c, k, rowOff, cIn, kb, half, body);
-  return { name: 'winoFilter', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [22, V128]]), ...code] };
-}
+export function winogradFunctions(r: number): WasmFunc[] {
+  const { n, AT, G, BT } = winogradMatrices(r);
+  const A = transpose(AT);
+  const GT = transpose(G);
+  const nn = n * n;
+  const funcs: WasmFunc[] = [];
+  const seq = (from: number, count: number) => range(count).map((i) => from + i);
 
-export function winoDy(): WasmFunc {
-  const [dy, rowBytes, kb, tilesY, tilesX, table] = range(6);
-  const [ty, tx, k, base, tileOff] = [6, 7, 8, 9, 10];
-  const h = range(4).map((i) => 11 + i); // h[i*2 + j]
-  const a = range(8).map((i) => 15 + i); // A h: 4 rows x 2 columns
-  const body: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    for (let j = 0; j < 2; j++) {
-      body.push(...get(base), ...get(k), ...ADD);
-      if (i > 0) body.push(...get(rowBytes), ...ADD);
-      if (j > 0) body.push(...get(kb), ...ADD);
-      body.push(...vload(0), ...set(h[i * 2 + j]));
+  { // winoIn(x, rowBytes, cb, tilesY, tilesX, table)
+    const [x, rowBytes, cb, tilesY, tilesX, table, ty, tx, k, base, tileOff] = range(11);
+    const d = seq(11, nn);
+    const t = seq(11 + nn, nn);
+    const { code: pre, out } = sandwich(BT, d, n, BT, t);
+    const body = [...loadPatch(n, n, base, k, rowBytes, cb, d), ...pre];
+    out.forEach((row, i) => row.forEach((e, j) => body.push(...tableAddr(table, i * n + j, tileOff, k), ...e, ...vstore(0))));
+    const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: x, rowBytes, pixBytes: cb }, body), 0x0b];
+    funcs.push({ name: `winoIn${r}`, params: new Array(6).fill(I32), code: [...locals(5, 2 * nn), ...code] });
+  }
+  { // winoOut(table, kb, tilesY, tilesX, bias, y, rowBytes)
+    const [table, kb, tilesY, tilesX, bias, y, rowBytes, ty, tx, k, tileOff, base] = range(12);
+    const m = seq(12, nn);
+    const s = seq(12 + nn, 2 * n);
+    const bv = 12 + nn + 2 * n;
+    const body = [...get(bias), ...get(k), ...ADD, ...vload(0), ...set(bv)];
+    for (let xi = 0; xi < nn; xi++) body.push(...tableAddr(table, xi, tileOff, k), ...vload(0), ...set(m[xi]));
+    const { code: pre, out } = sandwich(AT, m, n, AT, s);
+    body.push(...pre);
+    out.forEach((row, i) =>
+      row.forEach((e, j) => {
+        body.push(...get(base), ...get(k), ...ADD);
+        if (i > 0) body.push(...get(rowBytes), ...ADD);
+        if (j > 0) body.push(...get(kb), ...ADD);
+        body.push(...e, ...get(bv), ...FADD, ...vstore(0));
+      }),
+    );
+    const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: y, rowBytes, pixBytes: kb }, body), 0x0b];
+    funcs.push({ name: `winoOut${r}`, params: new Array(7).fill(I32), code: [...locals(5, nn + 2 * n + 1), ...code] });
+  }
+  { // winoFilter(g, C, kb, table)
+    const [g, cIn, kb, table, c, k, rowOff] = range(7);
+    const w = seq(7, r * r);
+    const t = seq(7 + r * r, n * r);
+    const body: number[] = [];
+    for (let tap = 0; tap < r * r; tap++) {
+      body.push(...get(g), ...i32c(tap), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...vload(0), ...set(w[tap]));
     }
+    const { code: pre, out } = sandwich(G, w, r, G, t);
+    body.push(...pre);
+    out.forEach((row, i) => row.forEach((e, j) => body.push(...tableAddr(table, i * n + j, rowOff, k), ...e, ...vstore(0))));
+    funcs.push({ name: `winoFilter${r}`, params: new Array(4).fill(I32), code: [...locals(3, r * r + n * r), ...filterLoops(c, k, rowOff, cIn, kb, body), 0x0b] });
   }
-  for (let j = 0; j < 2; j++) {
-    body.push(...get(h[j]), ...set(a[j]));
-    body.push(...binop(h[j], h[2 + j], FADD), ...set(a[2 + j]));
-    body.push(...binop(h[j], h[2 + j], FSUB), ...set(a[4 + j]));
-    body.push(...get(h[2 + j]), ...FNEG, ...set(a[6 + j]));
+  { // winoDy(dy, rowBytes, kb, tilesY, tilesX, table)
+    const [dy, rowBytes, kb, tilesY, tilesX, table, ty, tx, k, base, tileOff] = range(11);
+    const h = seq(11, 4);
+    const t = seq(15, n * 2);
+    const { code: pre, out } = sandwich(A, h, 2, A, t);
+    const body = [...loadPatch(2, 2, base, k, rowBytes, kb, h), ...pre];
+    out.forEach((row, i) => row.forEach((e, j) => body.push(...tableAddr(table, i * n + j, tileOff, k), ...e, ...vstore(0))));
+    const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: dy, rowBytes, pixBytes: kb }, body), 0x0b];
+    funcs.push({ name: `winoDy${r}`, params: new Array(6).fill(I32), code: [...locals(5, 4 + 2 * n), ...code] });
   }
-  for (let i = 0; i < 4; i++) {
-    const [p, q] = [a[i * 2], a[i * 2 + 1]];
-    const vals = [get(p), binop(p, q, FADD), binop(p, q, FSUB), [...get(q), ...FNEG]];
-    vals.forEach((v, j) => body.push(...tableAddr(table, i * 4 + j, tileOff, k), ...v, ...vstore(0)));
+  { // winoGradOut(table, C, kb, dw)
+    const [table, cIn, kb, dw, c, k, rowOff] = range(7);
+    const m = seq(7, nn);
+    const t = seq(7 + nn, r * n);
+    const body: number[] = [];
+    for (let xi = 0; xi < nn; xi++) body.push(...tableAddr(table, xi, rowOff, k), ...vload(0), ...set(m[xi]));
+    const { code: pre, out } = sandwich(GT, m, n, GT, t);
+    body.push(...pre);
+    out.forEach((row, i) =>
+      row.forEach((e, j) => {
+        body.push(...get(dw), ...i32c(i * r + j), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...e, ...vstore(0));
+      }),
+    );
+    funcs.push({ name: `winoGradOut${r}`, params: new Array(4).fill(I32), code: [...locals(3, nn + r * n), ...filterLoops(c, k, rowOff, cIn, kb, body), 0x0b] });
   }
-  const code = [...tileLoops({ ty, tx, k, base, tileOff, tilesY, tilesX, origin: dy, rowBytes, pixBytes: kb }, body), 0x0b];
-  return { name: 'winoDy', params: [I32, I32, I32, I32, I32, I32], code: [...vec([[5, I32], [12, V128]]), ...code] };
-}
-
-export function winoGradOut(): WasmFunc {
-  const [table, cIn, kb, dw] = range(4);
-  const [c, k, rowOff] = [4, 5, 6];
-  const m = range(16).map((i) => 7 + i);
-  const r = range(12).map((i) => 23 + i); // G^T M: 3 rows x 4 columns
-  const half = 35;
-  // G^T applied to (a, b, e, f): [a + (b + e)/2, (b - e)/2, (b + e)/2 + f]
-  const gt = (a: number, b: number, e: number, f: number) => [
-    [...binop(b, e, FADD), ...get(half), ...FMUL, ...get(a), ...FADD],
-    [...binop(b, e, FSUB), ...get(half), ...FMUL],
-    [...binop(b, e, FADD), ...get(half), ...FMUL, ...get(f), ...FADD],
-  ];
-  const body: number[] = [];
-  for (let xi = 0; xi < 16; xi++) body.push(...tableAddr(table, xi, rowOff, k), ...vload(0), ...set(m[xi]));
-  for (let j = 0; j < 4; j++) gt(m[j], m[4 + j], m[8 + j], m[12 + j]).forEach((v, i) => body.push(...v, ...set(r[i * 4 + j])));
-  for (let i = 0; i < 3; i++) {
-    gt(r[i * 4], r[i * 4 + 1], r[i * 4 + 2], r[i * 4 + 3]).forEach((v, j) => {
-      body.push(...get(dw), ...i32c(i * 3 + j), ...get(cIn), ...MUL, ...get(kb), ...MUL, ...ADD, ...get(rowOff), ...ADD, ...get(k), ...ADD, ...v, ...vstore(0));
-    });
-  }
-  const code = filterLoops(c, k, rowOff, cIn, kb, half, body);
-  return { name: 'winoGradOut', params: [I32, I32, I32, I32], code: [...vec([[3, I32], [29, V128]]), ...code] };
+  return funcs;
 }
