@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main';
+import { cliInProcess } from './cli-process';
 import { defaultShippedModel } from '../../main/cli/image-commands';
 import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
 import { decodeImage } from '../../models/image/image-io';
@@ -18,12 +18,7 @@ const photo = join(__dirname, '..', 'fixtures', 'photos', 'one-face.jpg');
 let dir = '';
 let modelDir = '';
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliInProcess;
 
 beforeAll(async () => {
   mkdirSync(resolve('.tmp'), { recursive: true });

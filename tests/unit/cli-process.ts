@@ -42,3 +42,12 @@ export function cliResult<T>(r: CliRun): T {
   if (!doc.ok) throw new Error(`CLI failed: ${JSON.stringify(doc.error)}\n${r.err.slice(-2000)}`);
   return doc.value;
 }
+
+/** Runs `face-age ...args` in this process through runCli (the bundled bin's entry). */
+export async function cliInProcess(...args: string[]): Promise<CliRun> {
+  const { runCli: run } = await import('../../main/cli/main');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(args, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}

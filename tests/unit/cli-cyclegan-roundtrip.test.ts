@@ -1,0 +1,85 @@
+/**
+ * Issue 7's "face-age age --model <cyclegan> turns a young face old and back", through runCli on a
+ * real photo, judged by the CLI's own detect (face-api's age estimate). The model is a CycleGAN
+ * whose generator refines the shipped prototype (generator.prior), exported with its prior/ as
+ * any trained one is; it is not trained here (a few CPU minutes would not change it), so this
+ * checks the model kind's whole inference path: prior, generator, reconstruction, paste-back.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliInProcess } from './cli-process';
+import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import { COARSE_DOMAINS } from '../../models/cyclegan/config';
+import { loadPrototypeModel } from '../../models/prototype/prototype-store';
+import { decodeImage } from '../../models/image/image-io';
+import { initBackend } from '../../models/backend/select';
+import { tinyConfig } from './cyclegan-fixtures';
+
+// A young face (labelled 29): a committed aligned crop, set in a larger canvas so detection sees a photo.
+const crop = join(__dirname, '..', 'fixtures', 'faces', 'face-06-kit-harington-1.jpg');
+let photo = '';
+let dir = '';
+let modelDir = '';
+
+const cli = cliInProcess;
+
+async function estimatedAge(image: string): Promise<number> {
+  const r = await cli('detect', image, '--json');
+  expect(r.code, r.err).toBe(0);
+  const faces = (JSON.parse(r.out) as { value: { images: Array<{ faces: Array<{ age: number }> }> } }).value.images[0].faces;
+  expect(faces).toHaveLength(1);
+  return faces[0].age;
+}
+
+async function meanAbsDiff(a: string, b: string): Promise<number> {
+  const x = await decodeImage(a);
+  const y = await decodeImage(b);
+  let s = 0;
+  for (let i = 0; i < x.data.length; i++) s += Math.abs(x.data[i] - y.data[i]);
+  return s / x.data.length;
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', threads: 1 });
+  mkdirSync(resolve('.tmp'), { recursive: true });
+  dir = mkdtempSync(resolve('.tmp', 'cli-cyclegan-'));
+  const prior = await loadPrototypeModel(join(__dirname, '..', '..', 'assets', 'models', 'prototype'));
+  const c = tinyConfig(64, { domains: COARSE_DOMAINS.map((d) => ({ ...d })), targetSampling: 'uniform' });
+  c.generator = { ...c.generator, output: 'residual', prior: 'prototype' };
+  const trainer = createCycleGanTrainer(c, { teacher: prior });
+  photo = join(dir, 'young.png');
+  const edge = 96;
+  await sharp(crop).resize(320, 320).extend({ top: edge, bottom: edge, left: edge, right: edge, background: { r: 128, g: 128, b: 128 } }).png().toFile(photo);
+  modelDir = join(dir, 'cyclegan-prior');
+  await exportCycleGanModel(trainer, modelDir);
+  trainer.dispose();
+  prior.dispose();
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('face-age age --model <cyclegan>: young -> old -> back', () => {
+  it('the estimated age rises towards the target, and ageing back undoes most of it', async () => {
+    const a0 = await estimatedAge(photo);
+    const old = join(dir, 'old.png');
+    const back = join(dir, 'back.png');
+    let r = await cli('age', photo, '--model', modelDir, '--target', '80', '--out', old, '--json');
+    expect(r.code, r.err).toBe(0);
+    const a1 = await estimatedAge(old);
+    // Measured: 29.1 -> 37.9 -> 31.9 (the estimator moves far less than the target: issue 8 calibration).
+    expect(a1).toBeGreaterThan(a0 + 5);
+    r = await cli('age', old, '--model', modelDir, '--target', String(Math.round(a0)), '--out', back, '--json');
+    expect(r.code, r.err).toBe(0);
+    const a2 = await estimatedAge(back);
+    expect(Math.abs(a2 - a0)).toBeLessThan(Math.abs(a1 - a0) / 2);
+    // Back is much closer to the original photo than the aged one is.
+    // Back is closer to the original than the aged face is (mean grey-level difference over the photo).
+    expect(await meanAbsDiff(back, photo)).toBeLessThan(0.75 * (await meanAbsDiff(old, photo)));
+    tf.disposeVariables();
+  }, 240_000);
+});
