@@ -135,7 +135,7 @@ test('real export: JPEG, PNG and WebP at full resolution, contact sheet, animate
   const [sheet] = await exportAndDownload(page, host, 1);
   const sheetMeta = await sharp(sheet!.bytes).metadata();
   expect(sheet!.name).toBe('contact-sheet.jpg');
-  // 128 px cells (the prototype's resolution) under a label row.
+  // 128 px cells (the model's resolution, or 128 for a 64 px model) under a label row.
   expect(sheetMeta.width).toBe(3 * 128);
   expect(sheetMeta.height! - 2 * 128).toBeGreaterThan(10);
   expect(sheetMeta.height! - 2 * 128).toBeLessThan(64);

@@ -84,6 +84,7 @@ describe('library under SIGKILL', () => {
     const dir = path.join(work, 'library');
     const reports: RecoveryReport[] = [];
     let totalOps = 0;
+    let mostPhotos = 0;
     for (let i = 0; i < KILLS; i++) {
       const { child, ready, ops, stderr } = startChild(dir, 1000 + i);
       if (i % 4 === 3) {
@@ -110,11 +111,14 @@ describe('library under SIGKILL', () => {
       expect(lib.integrityCheck()).toEqual(['ok']);
       lib.close();
       expectConsistentLibrary(dir);
+      mostPhotos = Math.max(mostPhotos, checkLibraryFolder(dir).counts.photos);
     }
     // The kills really interrupted work: operations ran and recovery had things to clean up.
     const final = checkLibraryFolder(dir);
     expect(totalOps).toBeGreaterThan(KILLS);
-    expect(final.counts.photos).toBeGreaterThan(0);
+    // Photos were imported at some point (the random mix of operations also deletes, so the final
+    // count can be 0 when the last kills land after deletions: seen once in CI).
+    expect(mostPhotos).toBeGreaterThan(0);
     const cleaned = reports.reduce((n, r) => n + r.runsInterrupted + r.tempFilesRemoved + r.orphanFilesRemoved, 0);
     expect(cleaned).toBeGreaterThan(0);
     // No photo was lost or marked missing by a crash: files are written before rows.

@@ -20,6 +20,9 @@ import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
 import type { ExportImageWire } from '../../engine/protocol';
 
+/** Smallest cell of contact sheets and timelines, px (crops are resized up to it). */
+const MIN_CELL = 128;
+
 /** Used when a face has no age estimate (as aging previews do). */
 const FALLBACK_SOURCE_AGE = 35;
 const EXT = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -170,7 +173,8 @@ export function exportHandlers(ctx: CoreContext, partials: ExportPartials) {
           modelDir,
           output: 'crop',
         })) as { frames: { crop: { bytes: Uint8Array } | null }[]; resolution: number };
-        cellSize = r.resolution;
+        // A 64 px model's crops are enlarged to 128 px cells: 64 px faces are too small to judge.
+        cellSize = Math.max(MIN_CELL, r.resolution);
         const crops = r.frames.map((f) => {
           if (!f.crop) throw new StudioFailure('internal', 'the engine returned no crop');
           return f.crop.bytes;
