@@ -13,6 +13,7 @@ import { decodeImage } from '../../models/image/image-io';
 import type { ExportJob } from '../../preload/schemas/export';
 import { bundleEngine } from './foundation-engine-bundle';
 import { exportTinyAgingModel, startTestCore } from './core-fixtures';
+import { MIN_CELL } from '../../main/core/handlers/export';
 
 let dir = '';
 let core: StudioCore;
@@ -117,8 +118,10 @@ describe('export', () => {
     expect(rest).toHaveLength(0);
     expect(sheet.mime).toBe('image/jpeg');
     const meta = await sharp(Buffer.from(sheet.bytes)).metadata();
-    expect(meta.width).toBe(3 * RES);
-    expect(meta.height).toBe(12 + RES);
+    // The 32 px model's crops are enlarged to the smallest cell; the label row is a fifth of a cell.
+    const cell = Math.max(MIN_CELL, RES);
+    expect(meta.width).toBe(3 * cell);
+    expect(meta.height).toBe(Math.max(12, Math.round(cell / 5)) + cell);
   });
 
   it('animated timeline: one frame per age (WebP, GIF for png)', async () => {

@@ -21,7 +21,7 @@ import { StudioFailure, defineHandlers } from '../router';
 import type { ExportImageWire } from '../../engine/protocol';
 
 /** Smallest cell of contact sheets and timelines, px (crops are resized up to it). */
-const MIN_CELL = 128;
+export const MIN_CELL = 128;
 
 /** Used when a face has no age estimate (as aging previews do). */
 const FALLBACK_SOURCE_AGE = 35;
