@@ -10,7 +10,7 @@ import type { CycleGanConfig } from './config';
 import { ageCode } from './age-code';
 import { AgeGenerator } from './generator';
 import { loadPrior, readCycleGanMeta } from './trainer-io';
-import { teacherDeltas, type AgeTeacher } from './trainer';
+import { teacherDeltas, type AgeTeacher } from '../prototype/teacher';
 
 export class CycleGanAgingModel implements AgingModel {
   readonly kind = 'cyclegan' as const;

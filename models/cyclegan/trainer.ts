@@ -24,6 +24,7 @@ import { colourCast, l1, lsgan, softCrossEntropy, totalVariation } from './losse
 import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from './schedule';
 import { renderSampleGrid } from './sample-grid';
 import { saveTrainer, type SaveExtra } from './trainer-io';
+import { teacherChanges, teacherDeltas, type AgeTeacher } from '../prototype/teacher';
 
 /** A pretrained age classifier, frozen: its variables are never in our optimisers' lists. */
 export interface FrozenAgeClassifier {
@@ -50,11 +51,7 @@ export interface CycleGanTrainerOptions {
   teacher?: AgeTeacher;
 }
 
-/** The prototype model's shape of change: delta(source, target) [S*S*3] in [-1, 1] pixel units. */
-export interface AgeTeacher {
-  readonly resolution: number;
-  difference(sourceAge: number, targetAge: number): Float32Array;
-}
+export type { AgeTeacher } from '../prototype/teacher';
 
 type Adam = tf.AdamOptimizer & { learningRate: number };
 
@@ -229,7 +226,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
         : null;
     const teacherChange = this.teacher ? this.teacherChange(x, plan.sourceAges, plan.targetAges) : null;
     // With a prior, the way back starts from the fake plus the teacher's change back to the source age.
-    const backDelta = this.hasPrior ? this.teacherDelta(plan.targetAges, plan.sourceAges, res) : null;
+    const backDelta = this.hasPrior ? teacherDeltas(this.teacher!, plan.targetAges, plan.sourceAges, res) : null;
     const parts: Record<string, tf.Scalar> = {};
     const keepPart = (name: string, v: tf.Scalar) => {
       parts[name] = tf.keep(v.clone());
@@ -364,20 +361,9 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     return out;
   }
 
-  /** The teacher's delta(from[i], to[i]) for each face, [n, res, res, 3] in [-1, 1] units. */
-  teacherDelta(from: ArrayLike<number>, to: ArrayLike<number>, res: number): tf.Tensor4D {
-    return teacherDeltas(this.teacher!, from, to, res);
-  }
-
-  /**
-   * The teacher's change for each face, [n, res, res, 3]: clip(x + delta) - x, so a change the
-   * image cannot show (past white or black) is not asked of G.
-   */
+  /** The teacher's change for each face, [n, R, R, 3] (teacherChanges). */
   teacherChange(x: tf.Tensor4D, from: ArrayLike<number>, to: ArrayLike<number>): tf.Tensor4D {
-    return tf.tidy(() => {
-      const d = this.teacherDelta(from, to, x.shape[1]);
-      return tf.sub(tf.clipByValue(tf.add(x, d), -1, 1), x) as tf.Tensor4D;
-    });
+    return teacherChanges(this.teacher!, x, from, to);
   }
 
   /**
@@ -401,17 +387,4 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     this.optG.dispose();
     this.optD.dispose();
   }
-}
-
-/** delta(from[i], to[i]) of `teacher` for n faces, resized to res: [n, res, res, 3]. */
-export function teacherDeltas(teacher: AgeTeacher, from: ArrayLike<number>, to: ArrayLike<number>, res: number): tf.Tensor4D {
-  const s = teacher.resolution;
-  const per = s * s * 3;
-  const n = from.length;
-  const deltas = new Float32Array(n * per);
-  for (let i = 0; i < n; i++) deltas.set(teacher.difference(from[i], to[i]), i * per);
-  return tf.tidy(() => {
-    const d = tf.tensor4d(deltas, [n, s, s, 3]);
-    return res === s ? d : (tf.image.resizeBilinear(d, [res, res], false, true) as tf.Tensor4D);
-  });
 }
