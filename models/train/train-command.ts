@@ -232,17 +232,35 @@ interface Recipe {
   dispose?: () => void;
 }
 
+/**
+ * --teacher (the prototype to distil) and --descriptor-weight (the identity-descriptor loss), as
+ * both GAN recipes load them. `descriptorNeedsTeacher`: the Age-cGAN applies the descriptor loss to
+ * the shown face, which exists in teacher mode only.
+ */
+async function teacherParts(o: TrainCommandOptions, descriptorNeedsTeacher: boolean) {
+  const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
+  const recognizer = o.descriptorWeight > 0 && (teacher || !descriptorNeedsTeacher) ? await loadRecognizer() : null;
+  return {
+    teacher,
+    extraGeneratorLoss: recognizer ? descriptorLoss(recognizer, o.descriptorWeight) : null,
+    dispose: () => {
+      teacher?.dispose();
+      recognizer?.dispose();
+    },
+  };
+}
+
 async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDataset | null, io: TrainCommandIo): Promise<Recipe> {
   switch (o.kind) {
     case 'cyclegan': {
       // Blurred input: the generator cannot please the teacher with pixel-level checkerboards.
       const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
-      const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
-      const recognizer = o.descriptorWeight > 0 ? await loadRecognizer() : null;
+      const parts = await teacherParts(o, false);
+      const { teacher, extraGeneratorLoss } = parts;
       const opts: CycleGanTrainerOptions = {
         ...(classifier ? { classifier } : {}),
         ...(teacher ? { teacher } : {}),
-        ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, o.descriptorWeight) } : {}),
+        ...(extraGeneratorLoss ? { extraGeneratorLoss } : {}),
       };
       return {
         create: async () =>
@@ -262,17 +280,16 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
         },
         dispose: () => {
           classifier?.dispose();
-          teacher?.dispose();
-          recognizer?.dispose();
+          parts.dispose();
         },
       };
     }
     case 'age-cgan': {
       // --teacher: the prototype whose change G distils (config.teacherWeight, 10 if not given).
-      const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
       // --descriptor-weight: identity-descriptor loss on the shown face (teacher mode only).
-      const recognizer = teacher && o.descriptorWeight > 0 ? await loadRecognizer() : null;
-      const opts = teacher ? { teacher, ...(recognizer ? { extraGeneratorLoss: descriptorLoss(recognizer, o.descriptorWeight) } : {}) } : {};
+      const parts = await teacherParts(o, true);
+      const { teacher, extraGeneratorLoss } = parts;
+      const opts = teacher ? { teacher, ...(extraGeneratorLoss ? { extraGeneratorLoss } : {}) } : {};
       const teacherDefaults = teacher ? { teacherWeight: 10, reconstructionWeight: 1 } : {};
       return {
         create: () => createAgeCganTrainer({ resolution: o.resolution, seed: o.seed, ...teacherDefaults, ...(o.configOverrides ?? {}) }, opts),
@@ -281,10 +298,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
           await exportAgeCganModel(dir, out, { metrics: r.losses });
           return undefined;
         },
-        dispose: () => {
-          teacher?.dispose();
-          recognizer?.dispose();
-        },
+        dispose: parts.dispose,
       };
     }
     case 'age-classifier': {
