@@ -22,10 +22,11 @@ import { asShown, evaluateModel, type EvaluableModel } from '../eval/evaluate';
 import { loadEvalModel } from '../eval/load-model';
 import { measureCrop, toBytes } from '../eval/measure';
 import { FINETUNE_DEFAULTS, runFinetune, type FinetuneSpec } from './finetune';
+import { AGE_CGAN_FINETUNE_DEFAULTS } from './finetune-age-cgan';
 import { decodeMaybeMirrored, prepareCrops, shippedClassifier, type PreparedFace } from './finetune-bench';
 
 export interface FinetuneIdentityBenchOptions {
-  /** CycleGAN base folder (exported or checkpoint). */
+  /** Base model folder (exported or checkpoint), CycleGAN or Age-cGAN (runFinetune dispatches by kind). */
   baseDir: string;
   photosDir?: string;
   /** File-name prefix of the person's photos (default 'obama-'). */
@@ -35,7 +36,9 @@ export interface FinetuneIdentityBenchOptions {
   /** Training photos, mirrored copies filling up to this count. Default 10. */
   trainPhotos?: number;
   targets?: number[];
-  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight' | 'classifierDir'>>;
+  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'batch' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight' | 'classifierDir' | 'teacherDir' | 'lr'>>;
+  /** Keep the fine-tuned export here (default: removed with the temporary folder). */
+  keepExport?: string;
   /** e.g. packed:../cache/utkface-128:val; omitted: no age-error comparison. */
   valData?: string;
   valFaces?: number;
@@ -123,6 +126,7 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
     });
     const trainSeconds = (performance.now() - t0) / 1000;
     if (!result.exported) throw new Error('the fine-tune did not complete');
+    if (opts.keepExport) await fs.cp(result.exported, opts.keepExport, { recursive: true });
     const targets = opts.targets ?? [20, 45, 70];
     const base = (await loadEvalModel(opts.baseDir)).model as EvaluableModel;
     const tuned = (await loadEvalModel(result.exported)).model as EvaluableModel;
@@ -159,7 +163,17 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
         trainPhotos: train,
         heldOut: [...holdOut],
         trainFaces: prep.faces,
-        recipe: { steps, resolution: tuned.resolution, frozenVars: result.frozenVars, ageClassifier: result.ageClassifier, descriptorWeight: spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight },
+        recipe: {
+          kind: result.kind,
+          steps,
+          batch: spec.batch,
+          resolution: tuned.resolution,
+          frozenVars: result.frozenVars,
+          ageClassifier: result.ageClassifier,
+          ...(result.teacher === undefined ? {} : { teacher: result.teacher }),
+          descriptorWeight: spec.descriptorWeight ?? (result.kind === 'age-cgan' ? AGE_CGAN_FINETUNE_DEFAULTS.descriptorWeight : FINETUNE_DEFAULTS.descriptorWeight),
+          ...opts.spec,
+        },
         trainSeconds: Math.round(trainSeconds),
         targets,
         meanDistance: {

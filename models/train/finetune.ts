@@ -1,5 +1,9 @@
 /**
- * The fine-tune recipe for a CycleGAN base on one person's aligned faces (issue 10), shared by the
+ * Fine-tuning a base model on one person's aligned faces (issue 10): runFinetune reads the base
+ * folder's meta.json and dispatches by kind, to the Age-cGAN recipe (finetune-age-cgan.ts) or to
+ * the CycleGAN recipe below.
+ *
+ * The fine-tune recipe for a CycleGAN base on one person's aligned faces, shared by the
  * studio's training child (main/engine/ops/train-child.ts), `face-age finetune` (through the
  * same child) and the fine-tune benchmark. The caller has chosen the backend.
  *
@@ -25,9 +29,11 @@ import type { TrainingController } from './training-control';
 import { latestCheckpoint } from './checkpoints';
 import { DEFAULT_DESCRIPTOR_WEIGHT, descriptorLoss, loadRecognizer } from './finetune-identity';
 import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
+import { runAgeCganFinetune } from './finetune-age-cgan';
+import { finetuneLoopOptions, finishFinetune } from './finetune-loop';
 
 export interface FinetuneSpec {
-  /** Exported or checkpoint CycleGAN folder of the base model; only read, never written. */
+  /** Exported or checkpoint folder of the base model (CycleGAN or Age-cGAN); only read, never written. */
   baseDir: string;
   /** Aligned face crops + labels.csv (file,age). */
   dataDir: string;
@@ -54,6 +60,13 @@ export interface FinetuneSpec {
    * without it stopped ageing altogether).
    */
   classifierDir?: string | null;
+  /**
+   * Age-cGAN bases: the prototype folder whose change the base distilled (its teacher term).
+   * Absent: assets/models/prototype from the working directory if present; null: no teacher term.
+   */
+  teacherDir?: string | null;
+  /** Age-cGAN bases: Adam learning rate of G and E (default AGE_CGAN_FINETUNE_DEFAULTS.lr). */
+  lr?: number;
 }
 
 /**
@@ -88,6 +101,10 @@ export interface FinetuneResult {
   frozenVars: number;
   /** Whether the frozen age classifier's loss was on. */
   ageClassifier: boolean;
+  /** The base's kind (the recipe that ran). */
+  kind: 'cyclegan' | 'age-cgan';
+  /** Age-cGAN: whether the teacher term was on. */
+  teacher?: boolean;
 }
 
 export interface FinetuneHooks {
@@ -154,7 +171,26 @@ export function freezeGeneratorEncoder(t: CycleGanTrainer): number {
   return n;
 }
 
+/** The kind recorded in a model folder's meta.json ('cyclegan', 'age-cgan', ...). */
+export async function modelFolderKind(dir: string): Promise<string> {
+  let meta: { kind?: unknown };
+  try {
+    meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as { kind?: unknown };
+  } catch (e) {
+    throw new Error(`${dir} is not a model folder (${(e as Error).message})`, { cause: e });
+  }
+  return String(meta.kind);
+}
+
+/** Fine-tunes the base in spec.baseDir with the recipe of its kind. */
 export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
+  const kind = await modelFolderKind(spec.baseDir);
+  if (kind === 'age-cgan') return runAgeCganFinetune(spec, hooks);
+  if (kind !== 'cyclegan') throw new Error(`fine-tuning ${kind} models is not supported (only cyclegan and age-cgan)`);
+  return runCycleGanFinetune(spec, hooks);
+}
+
+async function runCycleGanFinetune(spec: FinetuneSpec, hooks: FinetuneHooks): Promise<FinetuneResult> {
   const meta = await readCycleGanMeta(spec.baseDir);
   const config = finetuneConfig(meta.config, spec);
   const freeze = spec.freezeEncoder ?? FINETUNE_DEFAULTS.freezeEncoder;
@@ -180,18 +216,7 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
   const source = await openFaceSource(spec.dataDir, { size: 128, valFraction: 0 });
   try {
     const data = new FaceDataset(source, { split: 'train', resolution: config.resolution, seed: spec.seed, ...domainSampling(config.domains) });
-    const samplesDir = path.join(spec.runDir, 'samples');
-    const seen = new Set<string>();
-    const reportSamples = async () => {
-      if (!hooks.onSample) return;
-      const names = await fs.readdir(samplesDir).catch(() => [] as string[]);
-      for (const n of names.sort()) {
-        const m = /^step-(\d+)\.png$/.exec(n);
-        if (!m || seen.has(n)) continue;
-        seen.add(n);
-        hooks.onSample(Number(m[1]), path.join(samplesDir, n));
-      }
-    };
+    const { options: loop, reportSamples } = finetuneLoopOptions(spec, hooks, data.size);
     const resume = (await latestCheckpoint(spec.runDir)) !== null;
     const result = await runTraining({
       runDir: spec.runDir,
@@ -209,48 +234,25 @@ export async function runFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {})
       },
       load: async (dir) => prepare(await loadCycleGanTrainer(dir, opts)),
       data,
-      totalSteps: spec.steps,
-      batchSize: spec.batch,
-      seed: spec.seed,
       resume,
       checkpointEverySteps: FINETUNE_CHECKPOINT.steps,
       checkpointEverySeconds: FINETUNE_CHECKPOINT.seconds,
-      keepCheckpoints: 1,
-      sampleEvery: spec.sampleEvery,
-      sampleFaces: Math.min(4, data.size),
-      logEvery: Math.max(1, Math.min(10, Math.floor(spec.steps / 20))),
-      control: hooks.control,
-      // As soon as a grid is written (the dashboard refreshes on it), not at the next checkpoint.
-      onSample: () => void reportSamples(),
-      onProgress: (p) => {
-        hooks.onProgress?.(p);
-        if (p.phase === 'sample' || p.phase === 'done' || p.phase === 'checkpoint') void reportSamples();
-      },
+      ...loop,
     });
     await reportSamples();
-    let exported: string | null = null;
-    if (result.completed) {
-      const ckpt = await latestCheckpoint(spec.runDir);
-      if (!ckpt) throw new Error('training completed but no checkpoint was found');
-      const t = await loadCycleGanTrainer(ckpt.dir, opts);
-      try {
-        await exportCycleGanModel(t, spec.exportDir);
-      } finally {
-        t.dispose();
-      }
-      exported = spec.exportDir;
-    }
-    return {
-      completed: result.completed,
-      cancelled: result.cancelled,
-      step: result.step,
-      stepsPerSecond: result.stepsPerSecond,
-      trainSeconds: result.trainSeconds,
-      exported,
-      trainableVars: trainable,
-      frozenVars: frozen,
-      ageClassifier: classifier !== null,
-    };
+    return await finishFinetune(
+      spec,
+      result,
+      async (dir) => {
+        const t = await loadCycleGanTrainer(dir, opts);
+        try {
+          await exportCycleGanModel(t, spec.exportDir);
+        } finally {
+          t.dispose();
+        }
+      },
+      { trainableVars: trainable, frozenVars: frozen, ageClassifier: classifier !== null, kind: 'cyclegan' },
+    );
   } finally {
     await source.close();
     recognizer?.dispose();

@@ -1,0 +1,108 @@
+/**
+ * The fine-tune recipe for an Age-cGAN base (the shipped default, assets/models/age-cgan) on one
+ * person's aligned faces (issue 10). runFinetune (finetune.ts) dispatches here when the base
+ * folder's meta.json says kind 'age-cgan'; progress, pause/resume/cancel and resumable checkpoints
+ * come from runTraining as for the CycleGAN. The trainer (age-cgan-finetuner.ts) adapts G and E
+ * with reconstruction, the base's teacher term and the identity-descriptor loss; the result is
+ * exported in the base's own format (G + E float16 + meta.json, config incl. changeScale kept), so
+ * the studio loads it as an Age-cGAN model. The base folder is only read.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { exportAgeCganModel } from '../age-cgan/export';
+import { readCheckpoint } from '../age-cgan/checkpoint';
+import { resolveAgeCganConfig } from '../age-cgan/config';
+import type { AgeTeacher } from '../age-cgan/teacher';
+import type { FaceRecognizer } from '../age-cgan/identity-net';
+import { loadPrototypeModel } from '../prototype/prototype-store';
+import type { PrototypeOptions } from '../prototype/prototype-model';
+import { AgeCganFinetuner, type AgeCganFinetuneParts, type AgeCganFinetuneSettings } from './age-cgan-finetuner';
+import { FaceDataset } from './face-dataset';
+import { openFaceSource } from './packed-source';
+import { runTraining } from './run-training';
+import { latestCheckpoint } from './checkpoints';
+import { loadRecognizer } from './finetune-identity';
+import { finetuneLoopOptions, finishFinetune } from './finetune-loop';
+import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune';
+
+/**
+ * The prototype options the shipped Age-cGAN was distilled with (its MODEL_CARD: strength 3.5,
+ * 2.6 for gaps of 40+, the prototype's own tone 'keep'), so the fine-tune asks for the same change.
+ */
+export const AGE_CGAN_TEACHER_OPTIONS: Partial<PrototypeOptions> = { strength: 3.5, strengthFar: 2.6 };
+
+/** Defaults a person never has to tune (measured by finetune-identity-bench.ts, finetune-bench.ts). */
+export const AGE_CGAN_FINETUNE_DEFAULTS = {
+  /** A fifth of the base's 5e-4: a few photos must not undo what 20k faces taught. */
+  lr: 1e-4,
+  reconstructionWeight: 1,
+  descriptorWeight: 4,
+  colourJitter: 0.08,
+  freezeEncoder: false,
+} as const;
+
+/** The shipped prototype (assets/models/prototype from the working directory), if present. */
+export function shippedPrototype(): string | null {
+  const dir = path.resolve('assets', 'models', 'prototype');
+  return existsSync(path.join(dir, 'meta.json')) ? dir : null;
+}
+
+export function ageCganFinetuneSettings(spec: FinetuneSpec, baseTeacherWeight: number): AgeCganFinetuneSettings {
+  const d = AGE_CGAN_FINETUNE_DEFAULTS;
+  return {
+    lr: spec.lr ?? d.lr,
+    reconstructionWeight: d.reconstructionWeight * spec.identityWeight,
+    // The base's own weight (10 for the shipped model); a base trained without a teacher: 10.
+    teacherWeight: baseTeacherWeight > 0 ? baseTeacherWeight : 10,
+    descriptorWeight: spec.descriptorWeight ?? d.descriptorWeight,
+    freezeEncoder: spec.freezeEncoder ?? d.freezeEncoder,
+    colourJitter: d.colourJitter,
+    seed: spec.seed,
+  };
+}
+
+export async function runAgeCganFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
+  const teacherDir = spec.teacherDir === undefined ? shippedPrototype() : spec.teacherDir;
+  let teacher: (AgeTeacher & { dispose?: () => void }) | null = null;
+  let recognizer: FaceRecognizer | null = null;
+  const source = await openFaceSource(spec.dataDir, { size: 128, valFraction: 0 });
+  try {
+    teacher = teacherDir ? await loadPrototypeModel(teacherDir, AGE_CGAN_TEACHER_OPTIONS) : null;
+    const config = resolveAgeCganConfig((await readCheckpoint(spec.baseDir)).config);
+    const settings = ageCganFinetuneSettings(spec, config.teacherWeight ?? 0);
+    recognizer = settings.descriptorWeight > 0 ? await loadRecognizer() : null;
+    const parts: AgeCganFinetuneParts = { teacher, recognizer };
+    // Uniform over the person's faces (they are not spread over age groups like a dataset).
+    const data = new FaceDataset(source, { split: 'train', resolution: config.resolution, seed: spec.seed, balance: 0 });
+    const { options: loop, reportSamples } = finetuneLoopOptions(spec, hooks, data.size);
+    let trainable = 0;
+    let frozen = 0;
+    const count = (t: AgeCganFinetuner) => {
+      frozen = settings.freezeEncoder ? t.E.params.variables().length : 0;
+      trainable = t.G.params.variables().length + t.E.params.variables().length - frozen;
+      return t;
+    };
+    const result = await runTraining({
+      runDir: spec.runDir,
+      create: async () => count(await AgeCganFinetuner.fromBase(spec.baseDir, settings, parts)),
+      load: async (dir) => count(await AgeCganFinetuner.fromCheckpoint(dir, settings, parts)),
+      data,
+      resume: (await latestCheckpoint(spec.runDir)) !== null,
+      // A 64 px step is cheap: time decides (a checkpoint is ~10 MB, well under a second).
+      checkpointEverySteps: 25,
+      checkpointEverySeconds: 30,
+      ...loop,
+    });
+    await reportSamples();
+    return await finishFinetune(
+      spec,
+      result,
+      (dir) => exportAgeCganModel(dir, spec.exportDir, { metrics: { fineTuneSteps: result.step, fineTuneFaces: data.size } }),
+      { trainableVars: trainable, frozenVars: frozen, ageClassifier: false, kind: 'age-cgan', teacher: teacher !== null },
+    );
+  } finally {
+    await source.close();
+    recognizer?.dispose();
+    teacher?.dispose?.();
+  }
+}
