@@ -10,6 +10,27 @@ export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(a, b)));
 }
 
+/**
+ * Charbonnier (pseudo-Huber) distance, mean of s * (sqrt((a - b)^2 / s^2 + 1) - 1): ~(a-b)^2 / 2s
+ * for |a - b| << s, ~|a - b| - s for |a - b| >> s. Written without a branch so every op has a
+ * registered gradient.
+ */
+export function charbonnier(a: tf.Tensor, b: tf.Tensor, s: number): tf.Scalar {
+  return tf.tidy(() => {
+    const r = tf.div(tf.sub(a, b), s);
+    return tf.mul(tf.mean(tf.sub(tf.sqrt(tf.add(tf.square(r), 1)), 1)), s) as tf.Scalar;
+  });
+}
+
+/** Reconstruction distance of a config's cycle and identity terms (config.loss.reconstruction). */
+export function reconstructionDistance(
+  kind: 'l1' | 'charbonnier' | undefined,
+  scale: number | undefined,
+): (a: tf.Tensor, b: tf.Tensor) => tf.Scalar {
+  if (kind === 'charbonnier') return (a, b) => charbonnier(a, b, scale ?? 0.05);
+  return l1;
+}
+
 /** Mean absolute difference of neighbouring pixels of [N, H, W, C] (smoothness of a mask or a change). */
 export function totalVariation(m: tf.Tensor4D): tf.Scalar {
   const [n, h, w, c] = m.shape;

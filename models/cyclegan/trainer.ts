@@ -20,7 +20,7 @@ import { ageCode, domainOf, sampleDomainAge } from './age-code';
 import { AgeGenerator } from './generator';
 import { AgeDiscriminator } from './discriminator';
 import { ImagePool, type PoolEntry } from './image-pool';
-import { colourCast, l1, lsgan, softCrossEntropy, totalVariation } from './losses';
+import { colourCast, l1, lsgan, reconstructionDistance, softCrossEntropy, totalVariation } from './losses';
 import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from './schedule';
 import { renderSampleGrid } from './sample-grid';
 import { saveTrainer, type SaveExtra } from './trainer-io';
@@ -209,6 +209,7 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     const ramp = reconRampAt(c, this.step_);
     const maskRamp = maskRampAt(c, this.step_);
     const l = c.loss;
+    const recon = reconstructionDistance(l.reconstruction, l.reconstructionScale);
 
     // x: [n, res, res, 3] (a subset of the batch when some ages lie outside every domain).
     const x = tf.tidy(() => {
@@ -240,12 +241,12 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
         const back = backDelta ? (tf.clipByValue(tf.add(t.image, backDelta), -1, 1) as tf.Tensor4D) : t.image;
         const rec = this.gen.translate(back, srcCode).image;
         const gan = tf.mul(lsgan(this.disc.apply(t.image, tgtCode), 1), l.gan) as tf.Scalar;
-        const cycle = tf.mul(l1(rec, x), l.cycle * ramp) as tf.Scalar;
+        const cycle = tf.mul(recon(rec, x), l.cycle * ramp) as tf.Scalar;
         let total = tf.add(gan, cycle) as tf.Scalar;
         keepPart('G_gan', gan);
         keepPart('G_cycle', cycle);
         if (l.identity > 0) {
-          const idt = tf.mul(l1(this.gen.translate(x, srcCode).image, x), l.cycle * l.identity * ramp) as tf.Scalar;
+          const idt = tf.mul(recon(this.gen.translate(x, srcCode).image, x), l.cycle * l.identity * ramp) as tf.Scalar;
           total = tf.add(total, idt);
           keepPart('G_idt', idt);
         } else {
