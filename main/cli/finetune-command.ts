@@ -65,11 +65,11 @@ async function resolveBase(lib: Library, spec: string): Promise<number> {
   const known = models.find((m) => m.config.importedFrom === dir);
   if (known) return known.id;
   const meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as { format?: string; kind?: string; config?: Record<string, unknown> };
-  if (meta.format !== 'face-age-checkpoint' || meta.kind !== 'cyclegan') {
-    throw new CliError('unsupported', `--base ${spec}: fine-tuning needs a CycleGAN model (this folder holds ${meta.kind ?? meta.format ?? 'something else'})`, EXIT.failed);
+  if (meta.format !== 'face-age-checkpoint' || (meta.kind !== 'cyclegan' && meta.kind !== 'age-cgan')) {
+    throw new CliError('unsupported', `--base ${spec}: fine-tuning needs a CycleGAN or Age-cGAN model (this folder holds ${meta.kind ?? meta.format ?? 'something else'})`, EXIT.failed);
   }
   const model = await lib.registerModel({
-    kind: 'cyclegan',
+    kind: meta.kind,
     name: basename(dir),
     isBase: true,
     weightsDir: dir,

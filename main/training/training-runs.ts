@@ -72,6 +72,11 @@ export interface TrainingRunsOptions {
   workerPath: string | null;
   backend?: FinetuneJob['backend'];
   threads?: number;
+  /**
+   * The prototype an Age-cGAN base distilled (its fine-tune's teacher term). Absent: the shipped
+   * assets/models/prototype beside dist/, where the worker is; null: none.
+   */
+  teacherDir?: string | null;
 }
 
 /** The child's last word, or that it died without one (SIGKILL, crash): resumable. */
@@ -112,13 +117,15 @@ export class TrainingRuns {
     if (!this.options.workerPath) throw new StudioFailure('not-available-yet', 'training is not available in this host (no training worker)');
     const lib = await this.ctx.library();
     const base = lib.getModel(req.baseModelId);
-    if (base.kind !== 'cyclegan') throw new StudioFailure('unsupported', `fine-tuning ${base.kind} models is not available yet (only cyclegan)`);
+    // models/train/finetune.ts has a recipe per trainable kind; the prototype has nothing to train.
+    if (base.kind !== 'cyclegan' && base.kind !== 'age-cgan') throw new StudioFailure('unsupported', `fine-tuning ${base.kind} models is not possible (only cyclegan and age-cgan)`);
+    const kind = base.kind;
     const photos = req.photoIds.map((id) => lib.getPhoto(id));
     const check = checkIdentityConsistency(photos);
     if (check.faces.length === 0) throw new StudioFailure('no-face', 'none of the chosen photos has a usable face');
     const name = req.name ?? `${base.name} (fine-tuned)`;
     const run = lib.createRun({
-      kind: 'cyclegan',
+      kind,
       parentModelId: base.id,
       projectId: base.projectId ?? null,
       totalSteps: req.steps,
@@ -293,6 +300,14 @@ export class TrainingRuns {
     return existsSync(join(dir, 'age-classifier-config.json')) ? dir : null;
   }
 
+  /** The Age-cGAN fine-tune's teacher (see TrainingRunsOptions.teacherDir), if present. */
+  private teacherDir(): string | null {
+    if (this.options.teacherDir !== undefined) return this.options.teacherDir;
+    if (!this.options.workerPath) return null;
+    const dir = join(dirname(this.options.workerPath), '..', 'assets', 'models', 'prototype');
+    return existsSync(join(dir, 'meta.json')) ? dir : null;
+  }
+
   private control(runId: number, msg: 'pause' | 'resume', state: 'paused' | 'running'): string {
     const a = this.active.get(runId);
     if (!a || !a.child) throw new StudioFailure('conflict', `run ${runId} is not running`);
@@ -352,6 +367,7 @@ export class TrainingRuns {
         lowResShare: req.lowResShare,
         freezeEncoder: req.freezeEncoder,
         classifierDir: this.classifierDir(),
+        teacherDir: this.teacherDir(),
         backend: this.options.backend,
         threads: this.options.threads,
       };

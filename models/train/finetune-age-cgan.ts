@@ -12,10 +12,11 @@ import * as path from 'node:path';
 import { exportAgeCganModel } from '../age-cgan/export';
 import { readCheckpoint } from '../age-cgan/checkpoint';
 import { resolveAgeCganConfig } from '../age-cgan/config';
-import type { AgeTeacher } from '../age-cgan/teacher';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadInferenceNets } from '../age-cgan/checkpoint';
 import type { FaceRecognizer } from '../age-cgan/identity-net';
 import { loadPrototypeModel } from '../prototype/prototype-store';
-import type { PrototypeOptions } from '../prototype/prototype-model';
+import type { PrototypeAgingModel, PrototypeOptions } from '../prototype/prototype-model';
 import { AgeCganFinetuner, type AgeCganFinetuneParts, type AgeCganFinetuneSettings } from './age-cgan-finetuner';
 import { FaceDataset } from './face-dataset';
 import { openFaceSource } from './packed-source';
@@ -39,6 +40,8 @@ export const AGE_CGAN_FINETUNE_DEFAULTS = {
   descriptorWeight: 4,
   colourJitter: 0.08,
   freezeEncoder: false,
+  anchorWeight: 10,
+  anchorFaces: 4,
 } as const;
 
 /** The shipped prototype (assets/models/prototype from the working directory), if present. */
@@ -57,21 +60,45 @@ export function ageCganFinetuneSettings(spec: FinetuneSpec, baseTeacherWeight: n
     descriptorWeight: spec.descriptorWeight ?? d.descriptorWeight,
     freezeEncoder: spec.freezeEncoder ?? d.freezeEncoder,
     colourJitter: d.colourJitter,
+    anchorWeight: spec.anchorWeight ?? d.anchorWeight,
+    anchorFaces: d.anchorFaces,
     seed: spec.seed,
   };
 }
 
+/**
+ * The anchor of the fine-tune (age-cgan-finetuner.ts): the frozen base's G and E, and the
+ * prototype's mean faces (no real person's face; [S, S, 3] 0-255 each) and their mirror images at
+ * G's resolution, [2m, R, R, 3] in [-1, 1], with their anchor ages.
+ */
+async function loadAnchor(baseDir: string, prototype: PrototypeAgingModel, resolution: number): Promise<NonNullable<AgeCganFinetuneParts['anchor']>> {
+  const { G, E } = await loadInferenceNets(baseDir);
+  const S = prototype.resolution;
+  const m = prototype.means.length;
+  const pixels = new Float32Array(m * S * S * 3);
+  prototype.means.forEach((mean, i) => pixels.set(mean.pixels, i * S * S * 3));
+  const faces = tf.tidy(() => {
+    const x = tf.sub(tf.div(tf.tensor4d(pixels, [m, S, S, 3]), 127.5), 1) as tf.Tensor4D;
+    const r = S === resolution ? x : tf.image.resizeBilinear(x, [resolution, resolution], false, true);
+    return tf.concat([r, tf.reverse(r, 2)]) as tf.Tensor4D;
+  });
+  const ages = Float32Array.from([...prototype.means, ...prototype.means].map((mean) => mean.anchorAge));
+  return { G, E, faces, ages };
+}
+
 export async function runAgeCganFinetune(spec: FinetuneSpec, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
   const teacherDir = spec.teacherDir === undefined ? shippedPrototype() : spec.teacherDir;
-  let teacher: (AgeTeacher & { dispose?: () => void }) | null = null;
+  let teacher: PrototypeAgingModel | null = null;
   let recognizer: FaceRecognizer | null = null;
+  let anchor: AgeCganFinetuneParts['anchor'] = null;
   const source = await openFaceSource(spec.dataDir, { size: 128, valFraction: 0 });
   try {
     teacher = teacherDir ? await loadPrototypeModel(teacherDir, AGE_CGAN_TEACHER_OPTIONS) : null;
     const config = resolveAgeCganConfig((await readCheckpoint(spec.baseDir)).config);
     const settings = ageCganFinetuneSettings(spec, config.teacherWeight ?? 0);
     recognizer = settings.descriptorWeight > 0 ? await loadRecognizer() : null;
-    const parts: AgeCganFinetuneParts = { teacher, recognizer };
+    anchor = settings.anchorWeight > 0 && teacher ? await loadAnchor(spec.baseDir, teacher, config.resolution) : null;
+    const parts: AgeCganFinetuneParts = { teacher, recognizer, anchor };
     // Uniform over the person's faces (they are not spread over age groups like a dataset).
     const data = new FaceDataset(source, { split: 'train', resolution: config.resolution, seed: spec.seed, balance: 0 });
     const { options: loop, reportSamples } = finetuneLoopOptions(spec, hooks, data.size);
@@ -104,5 +131,10 @@ export async function runAgeCganFinetune(spec: FinetuneSpec, hooks: FinetuneHook
     await source.close();
     recognizer?.dispose();
     teacher?.dispose?.();
+    if (anchor) {
+      anchor.G.dispose();
+      anchor.E.dispose();
+      tf.dispose(anchor.faces);
+    }
   }
 }

@@ -67,6 +67,8 @@ export interface FinetuneSpec {
   teacherDir?: string | null;
   /** Age-cGAN bases: Adam learning rate of G and E (default AGE_CGAN_FINETUNE_DEFAULTS.lr). */
   lr?: number;
+  /** Age-cGAN bases: weight of the anchor to the base's behaviour (default AGE_CGAN_FINETUNE_DEFAULTS.anchorWeight). */
+  anchorWeight?: number;
 }
 
 /**

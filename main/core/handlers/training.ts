@@ -27,7 +27,8 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       if (req.baseModelId === null) {
         throw new StudioFailure('not-available-yet', 'training from scratch runs from the command line (face-age train); the studio fine-tunes a base model');
       }
-      if (req.kind !== 'cyclegan') throw new StudioFailure('unsupported', `training ${req.kind} from the studio is not available yet (only cyclegan)`);
+      // The base's kind picks the fine-tune recipe (models/train/finetune.ts); both kinds have one.
+      if (req.kind !== 'cyclegan' && req.kind !== 'age-cgan') throw new StudioFailure('unsupported', `training ${String(req.kind)} from the studio is not possible`);
       const photoIds = await selectionPhotoIds(req.selection);
       if (photoIds.length === 0) throw new StudioFailure('not-found', 'the selection holds no photos');
       const r = await viaLibrary(() =>
