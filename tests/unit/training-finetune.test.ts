@@ -1,7 +1,7 @@
 /**
  * Fine-tuning end to end through the real core: fixture photos imported into a real library (the
- * real engine detects faces and descriptors), a tiny real CycleGAN base model, and the real forked
- * training child (bundled like the engine) fine-tuning it into a new model version.
+ * real engine detects faces and descriptors), tiny real CycleGAN and Age-cGAN base models, and the
+ * real forked training child (bundled like the engine) fine-tuning them into new model versions.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -13,6 +13,9 @@ import type { StudioCore } from '../../main/core/core';
 import { bundleEngine } from './foundation-engine-bundle';
 import { exportTinyAgingModel, startTestCore } from './core-fixtures';
 import { IDENTITY_CHECK_AGES } from '../../main/training/training-runs';
+import { resolveAgeCganConfig } from '../../models/age-cgan/config';
+import { Encoder, Generator } from '../../models/age-cgan/networks';
+import { writeModelExport } from '../../models/age-cgan/checkpoint';
 
 const RES = 32;
 const call = { host: 'test' as const };
@@ -21,6 +24,10 @@ let dir = '';
 let core: StudioCore;
 let baseId = 0;
 let baseDir = '';
+let ageBaseId = 0;
+let ageBaseDir = '';
+/** The shipped prototype: the Age-cGAN fine-tune's teacher. */
+const PROTOTYPE = join(__dirname, '..', '..', 'assets', 'models', 'prototype');
 let fineTunedId = '';
 const photoIds: Record<string, string> = {};
 
@@ -39,12 +46,23 @@ beforeAll(async () => {
   ({ dir } = await bundleEngine('training-finetune', { 'train-worker.cjs': 'main/engine/ops/train-child.ts' }));
   const workerPath = join(dir, 'train-worker.cjs');
   // wasm: the cpu backend's training step is ~10x slower on 2 busy cores.
-  core = startTestCore(dir, { training: { workerPath, backend: 'wasm' } });
+  core = startTestCore(dir, { training: { workerPath, backend: 'wasm', teacherDir: PROTOTYPE } });
   const exportDir = await exportTinyAgingModel(join(dir, 'base-export'), RES, 1);
   const lib = await core.context.library();
   const base = await lib.registerModel({ kind: 'cyclegan', name: 'tiny base', isBase: true, weightsDir: exportDir, config: { resolution: RES, ageRange: [0, 90] } });
   baseId = base.id;
   baseDir = lib.modelWeightsPath(base.id);
+  // A tiny Age-cGAN base in the shipped format (G + E float16 + meta.json, untrained weights).
+  const ageConfig = resolveAgeCganConfig({ resolution: RES, ngf: 8, ndf: 8, nef: 8, zDim: 16, teacherWeight: 10, reconstructionWeight: 1, changeScale: 1.12, ip: { steps: 0 } });
+  const G = new Generator(ageConfig);
+  const E = new Encoder(ageConfig);
+  const ageExport = join(dir, 'age-base-export');
+  await writeModelExport(ageExport, ageConfig, 0, { G: G.params, E: E.params }, { createdAt: new Date().toISOString(), losses: {}, metrics: {}, totalSteps: 0, completed: true });
+  G.dispose();
+  E.dispose();
+  const ageBase = await lib.registerModel({ kind: 'age-cgan', name: 'tiny age-cgan base', isBase: true, weightsDir: ageExport, config: { resolution: RES, ageRange: [0, 90] } });
+  ageBaseId = ageBase.id;
+  ageBaseDir = lib.modelWeightsPath(ageBase.id);
 
   const project = value<{ id: string }>(await core.dispatch('projects:create', { name: 'Person' }, call));
   const names = ['face-00-obama-1.jpg', 'face-01-obama-2.jpg', 'face-02-obama-3.jpg', 'face-03-obama-4.jpg', 'face-10-alex-lacamoire-1.jpg'];
@@ -151,6 +169,26 @@ describe('fine-tuning', () => {
     // A base model has nothing to compare with.
     const refused = await core.dispatch('finetune:identityCheck', { modelId: String(baseId) }, call);
     expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  }, 120_000);
+
+  it('fine-tunes an Age-cGAN base into a new Age-cGAN version whose parent is the base, base untouched', async () => {
+    const before = hashFolder(ageBaseDir);
+    const { runId } = value<{ runId: string }>(await core.dispatch('training:start', { kind: 'age-cgan', baseModelId: String(ageBaseId), selection: { by: 'photos', photoIds: obama() }, steps: 3, name: 'me (age-cgan)' }, call));
+    await core.training.settled(Number(runId));
+    const run = value<{ state: string; outputModelId: string | null; baseModelId: string; sampleSteps: number[] }>(await core.dispatch('training:get', { runId }, call));
+    expect(run).toMatchObject({ state: 'completed', baseModelId: String(ageBaseId) });
+    expect(run.sampleSteps.length).toBeGreaterThan(0);
+    const model = value<{ parentId: string | null; kind: string; lineage: { id: string }[] }>(await core.dispatch('models:get', { modelId: run.outputModelId }, call));
+    expect(model).toMatchObject({ parentId: String(ageBaseId), kind: 'age-cgan' });
+    expect(model.lineage.map((a) => a.id)).toContain(String(ageBaseId));
+    expect(hashFolder(ageBaseDir)).toBe(before);
+    const lib = await core.context.library();
+    const meta = JSON.parse(readFileSync(join(lib.modelWeightsPath(Number(run.outputModelId)), 'meta.json'), 'utf8')) as { kind: string; step: number };
+    expect(meta).toMatchObject({ kind: 'age-cgan', step: 3 });
+    const aged = value<{ crop: { width: number } }>(
+      await core.dispatch('aging:preview', { requestId: 'ft-acgan', photoId: obama()[0], modelId: run.outputModelId, targetAge: 70, output: 'crop' }, call),
+    );
+    expect(aged.crop.width).toBeGreaterThan(0);
   }, 120_000);
 
   it('pauses, resumes and cancels a run, which ends cancelled', async () => {
