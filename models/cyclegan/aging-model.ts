@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { AgingModel } from '../train/types';
-import type { CycleGanConfig } from './config';
+import { validateCycleGanConfig, type CycleGanConfig } from './config';
 import { ageCode } from './age-code';
 import { AgeGenerator } from './generator';
 import { loadPrior, readCycleGanMeta } from './trainer-io';
@@ -59,7 +59,13 @@ export class CycleGanAgingModel implements AgingModel {
       output.dispose();
       opts.signal.throwIfAborted();
     }
-    return { output, reconstruction: this.run(faces, sourceAge, sourceAge) };
+    const reconstruction = this.run(faces, sourceAge, sourceAge);
+    const k = this.config.changeScale ?? 1;
+    if (k === 1) return { output, reconstruction };
+    // The shown change is output - reconstruction (paste-back); scaling it is the strength knob.
+    const scaled = tf.tidy(() => tf.add(reconstruction, tf.mul(tf.sub(output, reconstruction), k)) as tf.Tensor4D);
+    output.dispose();
+    return { output: scaled, reconstruction };
   }
 
   dispose(): void {
@@ -73,6 +79,7 @@ export class CycleGanAgingModel implements AgingModel {
 /** Loads a checkpoint or an exported model folder (meta.json + G.json/G.bin). */
 export async function loadCycleGanModel(dir: string): Promise<AgingModel> {
   const meta = await readCycleGanMeta(dir);
+  validateCycleGanConfig(meta.config);
   const gen = new AgeGenerator(meta.config);
   try {
     await gen.params.load(dir);

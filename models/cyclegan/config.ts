@@ -144,6 +144,12 @@ export interface CycleGanConfig {
   };
   /** Image pool of earlier fakes shown to D (Shrivastava et al.); 0 disables. */
   poolSize: number;
+  /**
+   * Inference only: output = reconstruction + changeScale * (G(x, code(t)) - reconstruction), the
+   * shown change scaled (the Age-cGAN's and the prototype's strength knob; set in an export's meta
+   * to trade age against identity). Absent: 1. Training ignores it.
+   */
+  changeScale?: number;
   /** Preferred batch size for the training loop (CycleGAN: 1). */
   batchSize: number;
   seed: number;
@@ -250,6 +256,8 @@ export function validateCycleGanConfig(c: CycleGanConfig): void {
   }
   if (c.optim.lr <= 0 || c.optim.constantSteps < 0 || c.optim.decaySteps < 0) throw new Error('bad optimiser schedule');
   if (c.poolSize < 0 || !Number.isInteger(c.poolSize)) throw new Error('poolSize must be a non-negative integer');
+  const k = c.changeScale ?? 1;
+  if (!(Number.isFinite(k) && k > 0 && k <= 4)) throw new Error('changeScale must be a number in (0, 4]');
   const rec = c.loss.reconstruction;
   if (rec !== undefined && rec !== 'l1' && rec !== 'charbonnier') throw new Error("loss.reconstruction must be 'l1' or 'charbonnier'");
   const s = c.loss.reconstructionScale;

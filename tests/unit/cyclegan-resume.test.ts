@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -101,6 +101,18 @@ describe('cyclegan save / load / resume', () => {
     const ctl = new AbortController();
     ctl.abort();
     await expect(model.age(faces.images, 24, 70, { signal: ctl.signal })).rejects.toThrow();
+    // changeScale in the export's meta scales the shown change (output - reconstruction).
+    const metaPath = path.join(dir, 'meta.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    writeFileSync(metaPath, JSON.stringify({ ...meta, config: { ...meta.config, changeScale: 1.5 } }));
+    const strong = await loadCycleGanModel(dir);
+    const s = await strong.age(faces.images, 24, 70);
+    const want = tf.add(got.reconstruction as tf.Tensor, tf.mul(tf.sub(got.output, got.reconstruction as tf.Tensor), 1.5));
+    expect(tf.max(tf.abs(tf.sub(s.output, want))).dataSync()[0]).toBeLessThan(1e-5);
+    writeFileSync(metaPath, JSON.stringify({ ...meta, config: { ...meta.config, changeScale: -1 } }));
+    await expect(loadCycleGanModel(dir)).rejects.toThrow(/changeScale/);
+    tf.dispose([s.output, s.reconstruction as tf.Tensor, want]);
+    strong.dispose();
     tf.dispose([got.output, got.reconstruction as tf.Tensor, ref.output, ref.reconstruction as tf.Tensor, big, gotBig.output, gotBig.reconstruction as tf.Tensor]);
     model.dispose();
     t.dispose();
