@@ -1,12 +1,13 @@
 /**
  * What the Age, Compare and Export screens all need: the project's photos, the models, the
- * current photo's faces, with sensible defaults written back to the session (first photo, first
- * base model) so a new user lands on something that works.
+ * current photo's faces, with sensible defaults written back to the session (first photo, the
+ * best shipped model) so a new user lands on something that works.
  */
 import { useEffect } from 'react';
 import { useStudio } from '../lib/use-studio';
 import { useSession } from './use-session';
 import { useStudioQuery } from './use-studio-query';
+import { defaultModel } from './default-model';
 
 export function useWorkContext() {
   const studio = useStudio();
@@ -33,9 +34,9 @@ export function useWorkContext() {
 
   useEffect(() => {
     if (!models.data) return;
-    if (!modelList.some((m) => m.id === session.modelId) && modelList[0]) {
-      const base = modelList.find((m) => m.origin === 'shipped') ?? modelList[0];
-      update({ modelId: base.id });
+    if (!modelList.some((m) => m.id === session.modelId)) {
+      const base = defaultModel(modelList);
+      if (base) update({ modelId: base.id });
     }
   }, [models.data, modelList, session.modelId, update]);
 

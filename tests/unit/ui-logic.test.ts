@@ -3,6 +3,8 @@ import type { Photo, Run, TrainingProgressEvent } from '../../preload/contract';
 import { describeError } from '../../renderer/components/describe-error';
 import { formatAge, formatAgeLabel, formatDuration, formatTargetAge } from '../../renderer/components/format-age';
 import { LruCache } from '../../renderer/hooks/lru-cache';
+import { defaultModel } from '../../renderer/hooks/default-model';
+import type { ModelSummary } from '../../preload/contract';
 import { DEFAULT_FORM, outputCount, toRequest, toggleAge, validateExport } from '../../renderer/features/export/api/export-form';
 import { isImageFile, planImport } from '../../renderer/features/library/api/import-plan';
 import { checkSelection } from '../../renderer/features/training/api/finetune-selection';
@@ -152,5 +154,32 @@ describe('run state folding', () => {
     expect(big.length).toBeLessThanOrEqual(20);
     expect(big.at(-1)?.step).toBe(50);
     expect(big.every((p, i) => i === 0 || p.step > big[i - 1]!.step)).toBe(true);
+  });
+});
+
+describe('default model of a new session', () => {
+  const model = (id: string, kind: ModelSummary['kind'], origin: ModelSummary['origin']): ModelSummary => ({
+    id,
+    name: id,
+    kind,
+    origin,
+    parentId: null,
+    lineage: [],
+    createdAt: '2026-11-25T00:00:00.000Z',
+    ageRange: [0, 90],
+    resolution: 64,
+    trainingSteps: 0,
+    metrics: {},
+  });
+  it('ranks shipped models as the CLI does and falls back to the first model', () => {
+    const proto = model('p', 'prototype', 'shipped');
+    const acgan = model('a', 'age-cgan', 'shipped');
+    const cgan = model('c', 'cyclegan', 'shipped');
+    const mine = model('m', 'cyclegan', 'fine-tuned');
+    expect(defaultModel([proto, acgan])?.id).toBe('a');
+    expect(defaultModel([mine, proto, acgan, cgan])?.id).toBe('c');
+    expect(defaultModel([mine, proto])?.id).toBe('p');
+    expect(defaultModel([mine])?.id).toBe('m');
+    expect(defaultModel([])).toBeNull();
   });
 });
