@@ -5,9 +5,10 @@
  *      crop (the library does this at import and the fine-tune's data step cuts the crop);
  *   2. runFinetune with FINETUNE_DEFAULTS (models/train/finetune.ts) on those crops.
  * Also measures what the identity-descriptor loss adds to a step (a few steps with and without).
- * Photos: ../shared/data/portraits (18 real photos; mirrored copies make up 20). A 128 px CycleGAN
- * base: the given folder, else assets/models/cyclegan-base, else a freshly initialised default
- * (same network, so the same time per step). Not a test: it prints numbers.
+ * Photos: ../shared/data/portraits (18 real photos; mirrored copies make up 20). The base: the
+ * given folder (CycleGAN or Age-cGAN, e.g. the shipped assets/models/age-cgan), else
+ * assets/models/cyclegan-base, else a freshly initialised default 128 px CycleGAN (same network,
+ * so the same time per step). Not a test: it prints numbers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, promises as fs } from 'node:fs';
@@ -24,12 +25,19 @@ import { readCycleGanMeta } from '../cyclegan/trainer-io';
 import { CycleGanTrainer } from '../cyclegan/trainer';
 import { FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder, runFinetune, type FinetuneSpec } from './finetune';
 import { descriptorLoss, loadRecognizer } from './finetune-identity';
+import { AGE_CGAN_FINETUNE_DEFAULTS } from './finetune-age-cgan';
+
+/** config.resolution of a model folder's meta.json. */
+async function modelResolution(dir: string): Promise<number> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as { config?: { resolution?: number } };
+  return meta.config?.resolution ?? Number.NaN;
+}
 
 export interface FinetuneBenchOptions {
   /** Folder of photos (default ../shared/data/portraits from the working directory). */
   photosDir?: string;
   photos?: number;
-  /** CycleGAN base folder (exported or checkpoint). */
+  /** Base model folder (exported or checkpoint), CycleGAN or Age-cGAN. */
   baseDir?: string;
   backend?: BackendName;
   threads?: number;
@@ -245,9 +253,10 @@ export async function runFinetuneBench(opts: FinetuneBenchOptions = {}): Promise
     const totalSeconds = (performance.now() - started) / 1000;
     const trainCpu = cpuSecondsSince(cpuTrain);
     const totalCpu = cpuSecondsSince(cpuStart);
-    const meta = await readCycleGanMeta(base.dir);
-    const config = finetuneConfig(meta.config, spec);
-    const switchStep = config.resolutionSchedule[0]?.untilStep ?? 0;
+    // An Age-cGAN base trains at its one resolution; a CycleGAN's schedule may start at half.
+    const ageCgan = result.kind === 'age-cgan';
+    const config = ageCgan ? null : finetuneConfig((await readCycleGanMeta(base.dir)).config, spec);
+    const switchStep = config?.resolutionSchedule[0]?.untilStep ?? 0;
     // Mean ms per step from logged step times on each side of the resolution switch.
     const rate = (from: number, to: number, times = stepTimes) => {
       const pts = [...times].filter(([s]) => s >= from && s <= to).sort((a, b) => a[0] - b[0]);
@@ -257,7 +266,8 @@ export async function runFinetuneBench(opts: FinetuneBenchOptions = {}): Promise
       return s1 > s0 ? Math.round((t1s - t0s) / (s1 - s0)) : null;
     };
     const costSteps = opts.costSteps ?? 3;
-    const cost = costSteps > 0 ? await descriptorCost(base.dir, costSteps) : null;
+    // The with/without comparison is the CycleGAN trainer's (the Age-cGAN's G_id shows in its step time).
+    const cost = costSteps > 0 && !ageCgan ? await descriptorCost(base.dir, costSteps) : null;
     return {
       backend,
       photosDir,
@@ -267,10 +277,11 @@ export async function runFinetuneBench(opts: FinetuneBenchOptions = {}): Promise
       base: base.source,
       recipe: {
         steps,
-        resolution: config.resolution,
-        resolutionSchedule: config.resolutionSchedule,
-        descriptorWeight: spec.descriptorWeight ?? FINETUNE_DEFAULTS.descriptorWeight,
-        freezeEncoder: spec.freezeEncoder ?? FINETUNE_DEFAULTS.freezeEncoder,
+        kind: result.kind,
+        resolution: config?.resolution ?? (await modelResolution(base.dir)),
+        resolutionSchedule: config?.resolutionSchedule ?? [],
+        descriptorWeight: spec.descriptorWeight ?? (ageCgan ? AGE_CGAN_FINETUNE_DEFAULTS.descriptorWeight : FINETUNE_DEFAULTS.descriptorWeight),
+        freezeEncoder: spec.freezeEncoder ?? (ageCgan ? AGE_CGAN_FINETUNE_DEFAULTS.freezeEncoder : FINETUNE_DEFAULTS.freezeEncoder),
         frozenVars: result.frozenVars,
         ageClassifier: result.ageClassifier,
         trainableVars: result.trainableVars,
