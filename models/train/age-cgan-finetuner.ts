@@ -10,11 +10,11 @@
  *   loss = rw * mean|rec - x|                                     reconstruction (G_rec)
  *        + tw * mean|change - T(s, t)|                            the base's teacher term (G_teacher)
  *        + dw * mean(1 - cos(desc(face(shown)), desc(face(x))))   identity descriptor (G_id)
- *        + aw * mean|G(E(a), [y(s'); y(t')]) - G0(E0(a), [y(s'); y(t')])|   anchor (G_anchor)
+ *        + aw * mean|G([E(a); E(a); p], [y(s'); y(t'); y(u)]) - G0([E0(a); E0(a); p], ...)|   anchor (G_anchor)
  *
  * The anchor keeps the network's behaviour on faces other than the person's: a are the
- * prototype's mean faces (and their mirror images) at their own ages s' with drawn targets t', G0
- * and E0 the frozen base. Without it the descriptor term shrinks the age change for everyone
+ * prototype's mean faces (and their mirror images) at their own ages s' with drawn targets t',
+ * p latents drawn from G's prior N(0, I) at drawn ages u, G0 and E0 the frozen base. Without it the descriptor term shrinks the age change for everyone
  * (measured: the person's distance 0.268 -> 0.209, but the age error on general faces +18%).
  *
  * T is the prototype's change (teacherChanges), the same signal the base was distilled from, so
@@ -42,6 +42,8 @@ export interface AgeCganFinetuneSettings {
   /** Weight of the anchor term (0: off) and anchor faces per step. */
   anchorWeight: number;
   anchorFaces: number;
+  /** Prior latents per step in the anchor (0: mean faces only). */
+  anchorPrior: number;
   /** Adam learning rate of G and E. */
   lr: number;
   reconstructionWeight: number;
@@ -118,22 +120,25 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
   }
 
   /**
-   * This step's anchor faces x [k, R, R, 3] (drawn from parts.anchor), conditions y [2k, 6]
-   * (their ages, then drawn targets) and the frozen base's outputs want [2k, R, R, 3]; null when off.
+   * This step's anchor: faces x [k, R, R, 3] (drawn from parts.anchor), prior latents zp [kp, zDim],
+   * conditions y [2k + kp, 6] (the faces' ages, drawn targets, the latents' drawn ages) and the
+   * frozen base's outputs want [2k + kp, R, R, 3]; null when off.
    */
-  private anchorBatch(rand: () => number): { x: tf.Tensor4D; y: tf.Tensor2D; want: tf.Tensor4D } | null {
+  private anchorBatch(rand: () => number): { x: tf.Tensor4D; zp: tf.Tensor2D; y: tf.Tensor2D; want: tf.Tensor4D } | null {
     const a = this.parts.anchor;
     const k = Math.min(this.settings.anchorFaces, a?.ages.length ?? 0);
     if (!a || this.settings.anchorWeight <= 0 || k === 0) return null;
+    const kp = this.settings.anchorPrior;
     const idx = Array.from({ length: k }, () => Math.floor(rand() * a.ages.length));
-    const ages = [...idx.map((i) => a.ages[i]), ...drawTargetAges(k, rand)];
+    const ages = [...idx.map((i) => a.ages[i]), ...drawTargetAges(k, rand), ...drawTargetAges(kp, rand)];
     const x = tf.gather(a.faces, idx);
+    const zp = tf.randomNormal([kp, this.config.zDim], 0, 1, 'float32', mixSeed(this.settings.seed, this.stepCount, 0xa11c)) as tf.Tensor2D;
     const y = this.conditions(ages);
     const want = tf.tidy(() => {
       const z = a.E.apply(x);
-      return a.G.apply(tf.concat([z, z]), y);
+      return a.G.apply(tf.concat([z, z, zp]), y);
     });
-    return { x, y, want };
+    return { x, zp, y, want };
   }
 
   async trainStep(batch: FaceBatch, readLosses: boolean): Promise<Record<string, number>> {
@@ -174,7 +179,7 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
         }
         if (anchor) {
           const za = this.E.apply(anchor.x);
-          const outA = this.G.apply(tf.concat([za, za]), anchor.y);
+          const outA = this.G.apply(tf.concat([za, za, anchor.zp]), anchor.y);
           loss = tf.add(loss, tf.mul(keep('G_anchor', tf.mean(tf.abs(tf.sub(outA, anchor.want)))), s.anchorWeight));
         }
         return loss;
@@ -185,7 +190,7 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
       tf.dispose([value, ...Object.values(grads)]);
     } finally {
       tf.dispose([x, yS, yT]);
-      if (anchor) tf.dispose([anchor.x, anchor.y, anchor.want]);
+      if (anchor) tf.dispose([anchor.x, anchor.zp, anchor.y, anchor.want]);
       teacherT?.dispose();
       want?.dispose();
     }

@@ -42,6 +42,7 @@ export const AGE_CGAN_FINETUNE_DEFAULTS = {
   freezeEncoder: false,
   anchorWeight: 10,
   anchorFaces: 4,
+  anchorPrior: 4,
 } as const;
 
 /** The shipped prototype (assets/models/prototype from the working directory), if present. */
@@ -62,6 +63,7 @@ export function ageCganFinetuneSettings(spec: FinetuneSpec, baseTeacherWeight: n
     colourJitter: d.colourJitter,
     anchorWeight: spec.anchorWeight ?? d.anchorWeight,
     anchorFaces: d.anchorFaces,
+    anchorPrior: spec.anchorPrior ?? d.anchorPrior,
     seed: spec.seed,
   };
 }

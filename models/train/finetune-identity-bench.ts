@@ -36,9 +36,15 @@ export interface FinetuneIdentityBenchOptions {
   /** Training photos, mirrored copies filling up to this count. Default 10. */
   trainPhotos?: number;
   targets?: number[];
-  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'batch' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight' | 'classifierDir' | 'teacherDir' | 'lr' | 'anchorWeight'>>;
+  spec?: Partial<Pick<FinetuneSpec, 'steps' | 'batch' | 'descriptorWeight' | 'lowResShare' | 'freezeEncoder' | 'identityWeight' | 'classifierDir' | 'teacherDir' | 'lr' | 'anchorWeight' | 'anchorPrior'>>;
   /** Keep the fine-tuned export here (default: removed with the temporary folder). */
   keepExport?: string;
+  /**
+   * Age-cGAN bases: also measure the base with its change scaled to each of these changeScales
+   * (meta config.changeScale, the model's strength knob), a control for "does the fine-tune keep
+   * identity better than simply ageing the person less?".
+   */
+  baseScales?: number[];
   /** e.g. packed:../cache/utkface-128:val; omitted: no age-error comparison. */
   valData?: string;
   valFaces?: number;
@@ -176,6 +182,29 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
             : {}),
         };
       }
+      const baseAtScales: Array<Record<string, unknown>> = [];
+      for (const scale of opts.baseScales ?? []) {
+        const dir = path.join(tmp, `base-scale-${scale}`);
+        await fs.cp(opts.baseDir, dir, { recursive: true });
+        const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as { config: Record<string, unknown> };
+        meta.config.changeScale = scale;
+        await fs.writeFile(path.join(dir, 'meta.json'), JSON.stringify(meta));
+        const scaled = (await loadEvalModel(dir)).model as EvaluableModel;
+        const got: Array<{ heldOut: boolean; target: number; distance: number; age: number }> = [];
+        try {
+          for (const { f, heldOut } of faces) (await distances(scaled, f, targets)).forEach((m, k) => got.push({ heldOut, target: targets[k], ...m }));
+        } finally {
+          scaled.dispose();
+        }
+        baseAtScales.push({
+          changeScale: scale,
+          meanDistance: {
+            trainingPhotos: r3(mean(got.filter((g) => !g.heldOut).map((g) => g.distance))),
+            heldOutPhotos: r3(mean(got.filter((g) => g.heldOut).map((g) => g.distance))),
+          },
+          personAgeByTarget: targets.map((target) => ({ target, age: r3(mean(got.filter((g) => g.target === target).map((g) => g.age))) })),
+        });
+      }
       const pick = (heldOut: boolean, k: 'distanceBase' | 'distanceFineTuned') => r3(mean(rows.filter((r) => r.heldOut === heldOut).map((r) => r[k])));
       return {
         backend,
@@ -208,6 +237,7 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
           base: r3(mean(rows.filter((r) => r.target === target).map((r) => r.ageBase))),
           fineTuned: r3(mean(rows.filter((r) => r.target === target).map((r) => r.ageFineTuned))),
         })),
+        ...(baseAtScales.length ? { baseAtScales } : {}),
         rows,
         ageError,
         loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),

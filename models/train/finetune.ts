@@ -69,6 +69,8 @@ export interface FinetuneSpec {
   lr?: number;
   /** Age-cGAN bases: weight of the anchor to the base's behaviour (default AGE_CGAN_FINETUNE_DEFAULTS.anchorWeight). */
   anchorWeight?: number;
+  /** Age-cGAN bases: prior latents per step in the anchor (default AGE_CGAN_FINETUNE_DEFAULTS.anchorPrior). */
+  anchorPrior?: number;
 }
 
 /**
