@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { createStudioCore, type StudioCore } from '../core/core';
 import { forkLauncher } from '../engine/launcher';
-import { FINETUNE_DEFAULTS } from '../engine/ops/train';
+import { defaultFinetuneSteps } from '../engine/ops/train';
 import type { Library } from '../library/library';
 import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
 import { onInterrupt, progressPrinter } from './progress-lines';
@@ -109,7 +109,7 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
   if (typeof photos !== 'string' || !photos) throw usage('--photos DIR is required');
   if (typeof out !== 'string' || !out) throw usage('--out <folder|library> is required');
   if (out === 'library' && !global.library) throw usage('--out library needs --library DIR');
-  const steps = numberOption(values.steps, 'steps', 1, 100_000, true) ?? FINETUNE_DEFAULTS.steps;
+  const stepsOption = numberOption(values.steps, 'steps', 1, 100_000, true);
   const identityWeight = numberOption(values['identity-weight'], 'identity-weight', 0, 100, false);
   const descriptorWeight = numberOption(values['descriptor-weight'], 'descriptor-weight', 0, 100, false);
   const threads = global.threads ?? undefined;
@@ -142,6 +142,8 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
     const lib = await core.context.library();
     const baseId = await resolveBase(lib, base);
     const baseModel = lib.getModel(baseId);
+    // Each recipe has its own default (models/train/finetune.ts).
+    const steps = stepsOption ?? defaultFinetuneSteps(baseModel.kind);
     const imported = await importPhotos(core, lib, photoDir, (s) => say(s, { event: 'import', message: s }));
     if (imported.ids.length === 0) throw new CliError('no-face', 'no photo could be imported', EXIT.failed);
     const check = await core.training.checkPhotos(imported.ids);

@@ -34,6 +34,11 @@ export const AGE_CGAN_TEACHER_OPTIONS: Partial<PrototypeOptions> = { strength: 3
 
 /** Defaults a person never has to tune (measured by finetune-identity-bench.ts, finetune-bench.ts). */
 export const AGE_CGAN_FINETUNE_DEFAULTS = {
+  /**
+   * 600 steps of one face (~0.5 s each at 64 px on one wasm thread): measured better than 300 on
+   * both identity and the general age error (finetune-identity-bench.ts, models/train/README.md).
+   */
+  steps: 600,
   /** A fifth of the base's 5e-4: a few photos must not undo what 20k faces taught. */
   lr: 1e-4,
   reconstructionWeight: 1,

@@ -23,7 +23,7 @@ import { defaultCycleGanConfig } from '../cyclegan/config';
 import { createCycleGanTrainer, exportCycleGanModel } from '../cyclegan/cyclegan';
 import { readCycleGanMeta } from '../cyclegan/trainer-io';
 import { CycleGanTrainer } from '../cyclegan/trainer';
-import { FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder, runFinetune, type FinetuneSpec } from './finetune';
+import { defaultFinetuneSteps, FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder, modelFolderKind, runFinetune, type FinetuneSpec } from './finetune';
 import { descriptorLoss, loadRecognizer } from './finetune-identity';
 import { AGE_CGAN_FINETUNE_DEFAULTS } from './finetune-age-cgan';
 
@@ -219,7 +219,7 @@ export async function runFinetuneBench(opts: FinetuneBenchOptions = {}): Promise
     const detectCpu = cpuSecondsSince(cpuStart);
     log(`finetune bench: ${prep.faces} faces from ${list.length} photos in ${prep.seconds.toFixed(1)} s`);
     const base = await baseModel(opts, tmp);
-    const steps = opts.spec?.steps ?? FINETUNE_DEFAULTS.steps;
+    const steps = opts.spec?.steps ?? defaultFinetuneSteps(await modelFolderKind(base.dir));
     const spec: FinetuneSpec = {
       baseDir: base.dir,
       dataDir: path.join(tmp, 'data'),

@@ -21,7 +21,7 @@ import { descriptorDistance } from '../face/estimate';
 import { asShown, evaluateModel, type EvaluableModel } from '../eval/evaluate';
 import { loadEvalModel } from '../eval/load-model';
 import { measureCrop, toBytes } from '../eval/measure';
-import { FINETUNE_DEFAULTS, runFinetune, type FinetuneSpec } from './finetune';
+import { defaultFinetuneSteps, FINETUNE_DEFAULTS, modelFolderKind, runFinetune, type FinetuneSpec } from './finetune';
 import { AGE_CGAN_FINETUNE_DEFAULTS } from './finetune-age-cgan';
 import { decodeMaybeMirrored, prepareCrops, shippedClassifier, type PreparedFace } from './finetune-bench';
 
@@ -113,7 +113,7 @@ export async function runFinetuneIdentityBench(opts: FinetuneIdentityBenchOption
     const prep = await prepareCrops(list, path.join(tmp, 'data'));
     const held = await prepareCrops([...holdOut].map((n) => ({ file: path.join(photosDir, n), mirror: false })), path.join(tmp, 'held'));
     log(`identity bench: ${prep.faces} training faces, ${held.faces} held out`);
-    const steps = opts.spec?.steps ?? FINETUNE_DEFAULTS.steps;
+    const steps = opts.spec?.steps ?? defaultFinetuneSteps(await modelFolderKind(opts.baseDir));
     const spec: FinetuneSpec = {
       baseDir: opts.baseDir,
       dataDir: path.join(tmp, 'data'),

@@ -29,7 +29,7 @@ import type { TrainingController } from './training-control';
 import { latestCheckpoint } from './checkpoints';
 import { DEFAULT_DESCRIPTOR_WEIGHT, descriptorLoss, loadRecognizer } from './finetune-identity';
 import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
-import { runAgeCganFinetune } from './finetune-age-cgan';
+import { AGE_CGAN_FINETUNE_DEFAULTS, runAgeCganFinetune } from './finetune-age-cgan';
 import { finetuneLoopOptions, finishFinetune } from './finetune-loop';
 
 export interface FinetuneSpec {
@@ -173,6 +173,11 @@ export function freezeGeneratorEncoder(t: CycleGanTrainer): number {
     }
   }
   return n;
+}
+
+/** The default number of fine-tune steps for a base of this kind ('age-cgan', 'cyclegan'). */
+export function defaultFinetuneSteps(kind: string): number {
+  return kind === 'age-cgan' ? AGE_CGAN_FINETUNE_DEFAULTS.steps : FINETUNE_DEFAULTS.steps;
 }
 
 /** The kind recorded in a model folder's meta.json ('cyclegan', 'age-cgan', ...). */

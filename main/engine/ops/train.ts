@@ -5,4 +5,4 @@
  */
 export { TRAIN_ARG_OPTIONS, parseTrainOptions, runTrainCommand } from '../../../models/train/train-command';
 export { TrainingController } from '../../../models/train/training-control';
-export { FINETUNE_DEFAULTS } from '../../../models/train/finetune';
+export { FINETUNE_DEFAULTS, defaultFinetuneSteps } from '../../../models/train/finetune';
