@@ -149,3 +149,4 @@ export type { ModelSummary, ModelDetail, ModelKind } from './schemas/models';
 export type { PreviewRequest, PreviewResponse } from './schemas/aging';
 export type { ExportJob, ExportStartRequest } from './schemas/export';
 export type { Run, RunState, TrainingStartRequest, TrainingProgressEvent, FinetuneStartRequest, IdentityCheck } from './schemas/training';
+export { FINETUNE_DEFAULT_STEPS } from './schemas/training';

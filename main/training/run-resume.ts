@@ -5,7 +5,7 @@
 import { StudioFailure } from '../core/router';
 import type { Library } from '../library/library';
 import type { PhotoDetail, Run } from '../library/types';
-import type { FinetuneStart } from './training-runs';
+import type { SettledFinetune } from './training-runs';
 
 /** The library's photos among `ids` (deleted ones are left out). */
 export function existingPhotos(lib: Library, ids: readonly number[]): PhotoDetail[] {
@@ -24,7 +24,7 @@ export function existingPhotos(lib: Library, ids: readonly number[]): PhotoDetai
  * The request a resumable run was started with; refuses runs that are not studio fine-tunes, not
  * interrupted (or left paused by a studio that died), or whose base is gone.
  */
-export function resumableRequest(lib: Library, run: Run): { req: FinetuneStart; name: string } {
+export function resumableRequest(lib: Library, run: Run): { req: SettledFinetune; name: string } {
   if (run.config.fineTune !== true) throw new StudioFailure('unsupported', `run ${run.id} is not a studio fine-tune; resume it with face-age train --resume`);
   if (run.status !== 'interrupted' && run.status !== 'paused') {
     throw new StudioFailure('conflict', `run ${run.id} is ${run.status}; only an interrupted run can be resumed`);

@@ -15,7 +15,7 @@ import { runDto } from '../core/dto';
 import { StudioFailure } from '../core/router';
 import type { Library } from '../library/library';
 import type { JsonObject, PhotoDetail } from '../library/types';
-import type { IdentityCheck as IdentityCheckResult } from '../../preload/schemas/training';
+import { FINETUNE_DEFAULT_STEPS, type IdentityCheck as IdentityCheckResult } from '../../preload/schemas/training';
 import { SAME_PERSON_DISTANCE, checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
 import { existingPhotos, resumableRequest } from './run-resume';
 import { FALLBACK_AGE, countCrops, hasCheckpoint, prepareCrops, forgetChildPid, previousChildAlive, recordChildPid } from './run-folder';
@@ -25,7 +25,8 @@ import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
 export interface FinetuneStart {
   baseModelId: number;
   photoIds: number[];
-  steps: number;
+  /** Absent: FINETUNE_DEFAULT_STEPS of the base's kind. */
+  steps?: number;
   name?: string;
   identityWeight?: number;
   batch?: number;
@@ -36,12 +37,15 @@ export interface FinetuneStart {
   freezeEncoder?: boolean;
 }
 
+/** A fine-tune request with its steps settled (the request's, else the base kind's default). */
+export type SettledFinetune = FinetuneStart & { steps: number };
+
 /**
  * Batch and sample-grid interval of a fine-tune whose request leaves them out: batch 1 (that of
  * models/train/finetune.ts FINETUNE_DEFAULTS: a few photos of one person, on CPU) and a grid every
  * fifth of the run, so a short run shows its grid while it trains.
  */
-export function finetuneSchedule(req: Pick<FinetuneStart, 'steps' | 'batch' | 'sampleEvery'>): { batch: number; sampleEvery: number } {
+export function finetuneSchedule(req: Pick<FinetuneStart, 'batch' | 'sampleEvery'> & { steps: number }): { batch: number; sampleEvery: number } {
   return { batch: req.batch ?? 1, sampleEvery: req.sampleEvery ?? Math.max(1, Math.round(req.steps / 5)) };
 }
 
@@ -113,13 +117,14 @@ export class TrainingRuns {
    * Creates the run and starts it in the background; resolves with its id at once. resumeFrom:
    * an earlier, unfinished run of the same job whose checkpoint this run continues from.
    */
-  async startFinetune(req: FinetuneStart, resumeFrom?: number): Promise<{ runId: number; check: IdentityConsistency }> {
+  async startFinetune(request: FinetuneStart, resumeFrom?: number): Promise<{ runId: number; check: IdentityConsistency }> {
     if (!this.options.workerPath) throw new StudioFailure('not-available-yet', 'training is not available in this host (no training worker)');
     const lib = await this.ctx.library();
-    const base = lib.getModel(req.baseModelId);
+    const base = lib.getModel(request.baseModelId);
     // models/train/finetune.ts has a recipe per trainable kind; the prototype has nothing to train.
     if (base.kind !== 'cyclegan' && base.kind !== 'age-cgan') throw new StudioFailure('unsupported', `fine-tuning ${base.kind} models is not possible (only cyclegan and age-cgan)`);
     const kind = base.kind;
+    const req: SettledFinetune = { ...request, steps: request.steps ?? FINETUNE_DEFAULT_STEPS[kind] };
     const photos = req.photoIds.map((id) => lib.getPhoto(id));
     const check = checkIdentityConsistency(photos);
     if (check.faces.length === 0) throw new StudioFailure('no-face', 'none of the chosen photos has a usable face');
@@ -183,7 +188,7 @@ export class TrainingRuns {
     return { photos, check };
   }
 
-  private launch(lib: Library, runId: number, req: FinetuneStart, name: string, prepared: Prepared | null, resumeFrom?: number): void {
+  private launch(lib: Library, runId: number, req: SettledFinetune, name: string, prepared: Prepared | null, resumeFrom?: number): void {
     const entry: Active = { runId, child: null, cancelRequested: false, kind: 'fine-tune', done: Promise.resolve() };
     this.active.set(runId, entry);
     entry.done = this.execute(lib, entry, req, prepared, name, resumeFrom).finally(() => this.active.delete(runId));
@@ -337,7 +342,7 @@ export class TrainingRuns {
     this.emitState(lib, runId);
   }
 
-  private async execute(lib: Library, a: Active, req: FinetuneStart, prepared: Prepared | null, name: string, resumeFrom?: number): Promise<void> {
+  private async execute(lib: Library, a: Active, req: SettledFinetune, prepared: Prepared | null, name: string, resumeFrom?: number): Promise<void> {
     const runId = a.runId;
     const runDir = join(lib.dir, 'training', `run-${runId}`);
     const exportDir = join(runDir, 'export');

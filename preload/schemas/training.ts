@@ -90,11 +90,19 @@ export const SampleGridReadyEventSchema = z.object({ runId: IdSchema, step: z.nu
 /** Event: a run changed state (started, paused, resumed, completed, failed, cancelled). */
 export const RunStateEventSchema = RunSchema;
 
+/**
+ * Steps of a fine-tune whose request leaves them out, by the base's kind: what finishes within the
+ * 15-minute budget on 2 CPU cores (models/train/finetune.ts defaultFinetuneSteps; measured: an
+ * Age-cGAN's 600 steps in 6 min, a CycleGAN's 300 at 128 px in the finetune bench).
+ */
+export const FINETUNE_DEFAULT_STEPS = { 'age-cgan': 600, cyclegan: 300 } as const;
+
 export const FinetuneStartSchema = z.strictObject({
   baseModelId: IdSchema,
   /** The person's own photos (one face each is used: the largest). */
   photoIds: z.array(IdSchema).min(1).max(500),
-  steps: z.number().int().min(1).max(100_000).default(300),
+  /** Absent: FINETUNE_DEFAULT_STEPS of the base's kind. */
+  steps: z.number().int().min(1).max(100_000).optional(),
   name: z.string().trim().min(1).max(120).optional(),
   /** Weight of the identity-preservation loss. */
   identityWeight: z.number().min(0).max(100).default(1),

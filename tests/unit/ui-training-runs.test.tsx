@@ -8,7 +8,7 @@ import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createStudioApi, type StudioTransport } from '../../preload/api';
 import type { ModelSummary, Project } from '../../preload/contract';
-import { requestChannels } from '../../preload/contract';
+import { FINETUNE_DEFAULT_STEPS, requestChannels } from '../../preload/contract';
 import { applyProgress, applyRunState, fromList, type LiveRun } from '../../renderer/features/training/api/run-state';
 import { RunList } from '../../renderer/features/training/components/run-list';
 import { StartRunDialog } from '../../renderer/features/training/components/start-run-dialog';
@@ -75,7 +75,8 @@ describe('start-run dialog', () => {
     await act(async () => button.click());
     expect(started).toBe('9');
     const sent = asked.find(([c]) => c === 'training:start')?.[1] as Record<string, unknown>;
-    expect(sent).toMatchObject({ kind: 'cyclegan', baseModelId: 'm1', steps: 2000, selection: { by: 'project', projectId: 'p1' } });
+    // Steps left alone: the kind's default, which fits the CPU budget.
+    expect(sent).toMatchObject({ kind: 'cyclegan', baseModelId: 'm1', steps: FINETUNE_DEFAULT_STEPS.cyclegan, selection: { by: 'project', projectId: 'p1' } });
     const parsed = requestChannels['training:start'].request.parse(sent);
     expect(parsed.batchSize).toBeUndefined();
     expect(parsed.sampleEvery).toBeUndefined();

@@ -29,6 +29,8 @@ import { ModelPicker } from '../../../components/model-picker';
 import { PhotoThumb } from '../../../components/photo-thumb';
 import { useStudio } from '../../../lib/use-studio';
 import { FINETUNE_MAX, FINETUNE_MIN, checkSelection } from '../api/finetune-selection';
+import { FINETUNE_DEFAULT_STEPS } from '../../../../preload/contract';
+import { defaultModel } from '../../../hooks/default-model';
 
 export interface FinetuneDialogProps {
   open: boolean;
@@ -60,19 +62,28 @@ export function FinetuneDialog({ open, onClose, onStarted, photos, models }: Fin
   const studio = useStudio();
   const [step, setStep] = useState(0);
   const [picked, setPicked] = useState<string[]>([]);
-  const bases = models.filter((m) => m.origin === 'shipped');
+  // Shipped GANs only: the prototype has nothing to train.
+  const bases = models.filter((m) => m.origin === 'shipped' && m.kind !== 'prototype');
   const [baseId, setBaseId] = useState<string | null>(null);
-  const [steps, setSteps] = useState(300);
+  // null: the base kind's default (FINETUNE_DEFAULT_STEPS), which fits the 15-minute CPU budget.
+  const [steps, setSteps] = useState<number | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<StudioError | null>(null);
   const check = useMemo(() => checkSelection(photos.filter((p) => picked.includes(p.id))), [photos, picked]);
-  const base = baseId ?? bases[0]?.id ?? null;
+  const base = baseId ?? defaultModel(bases)?.id ?? null;
+  const baseKind = bases.find((m) => m.id === base)?.kind;
+  const defaultSteps = baseKind === 'age-cgan' || baseKind === 'cyclegan' ? FINETUNE_DEFAULT_STEPS[baseKind] : undefined;
 
   const toggle = (id: string) => setPicked((ps) => (ps.includes(id) ? ps.filter((x) => x !== id) : [...ps, id]));
   const start = async () => {
     if (!base) return;
     setError(null);
-    const r = await studio.finetune.start({ baseModelId: base, photoIds: check.usable.map((p) => p.id), steps, name: name.trim() || undefined });
+    const r = await studio.finetune.start({
+      baseModelId: base,
+      photoIds: check.usable.map((p) => p.id),
+      ...(steps === null ? {} : { steps }),
+      name: name.trim() || undefined,
+    });
     if (!r.ok) return setError(r.error);
     onStarted(r.value.runId);
     onClose();
@@ -127,7 +138,15 @@ export function FinetuneDialog({ open, onClose, onStarted, photos, models }: Fin
           <Stack spacing={2.5}>
             <ModelPicker models={bases} value={base} onChange={setBaseId} label="Base model" />
             <Stack direction="row" spacing={2}>
-              <TextField type="number" label="Steps" value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(100_000, Number(e.target.value) || 1)))} sx={{ width: 160 }} />
+              <TextField
+                type="number"
+                label="Steps"
+                value={steps ?? defaultSteps ?? ''}
+                onChange={(e) => setSteps(e.target.value === '' ? null : Math.max(1, Math.min(100_000, Number(e.target.value) || 1)))}
+                helperText={steps === null ? 'recommended for this model' : undefined}
+                sx={{ width: 160 }}
+                slotProps={{ htmlInput: { 'data-testid': 'finetune-steps' } }}
+              />
               <TextField label="Name of the new version (optional)" value={name} onChange={(e) => setName(e.target.value)} sx={{ flex: 1 }} />
             </Stack>
             <Typography variant="body2" color="text.secondary">

@@ -13,7 +13,7 @@ import {
   ToggleButtonGroup,
 } from '@mui/material';
 import { useState } from 'react';
-import type { ModelSummary, Project, StudioError } from '../../../../preload/contract';
+import { FINETUNE_DEFAULT_STEPS, type ModelSummary, type Project, type StudioError } from '../../../../preload/contract';
 import { ErrorNotice } from '../../../components/error-notice';
 import { modelLabel } from '../../../components/model-picker';
 import { useStudio } from '../../../lib/use-studio';
@@ -29,12 +29,16 @@ export interface StartRunDialogProps {
 
 export function StartRunDialog({ open, onClose, onStarted, models, projects, tags }: StartRunDialogProps) {
   const studio = useStudio();
-  const [kind, setKind] = useState<'age-cgan' | 'cyclegan'>('cyclegan');
+  // The kind of the models there are: CycleGAN when the library has one, else Age-cGAN.
+  const [kind, setKind] = useState<'age-cgan' | 'cyclegan'>(() =>
+    !models.some((m) => m.kind === 'cyclegan') && models.some((m) => m.kind === 'age-cgan') ? 'age-cgan' : 'cyclegan',
+  );
   const [base, setBase] = useState<string>('');
   const [by, setBy] = useState<'project' | 'tag'>('project');
   const [projectId, setProjectId] = useState('');
   const [tag, setTag] = useState('');
-  const [steps, setSteps] = useState(2000);
+  // null: the kind's default (FINETUNE_DEFAULT_STEPS, within the 15-minute CPU budget).
+  const [steps, setSteps] = useState<number | null>(null);
   const [resolution, setResolution] = useState<64 | 128 | 256>(128);
   const [name, setName] = useState('');
   const [error, setError] = useState<StudioError | null>(null);
@@ -53,7 +57,7 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
       kind,
       baseModelId: baseModel?.id ?? null,
       selection: by === 'project' ? { by: 'project', projectId: project } : { by: 'tag', tag },
-      steps,
+      steps: steps ?? FINETUNE_DEFAULT_STEPS[kind],
       resolution: baseModel && [64, 128, 256].includes(baseModel.resolution) ? (baseModel.resolution as 64 | 128 | 256) : resolution,
       name: name.trim() || undefined,
     });
@@ -126,8 +130,8 @@ export function StartRunDialog({ open, onClose, onStarted, models, projects, tag
             <TextField
               type="number"
               label="Steps"
-              value={steps}
-              onChange={(e) => setSteps(Math.max(1, Math.min(1_000_000, Number(e.target.value) || 1)))}
+              value={steps ?? FINETUNE_DEFAULT_STEPS[kind]}
+              onChange={(e) => setSteps(e.target.value === '' ? null : Math.max(1, Math.min(1_000_000, Number(e.target.value) || 1)))}
               sx={{ width: 150 }}
               slotProps={{ htmlInput: { 'data-testid': 'run-steps' } }}
             />
