@@ -129,3 +129,23 @@ describe('image pool', () => {
     expect(pool.size).toBe(0);
   });
 });
+
+describe('committed CycleGAN recipes', () => {
+  it('distil-prototype.json merges over the CLI defaults into a valid config that distils without a prior', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { mergeConfig } = await import('../../models/train/train-command');
+    const recipe = JSON.parse(readFileSync(join(__dirname, '..', '..', 'models', 'cyclegan', 'recipes', 'distil-prototype.json'), 'utf8'));
+    // What `face-age train --kind cyclegan --resolution 64 --steps 3000 --config <recipe>` builds.
+    const c = mergeConfig(defaultCycleGanConfig(64, { totalSteps: 3000 }), recipe);
+    expect(() => validateCycleGanConfig(c)).not.toThrow();
+    expect(c.generator.prior).toBe('none');
+    expect(c.generator.output).toBe('residual');
+    expect(c.loss.reconstruction).toBe('charbonnier');
+    // The teacher outweighs every term that a G at the identity already meets (the measured pin).
+    expect(c.loss.teacher).toBeGreaterThan(c.loss.cycle);
+    expect(c.loss.ageClassifier).toBe(0);
+    expect(c.domains.map((d) => d.name)).toEqual(COARSE_DOMAINS.map((d) => d.name));
+    expect(c.optim.constantSteps + c.optim.decaySteps).toBe(3000);
+  });
+});
