@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceBatch, SampleGrid, Trainer } from '../train/types';
+import { readLossScalars } from '../train/loss-scalars';
 import { mixSeed, mulberry32 } from '../train/rng';
 import type { AgeCganConfig, AgeCganConfigInput } from './config';
 import { resolveAgeCganConfig } from './config';
@@ -181,15 +182,8 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
       tf.dispose([yReal, yFake, yWrong, z]);
     }
     this.stepCount++;
-    if (!readLosses) {
-      tf.dispose(Object.values(kept));
-      return {};
-    }
-    const out: Record<string, number> = {};
-    for (const [name, s] of Object.entries(kept)) {
-      out[name] = (await s.data())[0];
-      s.dispose();
-    }
+    const out = await readLossScalars(kept, readLosses);
+    if (!readLosses) return out;
     this.lastLosses = { ...this.lastLosses, ...out };
     return out;
   }

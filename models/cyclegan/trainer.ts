@@ -12,6 +12,7 @@
  * with a wrong age code fake (D_wrong_age), cycle/identity weights ramping in, progressive size.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readLossScalars } from '../train/loss-scalars';
 import type { FaceBatch, SampleGrid, Trainer } from '../train/types';
 import { mixSeed, mulberry32 } from '../train/rng';
 import { softAgeLabel, type AgeGroups } from '../train/age-bins';
@@ -349,15 +350,8 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     if (backDelta) backDelta.dispose();
     this.step_++;
 
-    const names = Object.keys(parts);
-    if (!readLosses) {
-      tf.dispose(Object.values(parts));
-      return {};
-    }
-    const values = await Promise.all(names.map((k) => parts[k].data()));
-    tf.dispose(Object.values(parts));
-    const out: Record<string, number> = {};
-    names.forEach((k, i) => (out[k] = values[i][0]));
+    const out = await readLossScalars(parts, readLosses);
+    if (!readLosses) return out;
     this.lastLosses = out;
     return out;
   }

@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FaceBatch, SampleGrid, Trainer } from './types';
+import { readLossScalars } from './loss-scalars';
 import { mixSeed, mulberry32 } from './rng';
 import type { AgeCganConfig } from '../age-cgan/config';
 import { conditionsFor, N_AGE_GROUPS } from '../age-cgan/condition';
@@ -195,15 +196,8 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
       want?.dispose();
     }
     this.stepCount++;
-    if (!readLosses) {
-      tf.dispose(Object.values(kept));
-      return {};
-    }
-    const out: Record<string, number> = {};
-    for (const [name, v] of Object.entries(kept)) {
-      out[name] = (await v.data())[0];
-      v.dispose();
-    }
+    const out = await readLossScalars(kept, readLosses);
+    if (!readLosses) return out;
     this.lastLosses = { ...this.lastLosses, ...out };
     return out;
   }
