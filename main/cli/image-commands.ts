@@ -10,6 +10,7 @@ import { exportPhotoOp } from '../engine/ops/export';
 import { analyzeOp } from '../engine/ops/faces';
 import type { AnalyzeWire } from '../engine/protocol';
 import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 
 /** Used when a face has no age estimate (as the studio's previews do). */
 const FALLBACK_SOURCE_AGE = 35;
@@ -54,8 +55,9 @@ export async function runDetect(images: string[], global: GlobalOptions): Promis
 }
 
 /**
- * Shipped models: the first cyclegan checkpoint in assets/models, else the first age-cgan, else
- * the prototype baseline (so `face-age age` works out of the box on an install without GANs).
+ * Shipped models: the first checkpoint of the best kind in assets/models by SHIPPED_MODEL_RANK (a
+ * CycleGAN, else an Age-cGAN, else the prototype baseline, so `face-age age` works out of the box
+ * on an install without GANs).
  */
 export function defaultShippedModel(assetsDir: string): string | null {
   const root = join(assetsDir, 'models');
@@ -70,7 +72,8 @@ export function defaultShippedModel(assetsDir: string): string | null {
       // Not a model folder (or unreadable): not a candidate.
     }
   }
-  return kinds.get('cyclegan') ?? kinds.get('age-cgan') ?? kinds.get('prototype') ?? null;
+  const best = SHIPPED_MODEL_RANK.find((k) => kinds.has(k));
+  return best ? (kinds.get(best) ?? null) : null;
 }
 
 /** --model: a folder, or the name of a shipped model in assets/models. */

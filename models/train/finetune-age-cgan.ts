@@ -22,6 +22,7 @@ import { FaceDataset } from './face-dataset';
 import { openFaceSource } from './packed-source';
 import { runTraining } from './run-training';
 import { latestCheckpoint } from './checkpoints';
+import { FINETUNE_DEFAULT_STEPS } from '../../preload/schemas/training';
 import { loadRecognizer } from './finetune-identity';
 import { finetuneLoopOptions, finishFinetune } from './finetune-loop';
 import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune';
@@ -38,7 +39,7 @@ export const AGE_CGAN_FINETUNE_DEFAULTS = {
    * 600 steps of one face (~0.5 s each at 64 px on one wasm thread): measured better than 300 on
    * both identity and the general age error (finetune-identity-bench.ts, models/train/README.md).
    */
-  steps: 600,
+  steps: FINETUNE_DEFAULT_STEPS['age-cgan'],
   /** A fifth of the base's 5e-4: a few photos must not undo what 20k faces taught. */
   lr: 1e-4,
   reconstructionWeight: 1,

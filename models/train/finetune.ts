@@ -27,6 +27,7 @@ import { runTraining, type TrainingProgress } from './run-training';
 import { domainSampling } from './train-command';
 import type { TrainingController } from './training-control';
 import { latestCheckpoint } from './checkpoints';
+import { FINETUNE_DEFAULT_STEPS } from '../../preload/schemas/training';
 import { DEFAULT_DESCRIPTOR_WEIGHT, descriptorLoss, loadRecognizer } from './finetune-identity';
 import { loadAgeClassifier, type AgeClassifier } from '../age-classifier/load';
 import { AGE_CGAN_FINETUNE_DEFAULTS, runAgeCganFinetune } from './finetune-age-cgan';
@@ -84,7 +85,7 @@ export const FINETUNE_CHECKPOINT = { steps: 10, seconds: 30 } as const;
 
 /** Defaults a person never has to tune (see finetune-bench.ts for the time they take). */
 export const FINETUNE_DEFAULTS = {
-  steps: 300,
+  steps: FINETUNE_DEFAULT_STEPS.cyclegan,
   batch: 1,
   identityWeight: 1,
   descriptorWeight: DEFAULT_DESCRIPTOR_WEIGHT,

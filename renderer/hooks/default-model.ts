@@ -1,17 +1,15 @@
 /**
- * The model a new session starts on: the shipped models ranked as the CLI ranks them
- * (main/cli/image-commands.ts defaultShippedModel: CycleGAN, then Age-cGAN, then the prototype),
- * else the first model listed. A user's own choice is kept by the caller; this is only the default.
+ * The model a new session starts on: the best shipped model by SHIPPED_MODEL_RANK (the CLI's
+ * default uses the same order), else the first model listed. A user's own choice is kept by the
+ * caller; this is only the default.
  */
-import type { ModelSummary } from '../../preload/contract';
-
-const SHIPPED_RANK: readonly string[] = ['cyclegan', 'age-cgan', 'prototype'];
+import { SHIPPED_MODEL_RANK, type ModelSummary } from '../../preload/contract';
 
 export function defaultModel(models: readonly ModelSummary[]): ModelSummary | null {
   const shipped = models.filter((m) => m.origin === 'shipped');
   const rank = (m: ModelSummary) => {
-    const i = SHIPPED_RANK.indexOf(m.kind);
-    return i < 0 ? SHIPPED_RANK.length : i;
+    const i = SHIPPED_MODEL_RANK.indexOf(m.kind);
+    return i < 0 ? SHIPPED_MODEL_RANK.length : i;
   };
   const best = [...shipped].sort((a, b) => rank(a) - rank(b))[0];
   return best ?? models[0] ?? null;
