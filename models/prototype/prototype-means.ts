@@ -5,10 +5,13 @@
  * Means are accumulated in float64 over every face of the chosen split (and, by default, its
  * mirror image too: faces are near-symmetric, so this halves the noise of small groups without
  * biasing anything). Each group's anchor age is the mean label of its members, not the group's
- * centre, so interpolation by age uses where the faces actually are.
+ * centre, so interpolation by age uses where the faces actually are. With balance 'strata'
+ * (prototype-balance.ts) the means and anchors are weighted so each demographic stratum of a group
+ * counts equally; 'none' weighs every face 1, which gives exactly the unweighted sums.
  */
 import type { FaceSource } from '../train/face-source';
 import { SPLIT_TRAIN, SPLIT_VAL } from '../train/face-source';
+import { DEFAULT_MIN_CELL_FACES, strataWeights, type GroupStrata, type MeanBalance } from './prototype-balance';
 
 /** Lower edges (years) of the prototype age groups; the last group is open-ended. */
 export const PROTOTYPE_EDGES: readonly number[] = [0, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80];
@@ -19,8 +22,10 @@ export interface MeanFace {
   hi: number | null;
   /** Mean labelled age of the faces averaged. */
   anchorAge: number;
-  /** Faces averaged (mirror images not counted). */
+  /** Faces averaged with a weight above 0 (mirror images not counted). */
   count: number;
+  /** With balance 'strata': the group's faces per stratum, averaged or left out. */
+  strata?: GroupStrata;
   /** size * size * 3 floats in [0, 255], RGB row-major. */
   pixels: Float32Array;
 }
@@ -32,6 +37,10 @@ export interface ComputeMeansOptions {
   flip?: boolean;
   /** Stop after this many faces (trials). */
   limit?: number;
+  /** 'strata': every stratum of an age group weighs the same (needs source.strata). Default 'none'. */
+  balance?: MeanBalance;
+  /** With balance 'strata': strata with fewer faces in a group are left out of it. Default 20. */
+  minCellFaces?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -51,45 +60,62 @@ export async function computeMeanFaces(source: FaceSource, opts: ComputeMeansOpt
   const n = S * S * 3;
   const sums = edges.map(() => new Float64Array(n));
   const counts = edges.map(() => 0);
+  const weightSums = edges.map(() => 0);
   const ageSums = edges.map(() => 0);
   const picks: number[] = [];
   for (let i = 0; i < source.count; i++) if (want < 0 || source.splits[i] === want) picks.push(i);
   const todo = picks.slice(0, opts.limit ?? picks.length);
+  const groups = todo.map((i) => groupOf(source.ages[i], edges));
+  // Weight 1 everywhere for 'none': w * v and sums of 1s are exact, so the means are bit-identical
+  // to plain sums divided by counts.
+  const balanced = (opts.balance ?? 'none') === 'strata'
+    ? strataWeights(source, todo, groups, edges.length, opts.minCellFaces ?? DEFAULT_MIN_CELL_FACES)
+    : null;
   const buf = new Uint8Array(n);
   for (let k = 0; k < todo.length; k++) {
     const i = todo[k];
-    const px = await source.read(i, buf);
-    const g = groupOf(source.ages[i], edges);
-    const sum = sums[g];
-    for (let y = 0; y < S; y++) {
-      const row = y * S * 3;
-      for (let x = 0; x < S; x++) {
-        const o = row + x * 3;
-        const m = row + (S - 1 - x) * 3;
-        if (flip) {
-          sum[o] += px[o] + px[m];
-          sum[o + 1] += px[o + 1] + px[m + 1];
-          sum[o + 2] += px[o + 2] + px[m + 2];
-        } else {
-          sum[o] += px[o];
-          sum[o + 1] += px[o + 1];
-          sum[o + 2] += px[o + 2];
-        }
-      }
+    const w = balanced ? balanced.weights[k] : 1;
+    if (w > 0) {
+      const g = groups[k];
+      const px = await source.read(i, buf);
+      accumulate(sums[g], px, S, w, flip);
+      counts[g]++;
+      weightSums[g] += w;
+      ageSums[g] += w * source.ages[i];
     }
-    counts[g]++;
-    ageSums[g] += source.ages[i];
     if (opts.onProgress && (k % 500 === 499 || k === todo.length - 1)) opts.onProgress(k + 1, todo.length);
   }
   const out: MeanFace[] = [];
   edges.forEach((lo, g) => {
     if (counts[g] === 0) return;
-    const div = counts[g] * (flip ? 2 : 1);
+    const div = weightSums[g] * (flip ? 2 : 1);
     const pixels = new Float32Array(n);
     for (let j = 0; j < n; j++) pixels[j] = sums[g][j] / div;
-    out.push({ lo, hi: g + 1 < edges.length ? edges[g + 1] : null, anchorAge: ageSums[g] / counts[g], count: counts[g], pixels });
+    const mean: MeanFace = { lo, hi: g + 1 < edges.length ? edges[g + 1] : null, anchorAge: ageSums[g] / weightSums[g], count: counts[g], pixels };
+    if (balanced) mean.strata = balanced.strata[g];
+    out.push(mean);
   });
   return out;
+}
+
+/** sum += w * face (plus w * its mirror image with flip); face is [S, S, 3] bytes. */
+function accumulate(sum: Float64Array, px: Uint8Array, S: number, w: number, flip: boolean): void {
+  for (let y = 0; y < S; y++) {
+    const row = y * S * 3;
+    for (let x = 0; x < S; x++) {
+      const o = row + x * 3;
+      const m = row + (S - 1 - x) * 3;
+      if (flip) {
+        sum[o] += w * (px[o] + px[m]);
+        sum[o + 1] += w * (px[o + 1] + px[m + 1]);
+        sum[o + 2] += w * (px[o + 2] + px[m + 2]);
+      } else {
+        sum[o] += w * px[o];
+        sum[o + 1] += w * px[o + 1];
+        sum[o + 2] += w * px[o + 2];
+      }
+    }
+  }
 }
 
 /**

@@ -14,6 +14,13 @@ import { splitOf } from '../face/dataset-labels';
 export const SPLIT_TRAIN = 0;
 export const SPLIT_VAL = 1;
 
+/** The stratum label of a face: `gender/race` as written in the labels; '' when either is empty. */
+export function stratumOf(gender: string, race: string): string {
+  const g = gender.trim();
+  const r = race.trim();
+  return g === '' || r === '' ? '' : `${g}/${r}`;
+}
+
 export interface FaceSource {
   /** Side of the stored crops in pixels. */
   readonly size: number;
@@ -22,6 +29,11 @@ export interface FaceSource {
   readonly ages: Float32Array;
   /** SPLIT_TRAIN or SPLIT_VAL per face. */
   readonly splits: Uint8Array;
+  /**
+   * Demographic stratum of each face (`stratumOf(gender, race)`, '' when unknown), used only to
+   * balance the prototype's mean faces; absent when the source's labels have no such columns.
+   */
+  readonly strata?: readonly string[];
   /** Reads face `index` as size*size*3 RGB bytes (into `out` when given). */
   read(index: number, out?: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
@@ -36,10 +48,12 @@ export class MemoryFaceSource implements FaceSource {
     readonly ages: Float32Array,
     readonly splits: Uint8Array,
     readonly names: string[] = [],
+    readonly strata?: readonly string[],
   ) {
     this.count = ages.length;
     if (pixels.length !== this.count * size * size * 3) throw new Error('pixel buffer does not match count x size');
     if (splits.length !== this.count) throw new Error('splits length does not match count');
+    if (strata && strata.length !== this.count) throw new Error('strata length does not match count');
   }
 
   async read(index: number, out?: Uint8Array): Promise<Uint8Array> {
@@ -56,9 +70,14 @@ export class MemoryFaceSource implements FaceSource {
 export interface LabelRow {
   file: string;
   age: number;
+  /** The row's stratum (stratumOf gender, race), only when the header has both columns. */
+  stratum?: string;
 }
 
-/** Parses `file,age[,...]` with a header line; rows with a missing or non-numeric age are rejected loudly. */
+/**
+ * Parses `file,age[,...]` with a header line; rows with a missing or non-numeric age are rejected
+ * loudly. Optional `gender` and `race` columns (UTKFace's) give each row a stratum.
+ */
 export function parseLabelsCsv(text: string): LabelRow[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return [];
@@ -66,13 +85,17 @@ export function parseLabelsCsv(text: string): LabelRow[] {
   const fi = header.indexOf('file');
   const ai = header.indexOf('age');
   if (fi < 0 || ai < 0) throw new Error('labels.csv needs a header with columns "file" and "age"');
+  const gi = header.indexOf('gender');
+  const ri = header.indexOf('race');
   return lines.slice(1).map((line, i) => {
     const cols = line.split(',');
     const age = Number(cols[ai]);
     if (!cols[fi] || !Number.isFinite(age) || age < 0) {
       throw new Error(`labels.csv line ${i + 2}: expected file,age but got "${line}"`);
     }
-    return { file: cols[fi].trim(), age };
+    const row: LabelRow = { file: cols[fi].trim(), age };
+    if (gi >= 0 && ri >= 0) row.stratum = stratumOf(cols[gi] ?? '', cols[ri] ?? '');
+    return row;
   });
 }
 
@@ -109,7 +132,7 @@ export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Pr
   const valFraction = opts.valFraction ?? 0;
   const layout = await resolveFolderLayout(dir, opts.imagesDir);
   const rows = parseLabelsCsv(await fs.readFile(layout.labels, 'utf8'));
-  const loaded: Array<{ name: string; age: number; key: string; split: number; rgb: Buffer } | null> = new Array(rows.length).fill(null);
+  const loaded: Array<{ name: string; age: number; stratum?: string; key: string; split: number; rgb: Buffer } | null> = new Array(rows.length).fill(null);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < rows.length; i = next++) {
@@ -125,7 +148,7 @@ export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Pr
         .raw()
         .toBuffer();
       const split = splitOf(key, opts.splitSeed ?? 1234, valFraction) === 'val' ? SPLIT_VAL : SPLIT_TRAIN;
-      loaded[i] = { name: row.file, age: row.age, key, split, rgb };
+      loaded[i] = { name: row.file, age: row.age, stratum: row.stratum, key, split, rgb };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
@@ -144,5 +167,7 @@ export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Pr
     Float32Array.from(kept.map((k) => k.age)),
     Uint8Array.from(kept.map((k) => k.split)),
     kept.map((k) => k.name),
+    // Every row has a stratum exactly when labels.csv has gender and race columns.
+    rows.length > 0 && rows[0].stratum !== undefined ? kept.map((k) => k.stratum ?? '') : undefined,
   );
 }

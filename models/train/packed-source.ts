@@ -1,14 +1,15 @@
 /**
  * Reads the packed dataset written by models/face/prepare-dataset.ts (format in
  * models/face/README.md): meta.json {format 'face-age-packed-v1', size}, crops.bin (uint8 RGB
- * size x size per row, in index order) and index.csv (row,file,age,...,split,...). Faces are read
+ * size x size per row, in index order) and index.csv (row,file,age,[gender,race,]...,split,...);
+ * gender and race, when both are there, give each face its stratum (FaceSource.strata). Faces are read
  * by positional reads, so a 1.1 GB pack costs no memory; a pack still being written can be read
  * (only rows already listed in index.csv, whose crops are written first, are used).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../nn/atomic-write';
-import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, stratumOf, type FaceSource, type FolderOptions } from './face-source';
 
 interface PackedMeta {
   format: string;
@@ -29,6 +30,7 @@ export class PackedFaceSource implements FaceSource {
     readonly files: string[],
     readonly complete: boolean,
     private readonly fh: fs.FileHandle,
+    readonly strata?: readonly string[],
   ) {
     this.count = ages.length;
     this.rowBytes = size * size * 3;
@@ -51,6 +53,8 @@ export class PackedFaceSource implements FaceSource {
     const ai = col('age');
     const si = col('split');
     const fi = col('file');
+    const gi = header.indexOf('gender');
+    const ci = header.indexOf('race');
     const rows = lines.slice(1).map((l) => l.split(','));
     const rowBytes = meta.size * meta.size * 3;
     const fh = await fs.open(path.join(dir, 'crops.bin'), 'r');
@@ -67,6 +71,7 @@ export class PackedFaceSource implements FaceSource {
       usable.map((r) => r[fi]),
       meta.complete === true,
       fh,
+      gi >= 0 && ci >= 0 ? usable.map((r) => stratumOf(r[gi] ?? '', r[ci] ?? '')) : undefined,
     );
   }
 
@@ -91,8 +96,16 @@ export async function writePackedFaces(src: MemoryFaceSource, dir: string, origi
   await fs.mkdir(dir, { recursive: true });
   await fs.rm(path.join(dir, 'meta.json'), { force: true });
   await writeFileAtomic(path.join(dir, 'crops.bin'), src.pixels);
-  const rows = Array.from(src.ages, (age, i) => `${i},${src.names[i] ?? ''},${age},${src.splits[i] === SPLIT_VAL ? 'val' : 'train'}`);
-  await writeFileAtomic(path.join(dir, 'index.csv'), ['row,file,age,split', ...rows].join('\n') + '\n');
+  const strata = src.strata;
+  // A stratum is `gender/race` (stratumOf), so it splits back at its first '/'; '' -> two empty cells.
+  const demo = (i: number) => {
+    const s = strata?.[i] ?? '';
+    const cut = s.indexOf('/');
+    return cut < 0 ? ',' : `${s.slice(0, cut)},${s.slice(cut + 1)}`;
+  };
+  const rows = Array.from(src.ages, (age, i) => `${i},${src.names[i] ?? ''},${age},${strata ? demo(i) + ',' : ''}${src.splits[i] === SPLIT_VAL ? 'val' : 'train'}`);
+  const header = strata ? 'row,file,age,gender,race,split' : 'row,file,age,split';
+  await writeFileAtomic(path.join(dir, 'index.csv'), [header, ...rows].join('\n') + '\n');
   const meta = { format: 'face-age-packed-v1', size: src.size, channels: 3, complete: true, count: src.count, cacheOf: origin };
   await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
 }
