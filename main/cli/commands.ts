@@ -82,7 +82,13 @@ export const COMMANDS: Command[] = [
     name: 'train',
     summary: 'Train an Age-cGAN, CycleGAN or age classifier on a folder of labelled faces',
     usage:
-      'face-age train --kind <age-cgan|cyclegan|age-classifier> --data <dir|packed dir> --run <dir> [--steps N] [--resolution 64|96|128] [--batch N] [--resume] [--export <dir>] [--classifier <dir>] [--max-minutes N] [--threads N] [--json]',
+      'face-age train --kind <age-cgan|cyclegan|age-classifier> --data <dir|packed dir> --run <dir> [--steps N] [--resolution 64|96|128] [--batch N] [--resume] [--export <dir>] [--classifier <dir>] [--config <json|file>] [--teacher <dir|none>] [--teacher-options <json>] [--max-minutes N] [--threads N] [--json]\n\n' +
+      '--kind cyclegan without --config trains the distil-prototype recipe (models/cyclegan/recipes/distil-prototype.json:\n' +
+      'teacher 50, Charbonnier cycle/identity, five coarse age domains; 64 px, batch 2, 3000 steps unless given),\n' +
+      'distilling the shipped prototype (assets/models/prototype, strength 3.5/2.6) unless --teacher is given.\n' +
+      '--config: merged over the plain default config instead (a teacher only if it sets loss.teacher or generator.prior).\n' +
+      '--teacher none: the plain default config without a teacher (128 px, 20000 steps; it does not learn to age).\n' +
+      "--resume continues with the run's saved config.",
     options: TRAIN_CLI_OPTIONS,
     run: ({ values, global }) => runTrainCli(values, global, stderrLine),
   },

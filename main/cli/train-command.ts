@@ -3,6 +3,7 @@
  * for `face-age eval`). Progress lines with steps/s and ETA on stderr; Ctrl-C stops after the
  * current step with a checkpoint, and `--resume` continues from it.
  */
+import { dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { initEngineBackend } from '../engine/backend';
 import { TRAIN_ARG_OPTIONS, TrainingController, parseTrainOptions, runTrainCommand } from '../engine/ops/train';
@@ -17,12 +18,18 @@ export const TRAIN_CLI_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object
 export async function runTrainCli(values: Record<string, unknown>, global: GlobalOptions, err: (line: string) => void): Promise<CommandOutput> {
   let opts;
   try {
-    opts = parseTrainOptions({ ...values, json: global.json });
+    // The shipped prototype (the CycleGAN's default teacher) beside the bundle, as `age` finds models.
+    opts = parseTrainOptions({ ...values, json: global.json }, { assetsDir: join(dirname(global.enginePath), '..', 'assets') });
   } catch (e) {
     throw new CliError('invalid-payload', `face-age train: ${e instanceof Error ? e.message : String(e)}`, EXIT.usage);
   }
   const backend = await initEngineBackend(global.backend, global.threads);
-  err(global.json ? JSON.stringify({ event: 'start', kind: opts.kind, run: opts.run, backend }) : `${opts.kind} -> ${opts.run} on ${backend.backend} (${backend.threads ?? 'auto'} threads)${opts.resume ? ', resuming' : ''}`);
+  const what = opts.recipe ? `${opts.kind} (recipe ${opts.recipe}, teacher ${opts.teacher})` : opts.kind;
+  err(
+    global.json
+      ? JSON.stringify({ event: 'start', kind: opts.kind, recipe: opts.recipe, teacher: opts.teacher, run: opts.run, backend })
+      : `${what} -> ${opts.run} on ${backend.backend} (${backend.threads ?? 'auto'} threads)${opts.resume ? ', resuming (its saved config)' : ''}`,
+  );
   const control = new TrainingController();
   let stoppedBy: string | null = null;
   const off = onInterrupt((signal) => {

@@ -12,7 +12,7 @@ import { PackedFaceSource, openFaceSource } from './packed-source';
 import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
-import { defaultCycleGanConfig, type AgeDomain } from '../cyclegan/config';
+import { defaultCycleGanConfig, type AgeDomain, type CycleGanConfig } from '../cyclegan/config';
 import { domainOf } from '../cyclegan/age-code';
 import type { AgeGroups } from './age-bins';
 import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganTrainer } from '../age-cgan';
@@ -22,9 +22,18 @@ import { evaluateAgeClassifier, type AgeClassifierMetrics } from '../age-classif
 import { exportAgeClassifier } from '../age-classifier/export';
 import { latestCheckpoint } from './checkpoints';
 import type { CycleGanTrainerOptions } from '../cyclegan/trainer';
+import { readCycleGanMeta } from '../cyclegan/trainer-io';
 import { loadPrototypeModel } from '../prototype/prototype-store';
 import type { PrototypeOptions } from '../prototype/prototype-model';
 import { descriptorLoss, loadRecognizer } from './finetune-identity';
+import {
+  DEFAULT_CYCLEGAN_RECIPE,
+  DEFAULT_CYCLEGAN_TEACHER_OPTIONS,
+  NO_TEACHER,
+  cycleGanRecipeOverrides,
+  cycleGanRecipeRun,
+  defaultTeacherDir,
+} from './cyclegan-default-recipe';
 
 export type TrainKind = 'age-cgan' | 'cyclegan' | 'age-classifier';
 
@@ -40,7 +49,10 @@ export interface TrainCommandOptions {
   seed: number;
   /** Frozen age classifier folder for the CycleGAN's age loss. */
   classifier: string | null;
-  /** Prototype model folder whose age change the CycleGAN distils (config.loss.teacher). */
+  /**
+   * Prototype model folder whose age change the CycleGAN distils (config.loss.teacher). A CycleGAN
+   * whose config needs one and no --teacher: the shipped prototype; `--teacher none`: null.
+   */
   teacher: string | null;
   /** Overrides of the teacher's saved options, e.g. {"strength":4}. */
   teacherOptions: Record<string, unknown> | null;
@@ -62,7 +74,17 @@ export interface TrainCommandOptions {
    * defaults), e.g. {"generator":{"output":"residual"}}; a resumed run keeps its saved config.
    */
   configOverrides: Record<string, unknown> | null;
+  /**
+   * The committed recipe in configOverrides when it came by default ('distil-prototype' for a
+   * CycleGAN given neither --config nor `--teacher none`; cyclegan-default-recipe.ts), else null.
+   */
+  recipe: string | null;
   json: boolean;
+}
+
+/** Where parseTrainOptions finds shipped models (the CLI: the assets folder beside its bundle). */
+export interface TrainParseEnv {
+  assetsDir?: string;
 }
 
 /** For node:util parseArgs (the CLI merges these into its `train` command). */
@@ -96,15 +118,21 @@ const DEFAULTS: Record<TrainKind, { resolution: number; batch: number; steps: nu
   'age-classifier': { resolution: 64, batch: 32, steps: 3000 },
 };
 
-/** Validates parsed values (strings from parseArgs) into options; throws with a usage-style message. */
-export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptions {
+/**
+ * Validates parsed values (strings from parseArgs) into options; throws with a usage-style message.
+ * A CycleGAN without --config trains the distil-prototype recipe (its 64 px, batch 2 and 3,000
+ * steps unless given) with the shipped prototype as teacher; `--teacher none` opts out of both.
+ */
+export function parseTrainOptions(v: Record<string, unknown>, env: TrainParseEnv = {}): TrainCommandOptions {
   const kind = v.kind as string;
   if (kind !== 'age-cgan' && kind !== 'cyclegan' && kind !== 'age-classifier') {
     throw new Error('--kind must be age-cgan, cyclegan or age-classifier');
   }
   if (typeof v.data !== 'string' || !v.data) throw new Error('--data DIR is required (a packed dataset or a folder with labels.csv)');
   if (typeof v.run !== 'string' || !v.run) throw new Error('--run DIR is required (where checkpoints, samples and metrics go)');
-  const d = DEFAULTS[kind];
+  const noTeacher = v.teacher === NO_TEACHER;
+  const recipe = kind === 'cyclegan' && v.config === undefined && !noTeacher ? DEFAULT_CYCLEGAN_RECIPE : null;
+  const d = recipe ? cycleGanRecipeRun() : DEFAULTS[kind];
   const int = (name: string, def: number, min = 1) => {
     const raw = v[name];
     if (raw === undefined) return def;
@@ -118,18 +146,30 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
   if (!(valFraction >= 0 && valFraction < 1)) throw new Error('--val-fraction must be in [0, 1)');
   const minutes = v['checkpoint-minutes'] === undefined ? 5 : Number(v['checkpoint-minutes']);
   if (!(minutes > 0)) throw new Error('--checkpoint-minutes must be > 0');
+  const steps = int('steps', d.steps);
+  const batch = int('batch', d.batch);
+  const seed = int('seed', 1, 0);
+  const configOverrides = recipe ? cycleGanRecipeOverrides({ resolution, batch, steps, seed }) : parseConfigOverrides(v.config);
+  let teacher = typeof v.teacher === 'string' && !noTeacher ? path.resolve(v.teacher) : null;
+  let teacherOptions = v['teacher-options'] === undefined ? null : parseConfigOverrides(v['teacher-options']);
+  // The implicit teacher, when a new run's config needs one. A resumed run keeps its saved config,
+  // and the trainer leaves a teacher unused when that config has no teacher term or prior.
+  if (kind === 'cyclegan' && v.teacher === undefined && cycleGanNeedsTeacher(resolution, steps, configOverrides)) {
+    teacher = defaultTeacherDir(env.assetsDir);
+    if (recipe && !teacherOptions) teacherOptions = { ...DEFAULT_CYCLEGAN_TEACHER_OPTIONS };
+  }
   return {
     kind,
     data: path.resolve(v.data),
     run: path.resolve(v.run),
     resolution,
-    steps: int('steps', d.steps),
-    batch: int('batch', d.batch),
+    steps,
+    batch,
     resume: v.resume === true,
-    seed: int('seed', 1, 0),
+    seed,
     classifier: typeof v.classifier === 'string' ? path.resolve(v.classifier) : null,
-    teacher: typeof v.teacher === 'string' ? path.resolve(v.teacher) : null,
-    teacherOptions: v['teacher-options'] === undefined ? null : parseConfigOverrides(v['teacher-options']),
+    teacher,
+    teacherOptions,
     descriptorWeight: descriptorWeightOf(v['descriptor-weight']),
     checkpointMinutes: minutes,
     sampleEvery: int('sample-every', 200, 0),
@@ -138,9 +178,20 @@ export function parseTrainOptions(v: Record<string, unknown>): TrainCommandOptio
     dataCache: typeof v['data-cache'] === 'string' ? path.resolve(v['data-cache']) : null,
     maxMinutes: v['max-minutes'] === undefined ? null : Math.max(0.1, Number(v['max-minutes'])),
     exportDir: typeof v.export === 'string' ? path.resolve(v.export) : null,
-    configOverrides: parseConfigOverrides(v.config),
+    configOverrides,
+    recipe,
     json: v.json === true,
   };
+}
+
+function cycleGanNeedsTeacher(resolution: number, steps: number, overrides: Record<string, unknown> | null): boolean {
+  const c = mergeConfig(defaultCycleGanConfig(resolution, { totalSteps: steps }), overrides);
+  return (c.loss.teacher ?? 0) > 0 || (c.generator.prior ?? 'none') !== 'none';
+}
+
+/** A new CycleGAN run's config: the defaults at the run's shape, then the overrides. */
+export function newCycleGanConfig(o: TrainCommandOptions): CycleGanConfig {
+  return mergeConfig({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, o.configOverrides);
 }
 
 function descriptorWeightOf(raw: unknown): number {
@@ -263,11 +314,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
         ...(extraGeneratorLoss ? { extraGeneratorLoss } : {}),
       };
       return {
-        create: async () =>
-          createCycleGanTrainer(
-            mergeConfig({ ...defaultCycleGanConfig(o.resolution, { totalSteps: o.steps }), batchSize: o.batch, seed: o.seed }, o.configOverrides),
-            opts,
-          ),
+        create: async () => createCycleGanTrainer(newCycleGanConfig(o), opts),
         load: (dir) => loadCycleGanTrainer(dir, opts),
         exportTo: async (dir, out) => {
           const t = await loadCycleGanTrainer(dir, opts);
@@ -336,13 +383,24 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
   }
 }
 
+/**
+ * The CycleGAN trainer resizes whatever it is fed to its config's resolution, so the data follow
+ * that config: a resumed run's saved one (a 128 px run resumed without --resolution 128 is not
+ * fed 64 px faces scaled up), else the new run's (a --config resolution beats --resolution).
+ */
+async function cycleGanDataResolution(o: TrainCommandOptions): Promise<number> {
+  const latest = o.resume ? await latestCheckpoint(o.run) : null;
+  return latest ? (await readCycleGanMeta(latest.dir)).config.resolution : newCycleGanConfig(o).resolution;
+}
+
 export async function runTrainCommand(o: TrainCommandOptions, io: TrainCommandIo = {}): Promise<TrainCommandResult> {
   const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction }, o.dataCache ?? undefined);
   try {
     const sampling = o.kind === 'cyclegan' ? domainSampling(defaultCycleGanConfig(o.resolution).domains) : {};
-    const train = new FaceDataset(source, { split: 'train', resolution: o.resolution, seed: o.seed, ...sampling });
+    const resolution = o.kind === 'cyclegan' ? await cycleGanDataResolution(o) : o.resolution;
+    const train = new FaceDataset(source, { split: 'train', resolution, seed: o.seed, ...sampling });
     const hasVal = Array.prototype.some.call(source.splits, (s: number) => s === 1);
-    const val = hasVal ? new FaceDataset(source, { split: 'val', resolution: o.resolution, seed: o.seed, jitter: null, ...sampling }) : null;
+    const val = hasVal ? new FaceDataset(source, { split: 'val', resolution, seed: o.seed, jitter: null, ...sampling }) : null;
     const recipe = await recipeFor(o, train, val, io);
     try {
       const result = await runTraining({
