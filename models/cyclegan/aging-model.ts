@@ -11,6 +11,7 @@ import { ageCode } from './age-code';
 import { AgeGenerator } from './generator';
 import { loadPrior, readCycleGanMeta } from './trainer-io';
 import { teacherDeltas, type AgeTeacher } from '../prototype/teacher';
+import { faceMask, strengthAtGap } from '../prototype/prototype-model';
 
 export class CycleGanAgingModel implements AgingModel {
   readonly kind = 'cyclegan' as const;
@@ -60,12 +61,26 @@ export class CycleGanAgingModel implements AgingModel {
       opts.signal.throwIfAborted();
     }
     const reconstruction = this.run(faces, sourceAge, sourceAge);
-    const k = this.config.changeScale ?? 1;
-    if (k === 1) return { output, reconstruction };
-    // The shown change is output - reconstruction (paste-back); scaling it is the strength knob.
-    const scaled = tf.tidy(() => tf.add(reconstruction, tf.mul(tf.sub(output, reconstruction), k)) as tf.Tensor4D);
+    const k = strengthAtGap(
+      { strength: this.config.changeScale ?? 1, strengthFar: this.config.changeScaleFar },
+      Math.abs(targetAge - sourceAge),
+    );
+    const chroma = this.config.changeChroma ?? 1;
+    const keepTone = this.config.changeTone === 'keep';
+    if (k === 1 && chroma === 1 && !keepTone) return { output, reconstruction };
+    // The shown change is output - reconstruction (paste-back); reshaping it is the strength knob.
+    const shaped = tf.tidy(() => {
+      let d = tf.sub(output, reconstruction) as tf.Tensor4D; // [n, h, w, 3]
+      if (chroma !== 1) {
+        // Luma of the change (BT.601 weights), [n, h, w, 1]; the colour part is scaled by chroma.
+        const luma = tf.sum(tf.mul(d, tf.tensor1d([0.299, 0.587, 0.114])), -1, true);
+        d = tf.add(luma, tf.mul(tf.sub(d, luma), chroma)) as tf.Tensor4D;
+      }
+      if (keepTone) d = removeMeanTone(d);
+      return tf.clipByValue(tf.add(reconstruction, tf.mul(d, k)), -1, 1) as tf.Tensor4D;
+    });
     output.dispose();
-    return { output: scaled, reconstruction };
+    return { output: shaped, reconstruction };
   }
 
   dispose(): void {
@@ -96,4 +111,16 @@ export async function loadCycleGanModel(dir: string): Promise<AgingModel> {
   }
   const identity = meta.step === 0 && meta.config.generator.output !== 'direct' && !prior;
   return new CycleGanAgingModel(gen, meta.config, identity, true, prior);
+}
+
+/**
+ * The change minus its own mean colour over the face ellipse, per face and channel (the prototype's
+ * tone 'keep'): a person's overall skin tone stays, relative shading and greying remain.
+ * d: [n, h, w, 3]; the ellipse is drawn on the square crop, stretched when h != w.
+ */
+function removeMeanTone(d: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = d.shape;
+  const m = tf.image.resizeBilinear(tf.tensor4d(faceMask(Math.max(h, w)), [1, Math.max(h, w), Math.max(h, w), 1]), [h, w], true);
+  const mean = tf.div(tf.sum(tf.mul(d, m), [1, 2], true), tf.sum(m));
+  return tf.sub(d, mean) as tf.Tensor4D;
 }

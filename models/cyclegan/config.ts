@@ -150,6 +150,19 @@ export interface CycleGanConfig {
    * to trade age against identity). Absent: 1. Training ignores it.
    */
   changeScale?: number;
+  /**
+   * Inference only: changeScale for age gaps of 40 years and more, linear from changeScale at a
+   * 20-year gap (the prototype's strengthFar): a large gap already makes a large change, and the
+   * same multiplier there costs identity first. Absent: changeScale at every gap.
+   */
+  changeScaleFar?: number;
+  /**
+   * Inference only: multiplies the colour part of the shown change (the change minus its BT.601
+   * luma), leaving its luma: 1 (absent) keeps the change as G made it, 0 keeps only light and shade.
+   */
+  changeChroma?: number;
+  /** Inference only: 'keep' removes the change's mean colour over the face (the prototype's tone 'keep'). */
+  changeTone?: 'transfer' | 'keep';
   /** Preferred batch size for the training loop (CycleGAN: 1). */
   batchSize: number;
   seed: number;
@@ -258,6 +271,11 @@ export function validateCycleGanConfig(c: CycleGanConfig): void {
   if (c.poolSize < 0 || !Number.isInteger(c.poolSize)) throw new Error('poolSize must be a non-negative integer');
   const k = c.changeScale ?? 1;
   if (!(Number.isFinite(k) && k > 0 && k <= 4)) throw new Error('changeScale must be a number in (0, 4]');
+  const kf = c.changeScaleFar;
+  if (kf !== undefined && !(Number.isFinite(kf) && kf > 0 && kf <= 4)) throw new Error('changeScaleFar must be a number in (0, 4]');
+  const kc = c.changeChroma;
+  if (kc !== undefined && !(Number.isFinite(kc) && kc >= 0 && kc <= 2)) throw new Error('changeChroma must be a number in [0, 2]');
+  if (c.changeTone !== undefined && c.changeTone !== 'transfer' && c.changeTone !== 'keep') throw new Error("changeTone must be 'transfer' or 'keep'");
   const rec = c.loss.reconstruction;
   if (rec !== undefined && rec !== 'l1' && rec !== 'charbonnier') throw new Error("loss.reconstruction must be 'l1' or 'charbonnier'");
   const s = c.loss.reconstructionScale;

@@ -9,7 +9,7 @@ import { PackedFaceSource, openFaceSource } from './packed-source';
 import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../cyclegan/cyclegan';
-import { defaultCycleGanConfig, type AgeDomain } from '../cyclegan/config';
+import type { AgeDomain } from '../cyclegan/config';
 import { domainOf } from '../cyclegan/age-code';
 import type { AgeGroups } from './age-bins';
 import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganTrainer } from '../age-cgan';
@@ -175,20 +175,24 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
 }
 
 /**
- * The CycleGAN trainer resizes whatever it is fed to its config's resolution, so the data follow
- * that config: a resumed run's saved one (a 128 px run resumed without --resolution 128 is not
- * fed 64 px faces scaled up), else the new run's (a --config resolution beats --resolution).
+ * The CycleGAN trainer resizes whatever it is fed to its config's resolution and translates between
+ * its config's age domains, so the data follow that config: a resumed run's saved one (a 128 px run
+ * resumed without --resolution 128 is not fed 64 px faces scaled up), else the new run's (a --config
+ * resolution beats --resolution). Until session 5 the faces were drawn from the plain defaults'
+ * two domains (18-29, 60+) whatever the config said, so a five-domain recipe never saw a source
+ * face aged 30-59 or under 18.
  */
-async function cycleGanDataResolution(o: TrainCommandOptions): Promise<number> {
+async function cycleGanDataConfig(o: TrainCommandOptions): Promise<{ resolution: number; domains: AgeDomain[] }> {
   const latest = o.resume ? await latestCheckpoint(o.run) : null;
-  return latest ? (await readCycleGanMeta(latest.dir)).config.resolution : newCycleGanConfig(o).resolution;
+  return latest ? (await readCycleGanMeta(latest.dir)).config : newCycleGanConfig(o);
 }
 
 export async function runTrainCommand(o: TrainCommandOptions, io: TrainCommandIo = {}): Promise<TrainCommandResult> {
   const source = await openFaceSource(o.data, { size: 128, valFraction: o.valFraction }, o.dataCache ?? undefined);
   try {
-    const sampling = o.kind === 'cyclegan' ? domainSampling(defaultCycleGanConfig(o.resolution).domains) : {};
-    const resolution = o.kind === 'cyclegan' ? await cycleGanDataResolution(o) : o.resolution;
+    const cyc = o.kind === 'cyclegan' ? await cycleGanDataConfig(o) : null;
+    const sampling = cyc ? domainSampling(cyc.domains) : {};
+    const resolution = cyc ? cyc.resolution : o.resolution;
     const train = new FaceDataset(source, { split: 'train', resolution, seed: o.seed, ...sampling });
     const hasVal = Array.prototype.some.call(source.splits, (s: number) => s === 1);
     const val = hasVal ? new FaceDataset(source, { split: 'val', resolution, seed: o.seed, jitter: null, ...sampling }) : null;

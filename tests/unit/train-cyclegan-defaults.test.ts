@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -123,5 +123,21 @@ describe('train --kind cyclegan, a real short run through the command', () => {
     const after = (await readCycleGanMeta((await latestCheckpoint(run))!.dir)).config;
     expect(after).toEqual(saved);
     expect(Number.isFinite(second.losses.G_teacher)).toBe(true);
+  }, 50_000);
+
+  it("draws its faces from the run's own age domains: the recipe trains on faces aged 30-59, the plain defaults have none there", async () => {
+    // Only the fixture faces labelled 30-59: between the plain defaults' domains (18-29, 60+),
+    // inside the recipe's adult and middle domains.
+    const mid = path.join(dir, 'mid-faces');
+    await mkdir(mid, { recursive: true });
+    const rows = readFileSync(path.join(FACES, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const kept = rows.filter(([, age]) => Number(age) >= 30 && Number(age) <= 59);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    for (const [file] of kept) await copyFile(path.join(FACES, file), path.join(mid, file));
+    await writeFile(path.join(mid, 'labels.csv'), ['file,age', ...kept.map((r) => r.join(','))].join('\n') + '\n');
+    const args = { kind: 'cyclegan', data: mid, steps: '1', 'val-fraction': '0', 'sample-every': '0', 'log-every': '1' };
+    const r = await runTrainCommand(parseTrainOptions({ ...args, run: path.join(dir, 'mid-run') }));
+    expect(r).toMatchObject({ step: 1, completed: true });
+    await expect(runTrainCommand(parseTrainOptions({ ...args, teacher: 'none', resolution: '64', run: path.join(dir, 'mid-plain') }))).rejects.toThrow(/age filter/);
   }, 50_000);
 });
