@@ -55,8 +55,8 @@ export async function runDetect(images: string[], global: GlobalOptions): Promis
 }
 
 /**
- * Shipped models: the first checkpoint of the best kind in assets/models by SHIPPED_MODEL_RANK (a
- * CycleGAN, else an Age-cGAN, else the prototype baseline, so `face-age age` works out of the box
+ * Shipped models: the first checkpoint of the best kind in assets/models by SHIPPED_MODEL_RANK (an
+ * Age-cGAN, else a CycleGAN, else the prototype baseline, so `face-age age` works out of the box
  * on an install without GANs).
  */
 export function defaultShippedModel(assetsDir: string): string | null {

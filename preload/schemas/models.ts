@@ -7,8 +7,13 @@ export const TrainableKindSchema = z.enum(['age-cgan', 'cyclegan']);
 /** Every kind of model in the library: the trainable ones plus the training-free prototype method. */
 export const ModelKindSchema = z.enum(['age-cgan', 'cyclegan', 'prototype']);
 export type ModelKind = z.infer<typeof ModelKindSchema>;
-/** Shipped models by preference, best first: the default model of the CLI and of a new studio session. */
-export const SHIPPED_MODEL_RANK: readonly ModelKind[] = ['cyclegan', 'age-cgan', 'prototype'];
+/**
+ * Shipped models by preference, best first: the default model of the CLI and of a new studio session.
+ * Measured order (models/eval/BASELINES.md, session 5): the Age-cGAN ages closest to the target
+ * while meeting both identity goals; the CycleGAN keeps more faces the same person but ages less;
+ * the prototype needs no network.
+ */
+export const SHIPPED_MODEL_RANK: readonly ModelKind[] = ['age-cgan', 'cyclegan', 'prototype'];
 export const ModelOriginSchema = z.enum(['shipped', 'trained', 'fine-tuned']);
 
 export const ModelSummarySchema = z.object({

@@ -85,7 +85,7 @@ describe('face-age detect / age / eval', () => {
     expect(JSON.parse(unknown.out)).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('the default model is the first shipped cyclegan, else an age-cgan, else the prototype', () => {
+  it('the default model is the first shipped age-cgan, else a cyclegan, else the prototype', () => {
     const assets = join(dir, 'assets');
     const model = (name: string, kind: string) => {
       mkdirSync(join(assets, 'models', name), { recursive: true });
@@ -95,10 +95,10 @@ describe('face-age detect / age / eval', () => {
     mkdirSync(join(assets, 'models', 'prototype'), { recursive: true });
     writeFileSync(join(assets, 'models', 'prototype', 'meta.json'), JSON.stringify({ format: 'face-age-prototype' }));
     expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'prototype'));
-    model('a-cgan', 'age-cgan');
-    expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'a-cgan'));
     model('z-cycle', 'cyclegan');
     expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'z-cycle'));
+    model('z-cgan', 'age-cgan');
+    expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'z-cgan'));
   });
 
   it('eval: runs the evaluation command (usage errors exit 64)', async () => {

@@ -177,7 +177,8 @@ describe('default model of a new session', () => {
     const cgan = model('c', 'cyclegan', 'shipped');
     const mine = model('m', 'cyclegan', 'fine-tuned');
     expect(defaultModel([proto, acgan])?.id).toBe('a');
-    expect(defaultModel([mine, proto, acgan, cgan])?.id).toBe('c');
+    expect(defaultModel([mine, proto, cgan, acgan])?.id).toBe('a');
+    expect(defaultModel([mine, proto, cgan])?.id).toBe('c');
     expect(defaultModel([mine, proto])?.id).toBe('p');
     expect(defaultModel([mine])?.id).toBe('m');
     expect(defaultModel([])).toBeNull();
