@@ -1,9 +1,9 @@
 /**
  * Issue 7's "face-age age --model <cyclegan> turns a young face old and back", through runCli on a
- * real photo, judged by the CLI's own detect (face-api's age estimate). The model is a CycleGAN
- * whose generator refines the shipped prototype (generator.prior), exported with its prior/ as
- * any trained one is; it is not trained here (a few CPU minutes would not change it), so this
- * checks the model kind's whole inference path: prior, generator, reconstruction, paste-back.
+ * real photo, judged by the CLI's own detect (face-api's age estimate), for two models: the shipped
+ * CycleGAN (assets/models/cyclegan: trained, no prototype inside), and a CycleGAN whose untrained
+ * generator refines the shipped prototype (generator.prior), exported with its prior/ as any trained
+ * one is, which checks that inference path: prior, generator, reconstruction, paste-back.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,23 +63,41 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+async function roundTrip(model: string, tag: string): Promise<{ a0: number; a1: number; a2: number; dOld: number; dBack: number }> {
+  const a0 = await estimatedAge(photo);
+  const old = join(dir, `${tag}-old.png`);
+  const back = join(dir, `${tag}-back.png`);
+  let r = await cli('age', photo, '--model', model, '--target', '80', '--out', old, '--json');
+  expect(r.code, r.err).toBe(0);
+  const a1 = await estimatedAge(old);
+  r = await cli('age', old, '--model', model, '--target', String(Math.round(a0)), '--out', back, '--json');
+  expect(r.code, r.err).toBe(0);
+  const a2 = await estimatedAge(back);
+  const dOld = await meanAbsDiff(old, photo);
+  const dBack = await meanAbsDiff(back, photo);
+  process.stderr.write(`${tag} round trip: ${a0.toFixed(1)} -> ${a1.toFixed(1)} -> ${a2.toFixed(1)}; grey-level difference to the photo ${dOld.toFixed(2)} -> ${dBack.toFixed(2)}\n`);
+  return { a0, a1, a2, dOld, dBack };
+}
+
 describe('face-age age --model <cyclegan>: young -> old -> back', () => {
-  it('the estimated age rises towards the target, and ageing back undoes most of it', async () => {
-    const a0 = await estimatedAge(photo);
-    const old = join(dir, 'old.png');
-    const back = join(dir, 'back.png');
-    let r = await cli('age', photo, '--model', modelDir, '--target', '80', '--out', old, '--json');
-    expect(r.code, r.err).toBe(0);
-    const a1 = await estimatedAge(old);
-    // Measured: 29.1 -> 37.9 -> 31.9 (the estimator moves far less than the target: issue 8 calibration).
+  it('the shipped CycleGAN (assets/models/cyclegan, no prototype inside) ages a young face and back', async () => {
+    const { a0, a1, a2, dOld, dBack } = await roundTrip(join(__dirname, '..', '..', 'assets', 'models', 'cyclegan'), 'shipped');
+    // Measured: 29.1 -> 37.0 -> 34.6, grey-level difference to the photo 3.44 -> 2.76. The way back
+    // is short: the CLI takes the source age from the estimator, which reads the aged face as 37, so
+    // "back to 29" asks G for an 8-year change, not the 51 years of the way out.
     expect(a1).toBeGreaterThan(a0 + 5);
-    r = await cli('age', old, '--model', modelDir, '--target', String(Math.round(a0)), '--out', back, '--json');
-    expect(r.code, r.err).toBe(0);
-    const a2 = await estimatedAge(back);
+    expect(a2).toBeLessThan(a1 - 1);
+    expect(dBack).toBeLessThan(dOld);
+    tf.disposeVariables();
+  }, 240_000);
+
+  it('a CycleGAN refining the prototype: the estimated age rises towards the target, and ageing back undoes most of it', async () => {
+    const { a0, a1, a2, dOld, dBack } = await roundTrip(modelDir, 'prior');
+    // Measured: 29.1 -> 40.1 -> 32.1 with the balanced prototype of session 5 (the estimator moves far less than the target: issue 8 calibration).
+    expect(a1).toBeGreaterThan(a0 + 5);
     expect(Math.abs(a2 - a0)).toBeLessThan(Math.abs(a1 - a0) / 2);
     // Back is much closer to the original photo than the aged one is.
-    // Back is closer to the original than the aged face is (mean grey-level difference over the photo).
-    expect(await meanAbsDiff(back, photo)).toBeLessThan(0.75 * (await meanAbsDiff(old, photo)));
+    expect(dBack).toBeLessThan(0.75 * dOld);
     tf.disposeVariables();
   }, 240_000);
 });
