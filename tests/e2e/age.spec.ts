@@ -102,5 +102,5 @@ test('stub aging engine: drag, release, keys, before/after and the preview cache
   await expect(preview).toHaveAttribute('data-from-cache', 'true');
   expect(stub.previews.slice(asked).filter((p) => p.targetAge === 21)).toHaveLength(0);
   // Neighbouring ages were prefetched while idle.
-  expect(stub.previews.some((p) => p.targetAge === 32 || p.targetAge === 30)).toBe(true);
+  await expect.poll(() => stub.previews.some((p) => p.targetAge === 32 || p.targetAge === 30)).toBe(true);
 });

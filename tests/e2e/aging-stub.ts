@@ -9,11 +9,13 @@
 import type { Page, WebSocketRoute } from '@playwright/test';
 import sharp from 'sharp';
 import { decodeFrame, encodeFrame, type WireMessage } from '../../preload/wire-codec';
+import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 
 export const STUB_MODEL = {
   id: 'stub-model',
   name: 'Test model (stub engine)',
-  kind: 'cyclegan' as const,
+  // The best-ranked shipped kind, listed first: a new session starts on the stub, not on a real model.
+  kind: SHIPPED_MODEL_RANK[0],
   origin: 'shipped' as const,
   parentId: null,
   lineage: [],

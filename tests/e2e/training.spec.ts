@@ -1,6 +1,6 @@
 /**
  * Training story on the real host: empty state, run history from main (training:list), the
- * start-run dialog when there is no model to start from, and the guided fine-tune with its identity
+ * start-run dialog starting from the shipped CycleGAN, and the guided fine-tune with its identity
  * check (photos without a usable face listed and skipped).
  */
 import { expect, openStudio, seedPhotos, shot, test } from './ui-fixtures';
@@ -19,10 +19,11 @@ test('training dashboard, start dialog and guided fine-tune', async ({ page, hos
   await expect(dialog).toBeVisible();
   await dialog.getByTestId('run-steps').fill('50');
   await seedPhotos(page, photos.slice(0, 2));
-  // A fresh library has no CycleGAN to start from: the studio fine-tunes a model it has, and
-  // training from scratch is the command line's; the dialog says so instead of failing on Start.
-  await expect(dialog.getByTestId('no-base')).toContainText('No CycleGAN model to start from yet');
-  await expect(dialog.getByTestId('run-start')).toBeDisabled();
+  // A fresh library has the shipped CycleGAN (assets/models/cyclegan): the dialog starts from it at
+  // its own resolution (the studio fine-tunes a model it has; from scratch is the command line's).
+  await expect(dialog.getByLabel('Start from')).toContainText('CycleGAN');
+  await expect(dialog.getByLabel('Start from')).toContainText('64 px');
+  await expect(dialog.getByTestId('no-base')).toHaveCount(0);
   await shot(page, 'training-start');
   await page.keyboard.press('Escape');
 
