@@ -97,7 +97,14 @@ test('release to preview on screen: real engine at 128 px, and the studio around
   const real = models.ok ? models.value.models.find((m) => m.kind === 'prototype' && m.resolution === 128) : undefined;
   expect(real, 'a fresh library has the shipped 128 px prototype').toBeDefined();
   await page.getByTestId('nav-age').click();
+  // The default model is the best-ranked shipped one (an Age-cGAN); the bench times the prototype.
+  await expect(page.getByTestId('model-picker')).toHaveValue(/.+/);
+  await page.locator('[data-testid="model-picker"]').locator('..').getByRole('combobox').click();
+  await page.locator(`[data-testid="model-option"][data-value="${real!.id}"]`).click();
   await expect(page.getByTestId('model-picker')).toHaveValue(real!.id);
+  await expect(page.getByRole('listbox')).toBeHidden();
+  // The menu's closing transition leaves its backdrop over the page for a moment.
+  await expect(page.locator('.MuiBackdrop-root')).toHaveCount(0);
   // First preview: loads the model, decodes the photo, aligns the face (not what a release costs).
   await expect(page.getByTestId('preview-image')).toHaveAttribute('data-age', '60', { timeout: 60_000 });
   await releaseAt(page, 66);
