@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { loadAgeCganModel } from '../age-cgan';
 import { loadCycleGanModel } from '../cyclegan/aging-model';
 import { PROTOTYPE_FORMAT, loadPrototypeModel } from '../prototype/prototype-store';
+import { TexturedAgingModel, loadTextureStage, type TextureStage } from '../prototype/prototype-texture';
 import type { EvaluableModel } from './evaluate';
 
 export interface LoadedEvalModel {
@@ -27,8 +28,18 @@ export async function loadEvalModel(spec: string, opts: { prototypeDir?: string 
   }
   const meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as { format?: string; kind?: string };
   const name = spec === 'prototype' ? 'prototype' : path.basename(path.resolve(dir));
-  if (meta.format === PROTOTYPE_FORMAT) return { model: await loadPrototypeModel(dir), name };
-  if (meta.kind === 'cyclegan') return { model: await loadCycleGanModel(dir), name };
-  if (meta.kind === 'age-cgan') return { model: await loadAgeCganModel(dir), name };
-  throw new Error(`model "${spec}": unknown model kind ${String(meta.kind ?? meta.format)} in ${metaFile}`);
+  let model: EvaluableModel;
+  if (meta.format === PROTOTYPE_FORMAT) model = await loadPrototypeModel(dir);
+  else if (meta.kind === 'cyclegan') model = await loadCycleGanModel(dir);
+  else if (meta.kind === 'age-cgan') model = await loadAgeCganModel(dir);
+  else throw new Error(`model "${spec}": unknown model kind ${String(meta.kind ?? meta.format)} in ${metaFile}`);
+  // The texture stage (prototype-texture.ts), when the folder has one that is switched on.
+  let texture: TextureStage | null;
+  try {
+    texture = await loadTextureStage(dir);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return { model: texture && texture.strength > 0 ? new TexturedAgingModel(model, texture) : model, name };
 }

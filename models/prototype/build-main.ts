@@ -3,6 +3,9 @@
  * esbuild like models/face/prepare-dataset-main.ts):
  *   node build-prototype.cjs --data DIR --out DIR [--min-group-faces 200] [--sigma 2] [--strength 1]
  *     [--strength-far F] [--tone transfer|keep|relative] [--balance none|strata] [--min-cell-faces 20]
+ *     [--texture-maps] [--texture T]
+ * --texture-maps also averages each group's detail amplitude maps (prototype-texture.ts); --texture
+ * sets the texture transfer strength saved in the options (0: off).
  * --balance strata weighs each (gender, race) stratum of an age group equally (prototype-balance.ts);
  * it needs index.csv's gender and race columns.
  */
@@ -38,6 +41,8 @@ async function main(): Promise<void> {
       tone: { type: 'string' },
       balance: { type: 'string' },
       'min-cell-faces': { type: 'string' },
+      'texture-maps': { type: 'boolean' },
+      texture: { type: 'string' },
     },
   });
   if (!values.data || !values.out) throw new Error('usage: --data PACKED_DIR --out DIR');
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     strength: num('strength', values.strength),
     strengthFar: num('strength-far', values['strength-far']),
     tone: tone(values.tone),
+    textureMaps: values['texture-maps'] ?? false,
     onProgress: (d, t) => process.stderr.write(`${d}/${t}\r`),
   });
   const trainFaces = Array.from(source.splits).filter((s) => s === 0).length;
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
     ...(balance === 'strata'
       ? { minCellFaces, strata: Object.fromEntries(model.means.map((m) => [groupName(m), m.strata])) }
       : {}),
-  });
+  }, { textureStrength: num('texture', values.texture) });
   await source.close();
   const strataNote = (m: (typeof model.means)[number]) => (m.strata ? `, ${Object.keys(m.strata.kept).length} strata kept` : '');
   process.stdout.write(

@@ -11,6 +11,7 @@
  */
 import type { FaceSource } from '../train/face-source';
 import { SPLIT_TRAIN, SPLIT_VAL } from '../train/face-source';
+import { TEXTURE_BANDS, detailAmplitudes, mapSizeFor } from './texture-maps';
 import { DEFAULT_MIN_CELL_FACES, strataWeights, type GroupStrata, type MeanBalance } from './prototype-balance';
 
 /** Lower edges (years) of the prototype age groups; the last group is open-ended. */
@@ -28,6 +29,8 @@ export interface MeanFace {
   strata?: GroupStrata;
   /** size * size * 3 floats in [0, 255], RGB row-major. */
   pixels: Float32Array;
+  /** Mean detail amplitude maps (prototype-texture.ts), [bands * M * M]; only when built with texture. */
+  texture?: Float32Array;
 }
 
 export interface ComputeMeansOptions {
@@ -41,6 +44,8 @@ export interface ComputeMeansOptions {
   balance?: MeanBalance;
   /** With balance 'strata': strata with fewer faces in a group are left out of it. Default 20. */
   minCellFaces?: number;
+  /** Also average each face's detail amplitude maps (MeanFace.texture). Default false. */
+  textureMaps?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,6 +64,8 @@ export async function computeMeanFaces(source: FaceSource, opts: ComputeMeansOpt
   const S = source.size;
   const n = S * S * 3;
   const sums = edges.map(() => new Float64Array(n));
+  const textureLength = opts.textureMaps ? TEXTURE_BANDS * mapSizeFor(S) ** 2 : 0;
+  const textureSums = edges.map(() => new Float64Array(textureLength));
   const counts = edges.map(() => 0);
   const weightSums = edges.map(() => 0);
   const ageSums = edges.map(() => 0);
@@ -79,6 +86,10 @@ export async function computeMeanFaces(source: FaceSource, opts: ComputeMeansOpt
       const g = groups[k];
       const px = await source.read(i, buf);
       accumulate(sums[g], px, S, w, flip);
+      if (textureLength > 0) {
+        const amp = detailAmplitudes(px, S, flip);
+        for (let j = 0; j < textureLength; j++) textureSums[g][j] += w * amp[j];
+      }
       counts[g]++;
       weightSums[g] += w;
       ageSums[g] += w * source.ages[i];
@@ -93,6 +104,7 @@ export async function computeMeanFaces(source: FaceSource, opts: ComputeMeansOpt
     for (let j = 0; j < n; j++) pixels[j] = sums[g][j] / div;
     const mean: MeanFace = { lo, hi: g + 1 < edges.length ? edges[g + 1] : null, anchorAge: ageSums[g] / weightSums[g], count: counts[g], pixels };
     if (balanced) mean.strata = balanced.strata[g];
+    if (textureLength > 0) mean.texture = Float32Array.from(textureSums[g], (v) => v / weightSums[g]);
     out.push(mean);
   });
   return out;

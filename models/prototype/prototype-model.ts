@@ -12,7 +12,10 @@
  * mouth over the input. The soft elliptical mask keeps the background of the crop untouched.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { faceMask, gaussianBlur } from './prototype-filters';
 import { interpolationWeights, type MeanFace } from './prototype-means';
+
+export { faceMask, gaussianBlur, gaussianKernel } from './prototype-filters';
 
 export interface PrototypeOptions {
   /** Gaussian sigma of the low-pass on the difference, pixels at the means' size. 0: none. */
@@ -43,26 +46,6 @@ export interface PrototypeOptions {
 
 export const DEFAULT_PROTOTYPE_OPTIONS: PrototypeOptions = { sigma: 2, mask: 'face', strength: 1, tone: 'transfer' };
 
-/**
- * Soft ellipse in canonical-crop units: centre (0.5, 0.5), radii 0.42 x 0.52, which covers forehead,
- * hair line, cheeks and chin of the canonical framing (eyes at y 0.38, mouth at 0.72) and leaves
- * the corners (background, shoulders) alone; full weight inside 80% of the radius, smoothstep to 0
- * at the edge.
- */
-export function faceMask(size: number): Float32Array {
-  const m = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const u = ((x + 0.5) / size - 0.5) / 0.42;
-      const v = ((y + 0.5) / size - 0.5) / 0.52;
-      const r = Math.sqrt(u * u + v * v);
-      const t = Math.min(1, Math.max(0, (1 - r) / 0.2));
-      m[y * size + x] = t * t * (3 - 2 * t);
-    }
-  }
-  return m;
-}
-
 /** The multiplier of the difference for an age gap in years (see PrototypeOptions.strengthFar). */
 export function strengthAtGap(o: Pick<PrototypeOptions, 'strength' | 'strengthFar'>, gap: number): number {
   if (o.strengthFar === undefined) return o.strength;
@@ -81,38 +64,6 @@ export function removeToneShift(d: Float32Array, weights: Float32Array): void {
   }
   if (total <= 0) return;
   for (let p = 0; p < weights.length; p++) for (let c = 0; c < 3; c++) d[p * 3 + c] -= sum[c] / total;
-}
-
-/** Separable Gaussian blur of an [S, S, 3] image, borders clamped. Returns a new array. */
-export function gaussianBlur(img: Float32Array, size: number, sigma: number): Float32Array {
-  if (sigma <= 0) return img.slice();
-  const radius = Math.ceil(3 * sigma);
-  const kernel = new Float32Array(2 * radius + 1);
-  let total = 0;
-  for (let i = -radius; i <= radius; i++) total += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < kernel.length; i++) kernel[i] /= total;
-  const clamp = (i: number) => (i < 0 ? 0 : i >= size ? size - 1 : i);
-  const tmp = new Float32Array(img.length);
-  const out = new Float32Array(img.length);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let k = -radius; k <= radius; k++) s += kernel[k + radius] * img[(y * size + clamp(x + k)) * 3 + c];
-        tmp[(y * size + x) * 3 + c] = s;
-      }
-    }
-  }
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let k = -radius; k <= radius; k++) s += kernel[k + radius] * tmp[(clamp(y + k) * size + x) * 3 + c];
-        out[(y * size + x) * 3 + c] = s;
-      }
-    }
-  }
-  return out;
 }
 
 /**

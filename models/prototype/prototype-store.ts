@@ -6,6 +6,8 @@
  *   mean-<lo>-<hi>.png   the mean face of each group, 8-bit RGB at the means' size (the rounding to
  *                        8 bits moves a difference by at most 1/255, far below what the low-pass
  *                        and the estimator can see)
+ *   texture.json, .bin   when the means were built with texture maps: the texture stage
+ *                        (prototype-texture.ts), which load-model.ts applies on top of the means
  *   meta.json            format 'face-age-prototype', groups (range, anchor age, face count, file),
  *                        options, data provenance
  */
@@ -16,6 +18,7 @@ import { writeFileAtomic } from '../nn/atomic-write';
 import type { FaceSource } from '../train/face-source';
 import { computeMeanFaces, type ComputeMeansOptions, type MeanFace } from './prototype-means';
 import { PrototypeAgingModel, type PrototypeOptions } from './prototype-model';
+import { saveTextureStage, textureStageFromMeans } from './prototype-texture';
 
 export const PROTOTYPE_FORMAT = 'face-age-prototype';
 
@@ -54,8 +57,16 @@ function pickOptions(o: Partial<PrototypeOptions>): Partial<PrototypeOptions> {
 
 const fileOf = (m: MeanFace) => `mean-${m.lo}-${m.hi ?? 'up'}.png`;
 
-export async function savePrototype(model: PrototypeAgingModel, dir: string, data: Record<string, unknown> = {}): Promise<void> {
+export async function savePrototype(
+  model: PrototypeAgingModel,
+  dir: string,
+  data: Record<string, unknown> = {},
+  opts: { textureStrength?: number } = {},
+): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
+  if (model.means.every((m) => m.texture)) {
+    await saveTextureStage(dir, textureStageFromMeans(model.means, model.resolution, opts.textureStrength ?? 0), data);
+  }
   const S = model.resolution;
   for (const m of model.means) {
     const bytes = new Uint8Array(m.pixels.length);
