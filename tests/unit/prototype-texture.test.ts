@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { MemoryFaceSource, SPLIT_TRAIN } from '../../models/train/face-source';
 import { PrototypeAgingModel } from '../../models/prototype/prototype-model';
 import { loadEvalModel } from '../../models/eval/load-model';
+import type { Point } from '../../models/face/affine';
+import { CANONICAL_POINTS } from '../../models/face/template';
+import { MAX_DETAIL_CROP, cropSizeFor } from '../../main/engine/ops/aging-core';
 import { buildPrototypeModel, savePrototype } from '../../models/prototype/prototype-store';
 import { TEXTURE_BANDS, TexturedAgingModel, detailAmplitudes, loadTextureStage, textureGains, textureStageFromMeans } from '../../models/prototype/prototype-texture';
 
@@ -142,5 +145,27 @@ describe('the texture stage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cropSizeFor (engine)', () => {
+  /** 68 landmarks whose eyes and mouth corners sit on the canonical points scaled by `scale` photo px. */
+  function landmarksAt(scale: number): Point[] {
+    const pts: Point[] = Array.from({ length: 68 }, () => ({ x: 0, y: 0 }));
+    const [l, r, ml, mr] = CANONICAL_POINTS.map((p) => ({ x: 100 + p.x * scale, y: 50 + p.y * scale }));
+    for (let i = 36; i < 42; i++) pts[i] = l;
+    for (let i = 42; i < 48; i++) pts[i] = r;
+    pts[48] = ml;
+    pts[54] = mr;
+    return pts;
+  }
+
+  it('ages a textured model\'s faces at their size in the photo (at least the model\'s, at most 512), others at the model\'s', async () => {
+    const proto = await buildPrototypeModel(new MemoryFaceSource(S, stripes(5), Float32Array.of(30), Uint8Array.of(SPLIT_TRAIN)), { textureMaps: true });
+    const textured = new TexturedAgingModel(proto, textureStageFromMeans(proto.means, S, 1));
+    expect(cropSizeFor(textured, landmarksAt(300))).toBe(300);
+    expect(cropSizeFor(textured, landmarksAt(2000))).toBe(MAX_DETAIL_CROP);
+    expect(cropSizeFor(textured, landmarksAt(10))).toBe(S);
+    expect(cropSizeFor(proto, landmarksAt(300))).toBe(S);
   });
 });

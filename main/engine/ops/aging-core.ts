@@ -3,9 +3,11 @@
  * of loaded aging models and decoded photos, and aging one aligned face to uint8 crops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AlignedFace } from '../../../models/face/align';
+import { fitAlignment, type AlignedFace } from '../../../models/face/align';
+import type { Point } from '../../../models/face/affine';
 import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import { loadEvalModel } from '../../../models/eval/load-model';
+import { TexturedAgingModel } from '../../../models/prototype/prototype-texture';
 import type { EvaluableModel } from '../../../models/eval/evaluate';
 import { LruCache } from './lru';
 
@@ -33,6 +35,21 @@ export function agingModel(dir: string): Promise<EvaluableModel> {
     if (model === 'no-change') throw new Error(`${dir} is not an aging model`);
     return model;
   });
+}
+
+/** Largest crop side a face is aged at for the texture stage (its cost grows with the square). */
+export const MAX_DETAIL_CROP = 512;
+
+/**
+ * Side to align a face at for `model`: the model's own resolution, or, when the model has the
+ * texture stage, the face's own size in the photo (capped at MAX_DETAIL_CROP), so the detail it
+ * rescales is the photo's own at full resolution and not an upsampled 64 or 128 px crop's.
+ */
+export function cropSizeFor(model: EvaluableModel, landmarks: readonly Point[]): number {
+  if (!(model instanceof TexturedAgingModel)) return model.resolution;
+  const [a, b, , d, e] = fitAlignment(landmarks); // photo pixels -> unit crop
+  const native = Math.round(1 / Math.sqrt(Math.abs(a * e - b * d)));
+  return Math.max(model.resolution, Math.min(MAX_DETAIL_CROP, native));
 }
 
 /** A library photo, decoded once while it is being worked on. */

@@ -9,7 +9,7 @@ import { pasteBack, pasteRegion } from '../../../models/face/paste-back';
 import { composeAffine, type Affine } from '../../../models/face/affine';
 import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import type { AgeFacesRequest, AgeFacesResponse, AgedFrameWire } from '../protocol';
-import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled } from './aging-core';
+import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, throwIfCancelled } from './aging-core';
 import { LruCache } from './lru';
 
 const crops = new LruCache<string, AlignedFace>(8);
@@ -37,7 +37,7 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
   const started = performance.now();
   const [img, model] = await Promise.all([decodedPhoto(req.path), agingModel(req.modelDir)]);
   throwIfCancelled(signal);
-  const size = model.resolution;
+  const size = cropSizeFor(model, req.landmarks);
   const cropKey = `${req.path}|${size}|${req.landmarks.map((p) => `${p.x.toFixed(2)},${p.y.toFixed(2)}`).join(';')}`;
   let aligned = crops.get(cropKey);
   if (!aligned) {

@@ -13,18 +13,18 @@ import { pasteBack } from '../../../models/face/paste-back';
 import { readGpsTags } from '../../../models/image/exif-gps';
 import { encodeImage } from '../../../models/image/image-io';
 import type { ExportComposeRequest, ExportImageWire, ExportPhotoRequest } from '../protocol';
-import { ageAlignedFace, agingModel, decodedPhoto, throwIfCancelled as cancelled } from './aging-core';
+import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, throwIfCancelled as cancelled } from './aging-core';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' } as const;
 
 export async function exportPhotoOp(req: ExportPhotoRequest, signal: AbortSignal): Promise<ExportImageWire> {
   const [img, m] = await Promise.all([decodedPhoto(req.path), agingModel(req.modelDir)]);
   cancelled(signal);
-  const size = m.resolution;
   // Faces are aligned from the untouched photo and pasted into one copy of it.
   const result = { width: img.width, height: img.height, data: Uint8Array.from(img.data) };
   for (const face of req.faces) {
     cancelled(signal);
+    const size = cropSizeFor(m, face.landmarks);
     const aligned = alignFace(img, { landmarks: face.landmarks }, size);
     const { out, rec } = await ageAlignedFace(m, aligned, face.sourceAge, req.age, signal);
     await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true });
