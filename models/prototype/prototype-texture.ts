@@ -207,6 +207,15 @@ export async function loadTextureStage(dir: string, strength?: number): Promise<
   return new TextureStage(meta.anchors, maps, meta.referenceSize, strength ?? meta.strength);
 }
 
+/** Copies a model folder's texture stage (if it has one) to another folder, e.g. a fine-tune's export. */
+export async function copyTextureStage(fromDir: string, toDir: string): Promise<boolean> {
+  const stage = await loadTextureStage(fromDir);
+  if (!stage) return false;
+  const meta = JSON.parse(await fs.readFile(path.join(fromDir, TEXTURE_JSON), 'utf8')) as TextureMeta;
+  await saveTextureStage(toDir, stage, meta.data);
+  return true;
+}
+
 /**
  * A model with the texture stage on top: its output (resized to the faces' size) plus the texture
  * change of the faces themselves, so the change shown on a photo carries both.

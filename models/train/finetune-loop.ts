@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { RunTrainingOptions, RunTrainingResult, LoopTrainer } from './run-training';
 import { latestCheckpoint } from './checkpoints';
+import { copyTextureStage } from '../prototype/prototype-texture';
 import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune';
 
 export function sampleReporter(runDir: string, onSample?: (step: number, file: string) => void): () => Promise<void> {
@@ -68,6 +69,8 @@ export async function finishFinetune(
     const ckpt = await latestCheckpoint(spec.runDir);
     if (!ckpt) throw new Error('training completed but no checkpoint was found');
     await exportFrom(ckpt.dir);
+    // The base's texture stage goes with the new version (it is data, not trained weights).
+    await copyTextureStage(spec.baseDir, spec.exportDir);
     exported = spec.exportDir;
   }
   const { completed, cancelled, step, stepsPerSecond, trainSeconds } = result;
