@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { initEngineBackend } from '../main/engine/backend';
+import { ageFacesOp } from '../main/engine/ops/aging';
 import { exportPhotoOp } from '../main/engine/ops/export';
 import { analyzeOp } from '../main/engine/ops/faces';
 import { runSoakBench } from '../main/engine/ops/soak-bench';
@@ -32,13 +33,15 @@ export interface BenchArgs {
 
 /**
  * Export of one photo (tests/fixtures/photos/one-face.jpg upscaled to each size) through the
- * engine's exportPhoto op with the shipped prototype model: decode + align + model + full-size
- * paste-back + encode, per target age (the photo decode is cached across ages, as in an export).
+ * engine's exportPhoto op with each shipped aging model: decode + align + model + full-size
+ * paste-back + encode, per target age (the photo decode is cached across ages, as in an export);
+ * and one slider preview per age through ageFaces (the op behind the age slider: the aged crop and
+ * the pasted face region). A model with the texture stage aligns the face at its size in the photo
+ * (up to 512 px), so its rows show what full-resolution detail costs.
  */
 async function runExportBench(a: BenchArgs) {
   const backend = await initEngineBackend('auto', null);
   const dir = mkdtempSync(join(tmpdir(), 'export-bench-'));
-  const modelDir = resolve('assets', 'models', 'prototype');
   const rows = [];
   try {
     for (const mp of a.megapixels ?? [1, 12]) {
@@ -52,22 +55,34 @@ async function runExportBench(a: BenchArgs) {
       const analyzeMs = performance.now() - t0;
       const faces = found.faces.map((f) => ({ landmarks: f.landmarks, sourceAge: f.age ?? 35 }));
       if (faces.length === 0) throw new Error(`no face found at ${mp} MP`);
-      for (const format of ['jpeg', 'png'] as const) {
-        const ms: number[] = [];
-        let bytes = 0;
-        for (const age of [20, 50, 80]) {
+      for (const model of ['prototype', 'age-cgan', 'cyclegan']) {
+        const modelDir = resolve('assets', 'models', model);
+        if (!existsSync(modelDir)) continue;
+        const previewMs: number[] = [];
+        let cropSize = 0;
+        for (const age of [20, 50, 80, 50]) {
           const t = performance.now();
-          const img = await exportPhotoOp({ path, faces, age, modelDir, format, quality: 92 }, new AbortController().signal);
-          ms.push(Math.round(performance.now() - t));
-          bytes = img.bytes.length;
+          const r = await ageFacesOp({ path, landmarks: faces[0].landmarks, sourceAge: faces[0].sourceAge, ages: [age], modelDir, output: 'both' }, new AbortController().signal);
+          previewMs.push(Math.round(performance.now() - t));
+          cropSize = r.resolution;
         }
-        rows.push({ megapixels: mp, width: found.width, height: found.height, format, analyzeMs: Math.round(analyzeMs), perAgeMs: ms, lastBytes: bytes });
+        for (const format of ['jpeg', 'png'] as const) {
+          const ms: number[] = [];
+          let bytes = 0;
+          for (const age of [20, 50, 80]) {
+            const t = performance.now();
+            const img = await exportPhotoOp({ path, faces, age, modelDir, format, quality: 92 }, new AbortController().signal);
+            ms.push(Math.round(performance.now() - t));
+            bytes = img.bytes.length;
+          }
+          rows.push({ megapixels: mp, width: found.width, height: found.height, model, cropSize, previewMs, format, analyzeMs: Math.round(analyzeMs), perAgeMs: ms, lastBytes: bytes });
+        }
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { backend: backend.backend, threads: backend.threads, model: 'prototype', rows };
+  return { backend: backend.backend, threads: backend.threads, rows };
 }
 
 /** Real photos: the committed fixtures that hold faces or none, plus ../shared/data/portraits when present. */
@@ -103,11 +118,11 @@ export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
   finetune: () => runFinetuneBench({ log: (s) => console.error(s) }),
   // One fine-tune checkpoint write at 128 px next to one step (sets finetune.ts FINETUNE_CHECKPOINT).
   checkpoint: (a) => runCheckpointBench({ runs: a.runs }),
-  // Base vs fine-tuned identity on one person's portraits (needs the shipped CycleGAN base), and
-  // age MAE on validation faces when the packed dataset sits beside the project.
+  // Base vs fine-tuned identity on one person's portraits (the shipped Age-cGAN, the default base),
+  // and age MAE on validation faces when the packed dataset sits beside the project.
   'finetune-identity': () =>
     runFinetuneIdentityBench({
-      baseDir: resolve('assets', 'models', 'cyclegan-base'),
+      baseDir: resolve('assets', 'models', 'age-cgan'),
       valData: existsSync(resolve('..', 'cache', 'utkface-128', 'meta.json')) ? `packed:${resolve('..', 'cache', 'utkface-128')}:val` : undefined,
       log: (s) => console.error(s),
     }),

@@ -6,9 +6,8 @@
  *   2. runFinetune with FINETUNE_DEFAULTS (models/train/finetune.ts) on those crops.
  * Also measures what the identity-descriptor loss adds to a step (a few steps with and without).
  * Photos: ../shared/data/portraits (18 real photos; mirrored copies make up 20). The base: the
- * given folder (CycleGAN or Age-cGAN, e.g. the shipped assets/models/age-cgan), else
- * assets/models/cyclegan-base, else a freshly initialised default 128 px CycleGAN (same network,
- * so the same time per step). Not a test: it prints numbers.
+ * given folder (CycleGAN or Age-cGAN), else the shipped default base assets/models/age-cgan, else
+ * a freshly initialised default 128 px CycleGAN (no shipped weights found). Not a test: it prints numbers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, promises as fs } from 'node:fs';
@@ -126,7 +125,7 @@ export async function prepareCrops(list: Array<{ file: string; mirror: boolean }
 }
 
 async function baseModel(opts: FinetuneBenchOptions, tmp: string): Promise<{ dir: string; source: string }> {
-  const shipped = path.resolve('assets', 'models', 'cyclegan-base');
+  const shipped = path.resolve('assets', 'models', 'age-cgan');
   for (const dir of [opts.baseDir, shipped]) if (dir && existsSync(path.join(dir, 'meta.json'))) return { dir, source: dir };
   const t = createCycleGanTrainer(defaultCycleGanConfig(128, { totalSteps: 1000 }));
   const dir = path.join(tmp, 'fresh-base');
