@@ -33,7 +33,8 @@ export async function loadEvalModel(spec: string, opts: { prototypeDir?: string 
   else if (meta.kind === 'cyclegan') model = await loadCycleGanModel(dir);
   else if (meta.kind === 'age-cgan') model = await loadAgeCganModel(dir);
   else throw new Error(`model "${spec}": unknown model kind ${String(meta.kind ?? meta.format)} in ${metaFile}`);
-  // The texture stage (prototype-texture.ts), when the folder has one that is switched on.
+  // The texture stage (prototype-texture.ts), when the folder has one (strength 0: nothing added,
+  // but the studio shows the face at its size in the photo).
   let texture: TextureStage | null;
   try {
     texture = await loadTextureStage(dir);
@@ -41,5 +42,5 @@ export async function loadEvalModel(spec: string, opts: { prototypeDir?: string 
     model.dispose();
     throw err;
   }
-  return { model: texture && texture.strength > 0 ? new TexturedAgingModel(model, texture) : model, name };
+  return { model: texture ? new TexturedAgingModel(model, texture) : model, name };
 }

@@ -27,6 +27,7 @@ import type { EvaluableModel } from '../eval/evaluate';
 import { writeFileAtomic } from '../nn/atomic-write';
 import { faceMask, gaussianKernel } from './prototype-filters';
 import { interpolationWeights } from './prototype-means';
+import { PrototypeAgingModel } from './prototype-model';
 import { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, mapSizeFor } from './texture-maps';
 
 export { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, detailAmplitudes, mapSizeFor } from './texture-maps';
@@ -207,6 +208,19 @@ export async function loadTextureStage(dir: string, strength?: number): Promise<
   return new TextureStage(meta.anchors, maps, meta.referenceSize, strength ?? meta.strength);
 }
 
+/**
+ * faces [N, H, W, 3] -> [N, r, r, 3]: averaged over whole blocks first (the largest integer factor
+ * that fits), then bilinear to r, so fine detail does not alias into the smaller face.
+ */
+export function shrinkByArea(faces: tf.Tensor4D, r: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = faces.shape;
+    const f = Math.floor(Math.min(h, w) / r);
+    const pooled = f >= 2 ? tf.avgPool(faces, f, f, 'valid') : faces;
+    return tf.image.resizeBilinear(pooled, [r, r], false, true);
+  });
+}
+
 /** Copies a model folder's texture stage (if it has one) to another folder, e.g. a fine-tune's export. */
 export async function copyTextureStage(fromDir: string, toDir: string): Promise<boolean> {
   const stage = await loadTextureStage(fromDir);
@@ -218,7 +232,8 @@ export async function copyTextureStage(fromDir: string, toDir: string): Promise<
 
 /**
  * A model with the texture stage on top: its output (resized to the faces' size) plus the texture
- * change of the faces themselves, so the change shown on a photo carries both.
+ * change of the faces themselves, so the change shown on a photo carries both. With strength 0 it
+ * adds nothing, but the studio still ages the face at its size in the photo (cropSizeFor).
  */
 export class TexturedAgingModel implements EvaluableModel {
   readonly kind: string;
@@ -235,12 +250,28 @@ export class TexturedAgingModel implements EvaluableModel {
     targetAge: number,
     opts: { signal?: AbortSignal } = {},
   ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
-    const r = await this.inner.age(faces, sourceAge, targetAge, opts);
+    // A model that transfers its change (it has a reconstruction) runs on the face shrunk to its
+    // own resolution by area averaging, as alignFace would have cut it; the prototype (no
+    // reconstruction: its output is the face itself) works at any size.
     const [, h, w] = faces.shape;
+    const r = this.inner.resolution;
+    const shrink = !(this.inner instanceof PrototypeAgingModel) && (h > r || w > r);
+    const input = shrink ? shrinkByArea(faces, r) : faces;
+    let res: { output: tf.Tensor4D; reconstruction: tf.Tensor4D | null };
+    try {
+      res = await this.inner.age(input, sourceAge, targetAge, opts);
+    } finally {
+      if (input !== faces) input.dispose();
+    }
+    const { output: out, reconstruction: rec } = res;
     const fit = (t: tf.Tensor4D) => (t.shape[1] === h && t.shape[2] === w ? t.clone() : tf.image.resizeBilinear(t, [h, w], true));
-    const output = tf.tidy(() => tf.clipByValue(tf.add(fit(r.output), this.texture.change(faces, sourceAge, targetAge)), -1, 1) as tf.Tensor4D);
-    const reconstruction = r.reconstruction ? tf.tidy(() => fit(r.reconstruction as tf.Tensor4D)) : null;
-    tf.dispose([r.output, r.reconstruction ?? []].flat());
+    const output = tf.tidy(() => {
+      const o = fit(out);
+      if (this.texture.strength === 0) return o;
+      return tf.clipByValue(tf.add(o, this.texture.change(faces, sourceAge, targetAge)), -1, 1) as tf.Tensor4D;
+    });
+    const reconstruction = rec ? tf.tidy(() => fit(rec)) : null;
+    tf.dispose(rec ? [out, rec] : [out]);
     return { output, reconstruction };
   }
 

@@ -106,10 +106,14 @@ describe('the texture stage', () => {
 
   it('keeps a model\'s reconstruction and leaves no tensors behind', async () => {
     const proto = await buildPrototypeModel(source, { textureMaps: true, edges: [0, 40] });
+    const seen: number[][] = [];
     const inner = {
       kind: 'fake',
       resolution: S / 2,
-      age: async (f: tf.Tensor4D) => ({ output: tf.image.resizeBilinear(f, [S / 2, S / 2]) as tf.Tensor4D, reconstruction: tf.zeros([1, S / 2, S / 2, 3]) as tf.Tensor4D }),
+      age: async (f: tf.Tensor4D) => {
+        seen.push(f.shape.slice());
+        return { output: f.clone(), reconstruction: tf.zeros([1, S / 2, S / 2, 3]) as tf.Tensor4D };
+      },
       dispose: () => {},
     };
     const model = new TexturedAgingModel(inner, textureStageFromMeans(proto.means, S, 1));
@@ -118,6 +122,7 @@ describe('the texture stage', () => {
     const r = await model.age(input, 25, 66);
     expect(r.output.shape).toEqual([1, S, S, 3]);
     expect(r.reconstruction?.shape).toEqual([1, S, S, 3]);
+    expect(seen).toEqual([[1, S / 2, S / 2, 3]]); // a change-transfer model runs at its own size
     expect(tf.memory().numTensors).toBe(n + 2);
     tf.dispose([input, r.output, r.reconstruction ?? []].flat());
   });
@@ -139,9 +144,16 @@ describe('the texture stage', () => {
       const loaded = await loadEvalModel(dir);
       expect(loaded.model).toBeInstanceOf(TexturedAgingModel);
       expect(await loadTextureStage(dir, 0)).toMatchObject({ strength: 0 });
-      // Strength 0 in the folder: the plain model.
+      // Strength 0 in the folder: still wrapped (full-size crops in the studio), adding no texture.
       await savePrototype(model, dir, {}, { textureStrength: 0 });
-      expect((await loadEvalModel(dir)).model).toBeInstanceOf(PrototypeAgingModel);
+      const off = (await loadEvalModel(dir)).model as TexturedAgingModel;
+      expect(off.texture.strength).toBe(0);
+      tf.setBackend('cpu');
+      const x = tf.tensor4d(Float32Array.from(stripes(8), (v) => v / 127.5 - 1), [1, S, S, 3]);
+      const a = await off.age(x, 25, 66);
+      const b = await (off.inner as PrototypeAgingModel).age(x, 25, 66);
+      expect(Array.from(await a.output.data())).toEqual(Array.from(await b.output.data()));
+      tf.dispose([x, a.output, b.output]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
