@@ -22,6 +22,8 @@ import type { ExportImageWire } from '../../engine/protocol';
 
 /** Smallest cell of contact sheets and timelines, px (crops are resized up to it). */
 export const MIN_CELL = 128;
+/** Largest cell, px: faces aged at their size in the photo (crops up to 512 px) are shrunk to it. */
+export const MAX_CELL = 256;
 
 /** Used when a face has no age estimate (as aging previews do). */
 const FALLBACK_SOURCE_AGE = 35;
@@ -174,14 +176,16 @@ export function exportHandlers(ctx: CoreContext, partials: ExportPartials) {
           output: 'crop',
         })) as { frames: { crop: { bytes: Uint8Array } | null }[]; resolution: number };
         // A 64 px model's crops are enlarged to 128 px cells: 64 px faces are too small to judge.
-        cellSize = Math.max(MIN_CELL, r.resolution);
+        // A contact sheet's cells fit its largest face.
+        const faceCell = Math.min(MAX_CELL, Math.max(MIN_CELL, r.resolution));
+        cellSize = Math.max(cellSize, faceCell);
         const crops = r.frames.map((f) => {
           if (!f.crop) throw new StudioFailure('internal', 'the engine returned no crop');
           return f.crop.bytes;
         });
         if (req.layout === 'animated-timeline') {
           const image = (await engine(job, 'exportCompose', {
-            layout: 'animated-timeline', rows: [crops], ages: req.ages, cellSize, format: req.format, quality, frameMs: req.frameMs,
+            layout: 'animated-timeline', rows: [crops], ages: req.ages, cellSize: faceCell, format: req.format, quality, frameMs: req.frameMs,
           })) as ExportImageWire;
           const name = `${p.stem}-face${face.index}-timeline.${EXT[image.mime]}`;
           await save(job, req, dir, name, image, p.photoId, req.ages[req.ages.length - 1]);
