@@ -172,12 +172,14 @@ describe('cropSizeFor (engine)', () => {
     return pts;
   }
 
-  it('ages a textured model\'s faces at their size in the photo (at least the model\'s, at most 512), others at the model\'s', async () => {
+  it('ages a textured model\'s or the prototype\'s faces at their size in the photo (at least the model\'s, at most 512), others at the model\'s', async () => {
     const proto = await buildPrototypeModel(new MemoryFaceSource(S, stripes(5), Float32Array.of(30), Uint8Array.of(SPLIT_TRAIN)), { textureMaps: true });
     const textured = new TexturedAgingModel(proto, textureStageFromMeans(proto.means, S, 1));
     expect(cropSizeFor(textured, landmarksAt(300))).toBe(300);
     expect(cropSizeFor(textured, landmarksAt(2000))).toBe(MAX_DETAIL_CROP);
     expect(cropSizeFor(textured, landmarksAt(10))).toBe(S);
-    expect(cropSizeFor(proto, landmarksAt(300))).toBe(S);
+    expect(cropSizeFor(proto, landmarksAt(300))).toBe(300);
+    const gan = { kind: 'age-cgan', resolution: 64, age: proto.age.bind(proto), dispose: () => {} };
+    expect(cropSizeFor(gan, landmarksAt(300))).toBe(64);
   });
 });

@@ -7,6 +7,7 @@ import { fitAlignment, type AlignedFace } from '../../../models/face/align';
 import type { Point } from '../../../models/face/affine';
 import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import { loadEvalModel } from '../../../models/eval/load-model';
+import { PrototypeAgingModel } from '../../../models/prototype/prototype-model';
 import { TexturedAgingModel } from '../../../models/prototype/prototype-texture';
 import type { EvaluableModel } from '../../../models/eval/evaluate';
 import { LruCache } from './lru';
@@ -41,12 +42,13 @@ export function agingModel(dir: string): Promise<EvaluableModel> {
 export const MAX_DETAIL_CROP = 512;
 
 /**
- * Side to align a face at for `model`: the model's own resolution, or, when the model has the
- * texture stage, the face's own size in the photo (capped at MAX_DETAIL_CROP), so the detail it
- * rescales is the photo's own at full resolution and not an upsampled 64 or 128 px crop's.
+ * Side to align a face at for `model`: the model's own resolution, or the face's own size in the
+ * photo (capped at MAX_DETAIL_CROP) when the model has the texture stage (the detail it rescales is
+ * then the photo's own, not an upsampled 64 or 128 px crop's) or is the prototype (whose output is
+ * the face itself, pasted back as it is: at 128 px it would blur a larger face).
  */
 export function cropSizeFor(model: EvaluableModel, landmarks: readonly Point[]): number {
-  if (!(model instanceof TexturedAgingModel)) return model.resolution;
+  if (!(model instanceof TexturedAgingModel) && !(model instanceof PrototypeAgingModel)) return model.resolution;
   const [a, b, , d, e] = fitAlignment(landmarks); // photo pixels -> unit crop
   const native = Math.round(1 / Math.sqrt(Math.abs(a * e - b * d)));
   return Math.max(model.resolution, Math.min(MAX_DETAIL_CROP, native));
