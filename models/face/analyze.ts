@@ -13,8 +13,14 @@ import { assertFaceModelsLoaded } from './face-models';
 import { detectLandmarks } from './landmarks';
 import { eyeDistance } from './template';
 
-/** Eye distance below which a face is too small to edit (the crops would be upscaled mush). */
-export const MIN_EYE_DISTANCE_FOR_EDITING = 64;
+/**
+ * Eye distance below which a face is too small to edit: 40 px puts the face's canonical crop at
+ * 125 px (eyes 0.32 of the side), the size the 128 px prototype and the texture stage work at; a
+ * smaller face would be aged and estimated from upscaled mush. (64 px until session 6, when faces
+ * were still pasted back from fixed 64 or 128 px crops: it refused the faces of ordinary half-body
+ * and two-person photos.)
+ */
+export const MIN_EYE_DISTANCE_FOR_EDITING = 40;
 
 /** Resolution of the crop the estimators see (their inputs are 112 and 150 px). */
 const ESTIMATE_CROP = 256;

@@ -1,8 +1,11 @@
 /**
  * Face detection on real photos and on tight pre-cropped faces.
  *
- * Photos: SSD MobileNet v1 sees a copy downscaled to at most `detectorMaxSide` (it resizes to 512x512
- * internally anyway), so a 40 MP photo costs the same as a 1 MP one.
+ * Photos: SSD MobileNet v1 sees a copy downscaled to at most `detectorMaxSide` (it pads to a square
+ * and resizes to 512x512 internally anyway), so a 40 MP photo costs the same as a 1 MP one. Since
+ * that makes faces of a wide photo or a group shot small for the net (a 70 px face in a 1200 x 600
+ * photo is 30 px at 512), the copy is also searched in overlapping square tiles (detectionTiles),
+ * and the detections of all passes are merged (mergeDetections).
  * Tight crops (UTKFace's 200x200 faces, a user's passport crop): the stock detectors need context
  * around a face, so the image is padded with a constant grey border to 2.5x its size and searched
  * again, first with TinyFaceDetector at 224 (fast, finds ~100% of UTKFace) and then with SSD at a
@@ -66,7 +69,7 @@ async function detectorCopy(img: DecodedImage, maxSide: number): Promise<{ img: 
   return { img: small, scale: img.width / small.width };
 }
 
-interface RawDetection {
+export interface RawDetection {
   box: Rect;
   score: number;
 }
@@ -132,6 +135,63 @@ async function detectPadded(
   return [];
 }
 
+/** Overlapping square tiles (x, y, side) over a width x height image; none when one pass sees it well. */
+export function detectionTiles(width: number, height: number): Rect[] {
+  const short = Math.min(width, height);
+  const long = Math.max(width, height);
+  // The whole image at 512 px already shows faces at full size when it is no bigger than ~1.25x that.
+  if (long <= 640) return [];
+  // A wide or tall photo: squares of its short side; a squarish one: a 2 x 2 grid (0.6 of the side).
+  const side = Math.max(256, Math.round(short * (long / short >= 1.25 ? 1 : 0.6)));
+  const starts = (extent: number): number[] => {
+    if (extent <= side) return [0];
+    const n = Math.ceil((extent - side) / (0.75 * side)) + 1; // at least a quarter of a tile overlaps
+    return Array.from({ length: n }, (_, i) => Math.round(((extent - side) * i) / (n - 1)));
+  };
+  const tiles: Rect[] = [];
+  for (const y of starts(height)) for (const x of starts(width)) tiles.push({ x, y, width: Math.min(side, width), height: Math.min(side, height) });
+  return tiles;
+}
+
+/**
+ * Merges detections of overlapping passes: a box overlapping a higher-scored one (IoU above 0.3, or
+ * mostly inside it or around it: a face cut at a tile's edge) is dropped.
+ */
+export function mergeDetections(dets: RawDetection[]): RawDetection[] {
+  const kept: RawDetection[] = [];
+  for (const d of [...dets].sort((a, b) => b.score - a.score)) {
+    const clash = kept.some((k) => {
+      const iw = Math.min(k.box.x + k.box.width, d.box.x + d.box.width) - Math.max(k.box.x, d.box.x);
+      const ih = Math.min(k.box.y + k.box.height, d.box.y + d.box.height) - Math.max(k.box.y, d.box.y);
+      if (iw <= 0 || ih <= 0) return false;
+      const inter = iw * ih;
+      const a = k.box.width * k.box.height;
+      const b = d.box.width * d.box.height;
+      return inter / (a + b - inter) > 0.3 || inter / Math.min(a, b) > 0.6;
+    });
+    if (!clash) kept.push(d);
+  }
+  return kept;
+}
+
+function cropImage(img: DecodedImage, r: Rect): DecodedImage {
+  const data = new Uint8Array(r.width * r.height * 3);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.y + y) * img.width + r.x) * 3;
+    data.set(img.data.subarray(from, from + r.width * 3), y * r.width * 3);
+  }
+  return { width: r.width, height: r.height, data };
+}
+
+/** SSD on the whole image and on each of its detection tiles, merged; boxes in `img` coordinates. */
+async function runSsdTiled(img: DecodedImage, minConfidence: number): Promise<RawDetection[]> {
+  const all = await runSsd(img, minConfidence);
+  for (const t of detectionTiles(img.width, img.height)) {
+    for (const d of await runSsd(cropImage(img, t), minConfidence)) all.push({ box: scaleBox(d.box, 1, t.x, t.y), score: d.score });
+  }
+  return mergeDetections(all);
+}
+
 /**
  * Finds faces; boxes in `img`'s full-resolution coordinates, largest first. Returns [] when none.
  * Requires loadFaceModels().
@@ -151,7 +211,7 @@ export async function detectFaceBoxes(img: DecodedImage, opts: DetectOptions = {
     return [{ x: 0, y: 0, width: img.width, height: img.height, score: 0, detector: 'whole-image' }];
   }
 
-  const dets = await runSsd(small, minConfidence);
+  const dets = await runSsdTiled(small, minConfidence);
   if (dets.length > 0) {
     return toFull(largestFirst(dets.map((d) => ({ ...d.box, score: d.score, detector: 'ssd' as const }))));
   }
