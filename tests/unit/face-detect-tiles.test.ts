@@ -41,21 +41,24 @@ describe('detection tiles', () => {
 });
 
 describe('small faces in wide photos', () => {
+  /** one-face.jpg at `width` px wide, at (left, 60) of a grey canvas. */
+  async function canvas(w: number, h: number, width: number, left: number): Promise<DecodedImage> {
+    const face = await sharp(photo('one-face.jpg')).rotate().resize(width).toBuffer();
+    const { data, info } = await sharp({ create: { width: w, height: h, channels: 3, background: '#8a8f86' } })
+      .composite([{ input: face, left, top: 60 }])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data) };
+  }
+
   beforeAll(async () => {
     await initBackend({ backend: 'wasm', threads: 1 });
     await loadFaceModels();
   });
 
   /** one-face.jpg shrunk so the eyes are ~45 px apart, at the right of a 3600 x 900 grey canvas. */
-  async function widePhoto(): Promise<DecodedImage> {
-    const face = await sharp(photo('one-face.jpg')).rotate().resize(460).toBuffer();
-    const { data, info } = await sharp({ create: { width: 3600, height: 900, channels: 3, background: '#8a8f86' } })
-      .composite([{ input: face, left: 2900, top: 60 }])
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data) };
-  }
+  const widePhoto = () => canvas(3600, 900, 460, 2900);
 
   it('finds a face ~45 px between the eyes in a 3600 x 900 photo (under 20 px for the whole-photo pass), and it is large enough to edit', async () => {
     const img = await widePhoto();
@@ -67,5 +70,13 @@ describe('small faces in wide photos', () => {
     const ed = eyeDistance(face.landmarks);
     expect(ed).toBeGreaterThanOrEqual(MIN_EYE_DISTANCE_FOR_EDITING);
     expect(ed).toBeLessThan(64); // refused as too small before session 6
+  });
+
+  it('searches tiles when the whole-photo pass finds nothing: a face at ~12 px in a 7200 x 800 panorama', async () => {
+    const img = await canvas(7200, 800, 600, 5000);
+    const boxes = await detectFaceBoxes(img, { paddedFallback: false });
+    expect(boxes).toHaveLength(1);
+    expect(boxes[0].x).toBeGreaterThan(5000);
+    expect(boxes[0].x + boxes[0].width).toBeLessThan(5600);
   });
 });
