@@ -146,3 +146,13 @@ export function interpolationWeights(anchors: readonly number[], age: number): A
   if (t === 0) return [[k, 1]];
   return t === 1 ? [[k + 1, 1]] : [[k, 1 - t], [k + 1, t]];
 }
+
+/** The interpolationWeights blend of `arrays` (one per anchor, all the same length) at `age`. */
+export function blendByAge(anchors: readonly number[], arrays: readonly ArrayLike<number>[], age: number): Float32Array {
+  const out = new Float32Array(arrays[0].length);
+  for (const [k, w] of interpolationWeights(anchors, age)) {
+    const a = arrays[k];
+    for (let j = 0; j < out.length; j++) out[j] += w * a[j];
+  }
+  return out;
+}

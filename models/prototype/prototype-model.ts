@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { faceMask, gaussianBlur } from './prototype-filters';
-import { interpolationWeights, type MeanFace } from './prototype-means';
+import { blendByAge, type MeanFace } from './prototype-means';
 
 export { faceMask, gaussianBlur, gaussianKernel } from './prototype-filters';
 
@@ -90,12 +90,7 @@ export class PrototypeAgingModel {
 
   /** Prototype face of `age`: interpolated mean, [S, S, 3] in [0, 255]. */
   prototypeOf(age: number): Float32Array {
-    const out = new Float32Array(this.resolution * this.resolution * 3);
-    for (const [k, w] of interpolationWeights(this.means.map((m) => m.anchorAge), age)) {
-      const p = this.means[k].pixels;
-      for (let j = 0; j < out.length; j++) out[j] += w * p[j];
-    }
-    return out;
+    return blendByAge(this.means.map((m) => m.anchorAge), this.means.map((m) => m.pixels), age);
   }
 
   /** delta(source, target) in [-1, 1] pixel units, [S, S, 3]; cached per (source, target) pair. */

@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EvaluableModel } from '../eval/evaluate';
 import { writeFileAtomic } from '../nn/atomic-write';
 import { faceMask, gaussianKernel } from './prototype-filters';
-import { interpolationWeights } from './prototype-means';
+import { blendByAge } from './prototype-means';
 import { PrototypeAgingModel } from './prototype-model';
 import { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, mapSizeFor } from './texture-maps';
 
@@ -127,12 +127,7 @@ export class TextureStage {
 
   /** Amplitude maps of `age`, interpolated between the anchors like the mean faces. */
   amplitudesAt(age: number): Float32Array {
-    const out = new Float32Array(this.maps[0].length);
-    for (const [k, w] of interpolationWeights(this.anchors, age)) {
-      const m = this.maps[k];
-      for (let j = 0; j < out.length; j++) out[j] += w * m[j];
-    }
-    return out;
+    return blendByAge(this.anchors, this.maps, age);
   }
 
   /** textureGains for (source, target), cached. */
