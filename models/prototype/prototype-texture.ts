@@ -57,7 +57,7 @@ export function textureGains(from: Float32Array, to: Float32Array, M: number, st
 }
 
 /** Separable Gaussian blur of [N, H, W, 1] with zero padding; sigma in pixels of this size. */
-function blurTensor(x: tf.Tensor4D, sigma: number): tf.Tensor4D {
+export function blurTensor(x: tf.Tensor4D, sigma: number): tf.Tensor4D {
   if (sigma <= 0) return x;
   const k = gaussianKernel(sigma);
   const h = tf.conv2d(x, tf.tensor4d(k, [1, k.length, 1, 1]), 1, 'same');
@@ -74,7 +74,23 @@ export function textureChange(faces: tf.Tensor4D, gains: Float32Array, M: number
   const [, h, w] = faces.shape;
   const scale = h / size;
   const lum = tf.sum(tf.mul(faces, tf.tensor1d([0.299, 0.587, 0.114])), 3, true) as tf.Tensor4D;
-  const levels = TEXTURE_SIGMAS.map((s) => blurTensor(lum, s * scale));
+  // Gaussian levels by cascade (each blurs the one before by the missing sigma). A level already
+  // smooth at sigma >= 2 px is shrunk by that many pixels (at most 4) before it is blurred further
+  // and enlarged again: at 512 px the coarse band costs an eighth of blurring at full size.
+  const levels: tf.Tensor4D[] = [lum];
+  let prevSigma = 0;
+  for (let k = 1; k < TEXTURE_SIGMAS.length; k++) {
+    const sigma = TEXTURE_SIGMAS[k] * scale;
+    const step = Math.sqrt(sigma * sigma - prevSigma * prevSigma);
+    const f = Math.max(1, Math.min(4, Math.floor(prevSigma)));
+    const prev = levels[k - 1];
+    levels.push(
+      f >= 2
+        ? tf.image.resizeBilinear(blurTensor(tf.avgPool(prev, f, f, 'same'), step / f), [h, w], false, true)
+        : blurTensor(prev, step),
+    );
+    prevSigma = sigma;
+  }
   let g: tf.Tensor4D = tf.tensor4d(gains, [1, M, M, TEXTURE_BANDS]);
   if (M !== h || M !== w) g = tf.image.resizeBilinear(g, [h, w], false, true);
   const parts = tf.split(tf.sub(g, 1), TEXTURE_BANDS, 3) as tf.Tensor4D[];

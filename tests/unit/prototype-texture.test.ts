@@ -11,7 +11,7 @@ import type { Point } from '../../models/face/affine';
 import { CANONICAL_POINTS } from '../../models/face/template';
 import { MAX_DETAIL_CROP, cropSizeFor } from '../../main/engine/ops/aging-core';
 import { buildPrototypeModel, savePrototype } from '../../models/prototype/prototype-store';
-import { TEXTURE_BANDS, TexturedAgingModel, detailAmplitudes, loadTextureStage, textureGains, textureStageFromMeans } from '../../models/prototype/prototype-texture';
+import { TEXTURE_BANDS, TEXTURE_SIGMAS, TexturedAgingModel, blurTensor, detailAmplitudes, loadTextureStage, textureChange, textureGains, textureStageFromMeans } from '../../models/prototype/prototype-texture';
 
 const S = 32;
 const N = S * S * 3;
@@ -67,6 +67,36 @@ describe('detailAmplitudes', () => {
     expect(textureGains(from, to, S, 1.5)[centre]).toBeCloseTo(((0.04 + 0.004) / (0.02 + 0.004)) ** 1.5, 4);
     expect(g[0]).toBe(1); // crop corner: outside the face mask
     expect(textureGains(from, new Float32Array(from.length).fill(1), S, 1)[centre]).toBe(3);
+  });
+});
+
+describe('textureChange', () => {
+  it('at 4x the means\' size (levels shrunk before blurring) matches blurring at full size within 5%', async () => {
+    tf.setBackend('cpu');
+    const H = 4 * S;
+    // Smooth random texture at several scales, so every band has content.
+    const noise = tf.tidy(() => {
+      const n = tf.randomUniform([1, H / 8, H / 8, 3], -0.5, 0.5, 'float32', 7);
+      return tf.add(tf.image.resizeBilinear(n, [H, H]), tf.randomUniform([1, H, H, 3], -0.2, 0.2, 'float32', 8)) as tf.Tensor4D;
+    });
+    const gains = new Float32Array(S * S * TEXTURE_BANDS);
+    for (let q = 0; q < S * S; q++) {
+      gains[q * TEXTURE_BANDS] = 2;
+      gains[q * TEXTURE_BANDS + 1] = 0.5;
+    }
+    const fast = tf.tidy(() => textureChange(noise, gains, S, S));
+    const direct = tf.tidy(() => {
+      const lum = tf.sum(tf.mul(noise, tf.tensor1d([0.299, 0.587, 0.114])), 3, true) as tf.Tensor4D;
+      const lv = TEXTURE_SIGMAS.map((sg) => blurTensor(lum, sg * 4));
+      return tf.add(tf.mul(tf.sub(lv[0], lv[1]), 1), tf.mul(tf.sub(lv[1], lv[2]), -0.5));
+    });
+    // Away from the zero-padded border.
+    const inner = (t: tf.Tensor4D) => tf.slice(t, [0, 16, 16, 0], [1, H - 32, H - 32, 1]);
+    const err = tf.tidy(() => tf.mean(tf.abs(tf.sub(inner(fast), inner(direct)))).dataSync()[0]);
+    const mag = tf.tidy(() => tf.mean(tf.abs(inner(direct))).dataSync()[0]);
+    expect(mag).toBeGreaterThan(0.01);
+    expect(err / mag).toBeLessThan(0.05);
+    tf.dispose([noise, fast, direct]);
   });
 });
 
