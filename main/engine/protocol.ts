@@ -57,10 +57,14 @@ export interface AgeFacesRequest {
   /** Model folder (a self-describing checkpoint or export). */
   modelDir: string;
   output: 'crop' | 'pasted' | 'both';
+  /** Also estimate each aged face's age (face-api's age net on the shown crop), for the preview. */
+  estimate?: boolean;
 }
 
 export interface AgedFrameWire {
   age: number;
+  /** With AgeFacesRequest.estimate: face-api's age estimate of the aged face as shown. */
+  estimatedAge?: number;
   crop: FaceCropWire | null;
   pasted: { image: { mime: 'image/jpeg'; width: number; height: number; bytes: Uint8Array<ArrayBuffer> }; region: { x: number; y: number; width: number; height: number } } | null;
 }

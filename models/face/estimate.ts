@@ -28,6 +28,28 @@ export interface SquareCrop {
  * age/gender (112x112 internally) and recognition (150x150 internally) nets on it.
  */
 export async function estimateAgeAndDescriptor(crop: SquareCrop): Promise<FaceEstimate> {
+  const face = faceRegion(crop);
+  try {
+    const ag = (await faceapi.nets.ageGenderNet.predictAgeAndGender(asNetInput(face))) as faceapi.AgeAndGenderPrediction;
+    const descriptor = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(asNetInput(face))) as Float32Array;
+    return { age: ag.age, gender: ag.gender as 'male' | 'female', genderProbability: ag.genderProbability, descriptor };
+  } finally {
+    face.dispose();
+  }
+}
+
+/** The age net's estimate alone (no descriptor), e.g. of an aged preview. Same input as above. */
+export async function estimateAge(crop: SquareCrop): Promise<number> {
+  const face = faceRegion(crop);
+  try {
+    return ((await faceapi.nets.ageGenderNet.predictAgeAndGender(asNetInput(face))) as faceapi.AgeAndGenderPrediction).age;
+  } finally {
+    face.dispose();
+  }
+}
+
+/** CANONICAL_FACE_RECT of a canonical crop as an int32 [h, w, 3] tensor (the caller disposes it). */
+function faceRegion(crop: SquareCrop): tf.Tensor3D {
   assertFaceModelsLoaded();
   if (crop.data.length !== crop.size * crop.size * 3) throw new Error('crop data does not match its size');
   const r = CANONICAL_FACE_RECT;
@@ -36,14 +58,7 @@ export async function estimateAgeAndDescriptor(crop: SquareCrop): Promise<FaceEs
   const y0 = Math.max(0, Math.round(r.y * crop.size));
   const x1 = Math.min(crop.size, Math.round((r.x + r.width) * crop.size));
   const y1 = Math.min(crop.size, Math.round((r.y + r.height) * crop.size));
-  const face = tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y0, x0, 0], [y1 - y0, x1 - x0, 3]));
-  try {
-    const ag = (await faceapi.nets.ageGenderNet.predictAgeAndGender(asNetInput(face))) as faceapi.AgeAndGenderPrediction;
-    const descriptor = (await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(asNetInput(face))) as Float32Array;
-    return { age: ag.age, gender: ag.gender as 'male' | 'female', genderProbability: ag.genderProbability, descriptor };
-  } finally {
-    face.dispose();
-  }
+  return tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y0, x0, 0], [y1 - y0, x1 - x0, 3]));
 }
 
 /** Euclidean distance between two descriptors. */

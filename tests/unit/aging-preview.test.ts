@@ -121,14 +121,18 @@ describe('aging through the engine', () => {
     const proto = list.models.find((m) => m.kind === 'prototype');
     expect(proto).toMatchObject({ origin: 'shipped', resolution: 128 });
     const crop = async (targetAge: number) => {
-      const c = value<{ crop: { bytes: Uint8Array; width: number; height: number } }>(
+      const r = value<{ crop: { bytes: Uint8Array; width: number; height: number }; estimatedAge: number | null }>(
         await core.dispatch('aging:preview', { requestId: `proto-${targetAge}`, photoId, modelId: proto!.id, targetAge }, call),
-      ).crop;
-      const raw = new Uint8Array(await sharp(Buffer.from(c.bytes)).raw().toBuffer());
-      return { raw, width: c.width, height: c.height };
+      );
+      const raw = new Uint8Array(await sharp(Buffer.from(r.crop.bytes)).raw().toBuffer());
+      return { raw, width: r.crop.width, height: r.crop.height, estimate: r.estimatedAge };
     };
     const young = await crop(20);
     const old = await crop(70);
+    // The preview says what age the aged face looks (face-api's age net on the shown crop).
+    expect(young.estimate).toEqual(expect.any(Number));
+    expect(old.estimate).toEqual(expect.any(Number));
+    expect(old.estimate!).toBeGreaterThan(young.estimate! + 5);
     // The prototype (with its texture stage) ages the face aligned at its own size in the photo:
     // never below the means' 128 px, at most 512.
     expect(young.width).toBe(young.height);

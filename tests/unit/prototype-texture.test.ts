@@ -76,7 +76,7 @@ describe('textureChange', () => {
     const H = 4 * S;
     // Smooth random texture at several scales, so every band has content.
     const noise = tf.tidy(() => {
-      const n = tf.randomUniform([1, H / 8, H / 8, 3], -0.5, 0.5, 'float32', 7);
+      const n = tf.randomUniform([1, H / 8, H / 8, 3], -0.5, 0.5, 'float32', 7) as tf.Tensor4D;
       return tf.add(tf.image.resizeBilinear(n, [H, H]), tf.randomUniform([1, H, H, 3], -0.2, 0.2, 'float32', 8)) as tf.Tensor4D;
     });
     const gains = new Float32Array(S * S * TEXTURE_BANDS);
@@ -88,7 +88,7 @@ describe('textureChange', () => {
     const direct = tf.tidy(() => {
       const lum = tf.sum(tf.mul(noise, tf.tensor1d([0.299, 0.587, 0.114])), 3, true) as tf.Tensor4D;
       const lv = TEXTURE_SIGMAS.map((sg) => blurTensor(lum, sg * 4));
-      return tf.add(tf.mul(tf.sub(lv[0], lv[1]), 1), tf.mul(tf.sub(lv[1], lv[2]), -0.5));
+      return tf.add(tf.mul(tf.sub(lv[0], lv[1]), 1), tf.mul(tf.sub(lv[1], lv[2]), -0.5)) as tf.Tensor4D;
     });
     // Away from the zero-padded border.
     const inner = (t: tf.Tensor4D) => tf.slice(t, [0, 16, 16, 0], [1, H - 32, H - 32, 1]);

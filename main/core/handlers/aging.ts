@@ -40,7 +40,7 @@ export function agingHandlers(ctx: CoreContext) {
     const signal = ctx.cancellations.begin(requestId, supersedeKey);
     try {
       const where = await resolve(req.photoId, req.faceIndex, req.modelId);
-      const r = await ctx.supervisor.request('ageFaces', { ...where, ages: req.ages, output: req.output }, { signal });
+      const r = await ctx.supervisor.request('ageFaces', { ...where, ages: req.ages, output: req.output, estimate: req.estimate }, { signal });
       if (!r.ok) throw new StudioFailure(r.error.code, r.error.message);
       return r.value;
     } finally {
@@ -50,14 +50,15 @@ export function agingHandlers(ctx: CoreContext) {
 
   return defineHandlers({
     'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output }) => {
-      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output });
+      // The aged face's own estimate, so the studio can say what age the preview looks.
+      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, estimate: true });
       const frame = r.frames[0];
       return {
         requestId,
         targetAge,
         crop: frame.crop,
         pasted: frame.pasted,
-        estimatedAge: null,
+        estimatedAge: frame.estimatedAge ?? null,
         engineMs: r.engineMs,
       };
     },

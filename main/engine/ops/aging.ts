@@ -5,6 +5,8 @@
  * caches its optimised latent per face), so moving the slider only re-runs the generator.
  */
 import { alignFace, scaleAffine, type AlignedFace } from '../../../models/face/align';
+import { estimateAge } from '../../../models/face/estimate';
+import { loadFaceModels } from '../../../models/face/face-models';
 import { pasteBack, pasteRegion } from '../../../models/face/paste-back';
 import { composeAffine, type Affine } from '../../../models/face/affine';
 import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
@@ -50,12 +52,16 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     throwIfCancelled(signal);
     const { out: outBytes, rec: recBytes } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal);
     const frame: AgedFrameWire = { age, crop: null, pasted: null };
+    // Where the model has a reconstruction, the displayed crop also carries only the change,
+    // applied to the real aligned face, so the preview matches what export will paste back.
+    const shown = recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
     if (req.output !== 'pasted') {
-      // Where the model has a reconstruction, the displayed crop also carries only the change,
-      // applied to the real aligned face, so the preview matches what export will paste back.
-      const shown = recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
       const bytes = await encodeImage({ width: size, height: size, data: shown }, { format: 'png' });
       frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
+    }
+    if (req.estimate) {
+      await loadFaceModels();
+      frame.estimatedAge = await estimateAge({ size, data: shown });
     }
     if (region) {
       const pasted = await pasteBack(
