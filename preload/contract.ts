@@ -68,6 +68,7 @@ export const requestChannels = {
   // aging
   'aging:preview': channel(agingS.PreviewRequestSchema, agingS.PreviewResponseSchema),
   'aging:cancel': channel(agingS.CancelRequestSchema, agingS.CancelResponseSchema),
+  'aging:estimate': channel(agingS.EstimateRequestSchema, agingS.EstimateResponseSchema),
   'aging:strip': channel(agingS.AgeStripRequestSchema, agingS.AgeStripResponseSchema),
 
   // export

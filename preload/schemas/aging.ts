@@ -28,6 +28,21 @@ export const PreviewResponseSchema = z.object({
 });
 export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
 
+/**
+ * The estimator's age of the aged face as a preview shows it. Asked separately, once a preview has
+ * settled (an age-net pass costs about as much as the preview), so the slider stays fast; a newer
+ * estimate for the same photo supersedes older ones.
+ */
+export const EstimateRequestSchema = z.strictObject({
+  requestId: IdSchema,
+  photoId: IdSchema,
+  faceIndex: z.number().int().min(0).default(0),
+  modelId: IdSchema,
+  targetAge: AgeSchema,
+});
+export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
+export const EstimateResponseSchema = z.object({ requestId: IdSchema, targetAge: z.number(), estimatedAge: z.number() });
+
 export const CancelRequestSchema = z.strictObject({ requestId: IdSchema });
 export const CancelResponseSchema = z.object({ cancelled: z.boolean() });
 

@@ -30,6 +30,8 @@ test('age screen on the real host: empty state, photo picking, readable engine e
     // The shipped prototype model is in every fresh library: the real engine ages the picked face.
     expect(models.ok && models.value.models.some((m) => m.kind === 'prototype' && m.origin === 'shipped')).toBe(true);
     await expect(page.getByTestId('preview-image')).toHaveAttribute('data-age', '60', { timeout: 60_000 });
+    // Once the preview has settled, the estimator's age of the aged face is asked for and shown.
+    await expect(page.getByTestId('preview-estimated-age')).toContainText(/~\d+ yrs/, { timeout: 30_000 });
   }
   await shot(page, 'age-real-host');
 });

@@ -64,6 +64,10 @@ export const CHANNELS = {
     ids: [['photoId'], ['modelId']],
   },
   'aging:cancel': { templates: [{ requestId: 'r1' }] },
+  'aging:estimate': {
+    templates: [{ requestId: 'r3', photoId: NOPE, faceIndex: 0, modelId: NOPE, targetAge: 60 }],
+    ids: [['photoId'], ['modelId']],
+  },
   'aging:strip': {
     templates: [{ requestId: 'r2', photoId: NOPE, faceIndex: 0, modelId: NOPE, ages: [20, 40] }],
     ids: [['photoId'], ['modelId']],

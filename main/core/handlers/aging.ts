@@ -50,8 +50,7 @@ export function agingHandlers(ctx: CoreContext) {
 
   return defineHandlers({
     'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output }) => {
-      // The aged face's own estimate, so the studio can say what age the preview looks.
-      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, estimate: true });
+      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output });
       const frame = r.frames[0];
       return {
         requestId,
@@ -61,6 +60,13 @@ export function agingHandlers(ctx: CoreContext) {
         estimatedAge: frame.estimatedAge ?? null,
         engineMs: r.engineMs,
       };
+    },
+    // What age the aged face looks to the estimator (the renderer asks once a preview has settled).
+    'aging:estimate': async ({ requestId, photoId, faceIndex, modelId, targetAge }) => {
+      const r = await age(requestId, `estimate:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output: 'crop', estimate: true });
+      const estimatedAge = r.frames[0]?.estimatedAge;
+      if (estimatedAge === undefined) throw new StudioFailure('internal', 'the engine returned no estimate');
+      return { requestId, targetAge, estimatedAge };
     },
     'aging:strip': async ({ requestId, photoId, faceIndex, modelId, ages }) => {
       const frames: Array<{ age: number; image: NonNullable<AgeFacesResponse['frames'][number]['crop']> }> = [];

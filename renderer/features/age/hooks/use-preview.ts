@@ -1,5 +1,9 @@
-/** Binds a PreviewScheduler to studio.aging for one screen; previews are blob: URLs in its LRU. */
-import { useEffect, useState } from 'react';
+/**
+ * Binds a PreviewScheduler to studio.aging for one screen; previews are blob: URLs in its LRU.
+ * Once a preview has stayed on screen for ESTIMATE_DELAY_MS, the estimator's age of it is asked for
+ * (aging:estimate, about the cost of a preview, so never during a drag) and shown with it.
+ */
+import { useEffect, useMemo, useState } from 'react';
 import type { StudioError } from '../../../../preload/contract';
 import { imageUrl } from '../../../lib/result';
 import { useStudio } from '../../../lib/use-studio';
@@ -13,6 +17,14 @@ export interface PreviewImage {
   estimatedAge: number | null;
   engineMs: number;
 }
+
+/** How long a preview must stay before its age is estimated. */
+export const ESTIMATE_DELAY_MS = 150;
+/** Estimates kept per screen (one number per photo, face, model and age). */
+const MAX_ESTIMATES = 200;
+let estimateSeq = 0;
+
+const estimateKey = (t: PreviewTarget) => `${t.photoId}|${t.faceIndex}|${t.modelId}|${t.age}`;
 
 export function usePreview() {
   const studio = useStudio();
@@ -45,5 +57,38 @@ export function usePreview() {
     return () => s.dispose();
   }, [studio]);
 
-  return { scheduler, shown, busy, error };
+  const [estimates, setEstimates] = useState<ReadonlyMap<string, number>>(new Map());
+  useEffect(() => {
+    if (!shown || shown.value.estimatedAge !== null || estimates.has(estimateKey(shown.target))) return;
+    const t = shown.target;
+    const requestId = `estimate-${++estimateSeq}`;
+    let sent = false;
+    let live = true;
+    const timer = setTimeout(() => {
+      sent = true;
+      void studio.aging.estimate({ requestId, photoId: t.photoId, faceIndex: t.faceIndex, modelId: t.modelId, targetAge: t.age }).then((r) => {
+        if (!live || !r.ok) return;
+        setEstimates((m) => {
+          const next = new Map(m);
+          next.set(estimateKey(t), r.value.estimatedAge);
+          if (next.size > MAX_ESTIMATES) next.delete(next.keys().next().value as string);
+          return next;
+        });
+      });
+    }, ESTIMATE_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+      if (sent) void studio.aging.cancel({ requestId });
+    };
+  }, [studio, shown, estimates]);
+
+  // The shown preview with its estimate, once known.
+  const withEstimate = useMemo(() => {
+    if (!shown || shown.value.estimatedAge !== null) return shown;
+    const age = estimates.get(estimateKey(shown.target));
+    return age === undefined ? shown : { ...shown, value: { ...shown.value, estimatedAge: age } };
+  }, [shown, estimates]);
+
+  return { scheduler, shown: withEstimate, busy, error };
 }
