@@ -30,8 +30,8 @@ export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
 
 /**
  * The estimator's age of the aged face as a preview shows it. Asked separately, once a preview has
- * settled (an age-net pass costs about as much as the preview), so the slider stays fast; a newer
- * estimate for the same photo supersedes older ones.
+ * settled (it costs about as much as the preview), so the slider stays fast; a newer estimate for
+ * the same photo supersedes older ones.
  */
 export const EstimateRequestSchema = z.strictObject({
   requestId: IdSchema,

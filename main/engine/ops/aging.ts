@@ -60,6 +60,7 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
       frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
     if (req.estimate) {
+      throwIfCancelled(signal);
       await loadFaceModels();
       frame.estimatedAge = await estimateAge({ size, data: shown });
     }

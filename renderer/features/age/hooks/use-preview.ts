@@ -1,7 +1,8 @@
 /**
  * Binds a PreviewScheduler to studio.aging for one screen; previews are blob: URLs in its LRU.
- * Once a preview has stayed on screen for ESTIMATE_DELAY_MS, the estimator's age of it is asked for
- * (aging:estimate, about the cost of a preview, so never during a drag) and shown with it.
+ * Once a preview has stayed on screen for ESTIMATE_DELAY_MS with no newer one on its way, the
+ * estimator's age of it is asked for (aging:estimate, about the cost of a preview, so never during a
+ * drag) and shown with it.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { StudioError } from '../../../../preload/contract';
@@ -18,8 +19,14 @@ export interface PreviewImage {
   engineMs: number;
 }
 
-/** How long a preview must stay before its age is estimated. */
-export const ESTIMATE_DELAY_MS = 150;
+/**
+ * How long a preview must stay, with nothing else on its way, before its age is estimated. The
+ * estimate ages the face again and runs the age net (~110 ms on one wasm thread) in the same engine
+ * as the previews: asked 150 ms after a preview it slowed the slider bench's next release from
+ * p50 150 to 190-213 ms (the scheduler's prefetches run in that pause too); after a second's pause
+ * it stays out of a working slider's way.
+ */
+export const ESTIMATE_DELAY_MS = 1000;
 /** Estimates kept per screen (one number per photo, face, model and age). */
 const MAX_ESTIMATES = 200;
 let estimateSeq = 0;
@@ -59,7 +66,8 @@ export function usePreview() {
 
   const [estimates, setEstimates] = useState<ReadonlyMap<string, number>>(new Map());
   useEffect(() => {
-    if (!shown || shown.value.estimatedAge !== null || estimates.has(estimateKey(shown.target))) return;
+    // Not while a newer preview is on its way: the slider goes first (the effect's cleanup cancels).
+    if (!shown || busy || shown.value.estimatedAge !== null || estimates.has(estimateKey(shown.target))) return;
     const t = shown.target;
     const requestId = `estimate-${++estimateSeq}`;
     let sent = false;
@@ -81,7 +89,7 @@ export function usePreview() {
       clearTimeout(timer);
       if (sent) void studio.aging.cancel({ requestId });
     };
-  }, [studio, shown, estimates]);
+  }, [studio, shown, busy, estimates]);
 
   // The shown preview with its estimate, once known.
   const withEstimate = useMemo(() => {
