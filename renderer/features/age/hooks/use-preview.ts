@@ -22,9 +22,7 @@ export interface PreviewImage {
 /**
  * How long a preview must stay, with nothing else on its way, before its age is estimated. The
  * estimate ages the face again and runs the age net (~110 ms on one wasm thread) in the same engine
- * as the previews: asked 150 ms after a preview it slowed the slider bench's next release from
- * p50 150 to 190-213 ms (the scheduler's prefetches run in that pause too); after a second's pause
- * it stays out of a working slider's way.
+ * as the previews and the scheduler's prefetches, so it waits for a pause in the slider's use.
  */
 export const ESTIMATE_DELAY_MS = 1000;
 /** Estimates kept per screen (one number per photo, face, model and age). */
