@@ -14,7 +14,7 @@
  * lower threshold. For a known pre-aligned dataset the last resort is to assume the face fills the
  * crop and let the landmark net find it ('whole-image').
  */
-import type { DecodedImage } from '../image/decoded-image';
+import { cropImage, type DecodedImage } from '../image/decoded-image';
 import { resizeImage } from '../image/image-io';
 import { assertFaceModelsLoaded, faceapi } from './face-models';
 import { asNetInput, imageToTensor } from './tensor-io';
@@ -174,15 +174,6 @@ export function mergeDetections(dets: RawDetection[]): RawDetection[] {
     if (!clash) kept.push(d);
   }
   return kept;
-}
-
-function cropImage(img: DecodedImage, r: Rect): DecodedImage {
-  const data = new Uint8Array(r.width * r.height * 3);
-  for (let y = 0; y < r.height; y++) {
-    const from = ((r.y + y) * img.width + r.x) * 3;
-    data.set(img.data.subarray(from, from + r.width * 3), y * r.width * 3);
-  }
-  return { width: r.width, height: r.height, data };
 }
 
 /** SSD on each detection tile of the image, merged; boxes in `img` coordinates. */

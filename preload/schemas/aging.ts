@@ -33,13 +33,7 @@ export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
  * settled (it costs about as much as the preview), so the slider stays fast; a newer estimate for
  * the same photo supersedes older ones.
  */
-export const EstimateRequestSchema = z.strictObject({
-  requestId: IdSchema,
-  photoId: IdSchema,
-  faceIndex: z.number().int().min(0).default(0),
-  modelId: IdSchema,
-  targetAge: AgeSchema,
-});
+export const EstimateRequestSchema = PreviewRequestSchema.omit({ output: true });
 export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
 export const EstimateResponseSchema = z.object({ requestId: IdSchema, targetAge: z.number(), estimatedAge: z.number() });
 

@@ -9,6 +9,7 @@ import { estimateAge } from '../../../models/face/estimate';
 import { loadFaceModels } from '../../../models/face/face-models';
 import { pasteBack, pasteRegion } from '../../../models/face/paste-back';
 import { composeAffine, type Affine } from '../../../models/face/affine';
+import { cropImage } from '../../../models/image/decoded-image';
 import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import type { AgeFacesRequest, AgeFacesResponse, AgedFrameWire } from '../protocol';
 import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, throwIfCancelled } from './aging-core';
@@ -23,16 +24,10 @@ const crops = new LruCache<string, AlignedFace>(8);
 function faceRegion(img: DecodedPhoto, aligned: AlignedFace) {
   const toUnit = composeAffine(aligned.toCrop, scaleAffine(1 / aligned.size));
   const { x0, y0, x1, y1 } = pasteRegion(img, toUnit);
-  const width = Math.max(1, x1 - x0);
-  const height = Math.max(1, y1 - y0);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const from = ((y0 + y) * img.width + x0) * 3;
-    data.set(img.data.subarray(from, from + width * 3), y * width * 3);
-  }
+  const rect = { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
   const [a, b, c, d, e, f] = aligned.toCrop;
   const toCrop: Affine = [a, b, c + a * x0 + b * y0, d, e, f + d * x0 + e * y0];
-  return { image: { width, height, data }, toCrop, rect: { x: x0, y: y0, width, height } };
+  return { image: cropImage(img, rect), toCrop, rect };
 }
 
 export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Promise<AgeFacesResponse> {
@@ -54,12 +49,14 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     const frame: AgedFrameWire = { age, crop: null, pasted: null };
     // Where the model has a reconstruction, the displayed crop also carries only the change,
     // applied to the real aligned face, so the preview matches what export will paste back.
-    const shown = recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
-    if (req.output !== 'pasted') {
+    // Only built when a crop is sent or estimated (a 'pasted' preview needs neither).
+    const wanted = req.output !== 'pasted' || req.estimate === true;
+    const shown = !wanted ? null : recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
+    if (shown && req.output !== 'pasted') {
       const bytes = await encodeImage({ width: size, height: size, data: shown }, { format: 'png' });
       frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
-    if (req.estimate) {
+    if (shown && req.estimate) {
       throwIfCancelled(signal);
       await loadFaceModels();
       frame.estimatedAge = await estimateAge({ size, data: shown });
