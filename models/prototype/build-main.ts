@@ -5,7 +5,7 @@
  *     [--strength-far F] [--tone transfer|keep|relative] [--balance none|strata] [--min-cell-faces 20]
  *     [--texture-maps] [--texture T]
  * --texture-maps also averages each group's detail amplitude maps (prototype-texture.ts); --texture
- * sets the texture transfer strength saved in the options (0: off).
+ * sets the strength saved in the folder's texture.json (default 0: off).
  * --balance strata weighs each (gender, race) stratum of an age group equally (prototype-balance.ts);
  * it needs index.csv's gender and race columns.
  */
