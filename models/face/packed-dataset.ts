@@ -4,7 +4,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { PACKED_FORMAT } from './packed-format';
+import { LANDMARK_FLOATS, LANDMARK_ROW_BYTES, LANDMARKS_FILE, PACKED_FORMAT } from './packed-format';
 
 export interface PackedRow {
   /** Position of the crop in crops.bin. */
@@ -44,6 +44,9 @@ export interface PackedDataset {
   readCrop(row: number): Uint8Array;
   /** Several crops, concatenated in the given order: [n, size, size, 3] uint8. */
   readCrops(rows: readonly number[]): Uint8Array;
+  /** 68 landmarks of one row in unit crop coordinates (x0, y0, x1, ...), or null when the dataset has no landmarks.bin. */
+  readLandmarks(row: number): Float32Array | null;
+  readonly hasLandmarks: boolean;
   close(): void;
 }
 
@@ -76,7 +79,10 @@ export function openPackedDataset(dir: string): PackedDataset {
   const onDisk = Math.floor(fstatSync(fd).size / rowBytes);
   const text = readFileSync(path.join(dir, 'index.csv'), 'utf8');
   const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(1).filter((l) => l !== '');
-  const rows = lines.map(parseRow).filter((r) => r.row < onDisk);
+  const lmPath = path.join(dir, LANDMARKS_FILE);
+  const lmFd = existsSync(lmPath) ? openSync(lmPath, 'r') : null;
+  const lmOnDisk = lmFd === null ? 0 : Math.floor(fstatSync(lmFd).size / LANDMARK_ROW_BYTES);
+  const rows = lines.map(parseRow).filter((r) => r.row < onDisk && (lmFd === null || r.row < lmOnDisk));
   const readInto = (row: number, buf: Uint8Array, offset: number) => {
     if (!Number.isInteger(row) || row < 0 || row >= onDisk) throw new Error(`row ${row} out of range (0..${onDisk - 1})`);
     const n = readSync(fd, buf, offset, rowBytes, row * rowBytes);
@@ -97,8 +103,18 @@ export function openPackedDataset(dir: string): PackedDataset {
       list.forEach((row, i) => readInto(row, buf, i * rowBytes));
       return buf;
     },
+    hasLandmarks: lmFd !== null,
+    readLandmarks(row) {
+      if (lmFd === null) return null;
+      if (!Number.isInteger(row) || row < 0 || row >= lmOnDisk) throw new Error(`row ${row} has no landmarks (0..${lmOnDisk - 1})`);
+      const out = new Float32Array(LANDMARK_FLOATS);
+      const n = readSync(lmFd, new Uint8Array(out.buffer), 0, LANDMARK_ROW_BYTES, row * LANDMARK_ROW_BYTES);
+      if (n !== LANDMARK_ROW_BYTES) throw new Error(`short read of landmarks row ${row}`);
+      return out;
+    },
     close() {
       closeSync(fd);
+      if (lmFd !== null) closeSync(lmFd);
     },
   };
 }

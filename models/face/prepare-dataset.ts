@@ -14,7 +14,8 @@ import { isPhotoError } from '../image/photo-error';
 import { alignFace } from './align';
 import { locateFaces } from './analyze';
 import { dedupByHash, hashRows, parseLabelsCsv, splitOf, type HashedRow } from './dataset-labels';
-import { INDEX_HEADER, PACKED_FORMAT, REJECTED_HEADER } from './packed-format';
+import { applyAffine } from './affine';
+import { INDEX_HEADER, LANDMARK_FLOATS, LANDMARK_ROW_BYTES, LANDMARKS_FILE, PACKED_FORMAT, REJECTED_HEADER } from './packed-format';
 import { CANONICAL_POINTS } from './template';
 
 
@@ -111,6 +112,7 @@ export async function prepareDataset(opts: PrepareDatasetOptions): Promise<Prepa
   const rowBytes = size * size * 3;
   mkdirSync(opts.outDir, { recursive: true });
   const cropsFile = path.join(opts.outDir, 'crops.bin');
+  const landmarksFile = path.join(opts.outDir, LANDMARKS_FILE);
   const indexFile = path.join(opts.outDir, 'index.csv');
   const rejectedFile = path.join(opts.outDir, 'rejected.csv');
   const metaFile = path.join(opts.outDir, 'meta.json');
@@ -137,6 +139,14 @@ export async function prepareDataset(opts: PrepareDatasetOptions): Promise<Prepa
   const have = statSync(cropsFile).size;
   if (have < indexLines.length * rowBytes) throw new Error('crops.bin is shorter than index.csv says: the dataset is damaged');
   if (have > indexLines.length * rowBytes) truncateSync(cropsFile, indexLines.length * rowBytes);
+  // landmarks.bin follows crops.bin row for row; a dataset packed before it existed gets none.
+  if (indexLines.length === 0 && !existsSync(landmarksFile)) writeFileSync(landmarksFile, new Uint8Array(0));
+  const withLandmarks = existsSync(landmarksFile);
+  if (withLandmarks) {
+    const lm = statSync(landmarksFile).size;
+    if (lm < indexLines.length * LANDMARK_ROW_BYTES) throw new Error('landmarks.bin is shorter than index.csv says: the dataset is damaged');
+    if (lm > indexLines.length * LANDMARK_ROW_BYTES) truncateSync(landmarksFile, indexLines.length * LANDMARK_ROW_BYTES);
+  }
 
   const done = new Set<string>([...indexLines.map((l) => l.split(',')[1]), ...rejectedLines.map((l) => l.split(',')[0])]);
   if (done.size === 0) {
@@ -162,6 +172,7 @@ export async function prepareDataset(opts: PrepareDatasetOptions): Promise<Prepa
   for (let c = 0; c < todo.length; c += chunkSize) {
     const chunk = todo.slice(c, c + chunkSize);
     const crops = Buffer.alloc(chunk.length * rowBytes);
+    const marks = new Float32Array(chunk.length * LANDMARK_FLOATS);
     const rows: string[] = [];
     const rejects: string[] = [];
     let n = 0;
@@ -173,12 +184,14 @@ export async function prepareDataset(opts: PrepareDatasetOptions): Promise<Prepa
         continue;
       }
       crops.set(outcome.crop, n * rowBytes);
+      marks.set(outcome.landmarks, n * LANDMARK_FLOATS);
       const split = splitOf(r.hash, seed, valFraction);
       rows.push([counts.written + n, r.file, r.age, r.gender ?? '', r.race ?? '', r.hash, split, outcome.score.toFixed(4), outcome.detector, outcome.eyeDistance.toFixed(1), outcome.inside.toFixed(3)].join(','));
       counts.detector[outcome.detector] = (counts.detector[outcome.detector] ?? 0) + 1;
       n++;
     }
     appendDurable(cropsFile, crops.subarray(0, n * rowBytes));
+    if (withLandmarks) appendDurable(landmarksFile, new Uint8Array(marks.buffer, 0, n * LANDMARK_ROW_BYTES));
     if (rows.length) appendDurable(indexFile, rows.join('\n') + '\n');
     if (rejects.length) appendDurable(rejectedFile, rejects.join('\n') + '\n');
     counts.written += n;
@@ -210,7 +223,7 @@ export async function prepareDataset(opts: PrepareDatasetOptions): Promise<Prepa
 }
 
 type PackOutcome =
-  | { crop: Uint8Array; score: number; detector: string; eyeDistance: number; inside: number }
+  | { crop: Uint8Array; landmarks: Float32Array; score: number; detector: string; eyeDistance: number; inside: number }
   | { reason: string };
 
 async function packOne(r: HashedRow, opts: PrepareDatasetOptions, size: number): Promise<PackOutcome> {
@@ -218,7 +231,13 @@ async function packOne(r: HashedRow, opts: PrepareDatasetOptions, size: number):
     const img = await decodeImage(path.join(opts.imagesDir, r.file));
     const [face] = await locateFaces(img, { mode: 'dataset', minEyeDistance: opts.minEyeDistance ?? 16 });
     const aligned = alignFace(img, face, size);
-    return { crop: aligned.data, score: face.score, detector: face.box.detector, eyeDistance: face.eyeDistance, inside: aligned.insideFraction };
+    const landmarks = new Float32Array(LANDMARK_FLOATS);
+    face.landmarks.forEach((p, i) => {
+      const u = applyAffine(face.alignment, p);
+      landmarks[2 * i] = u.x;
+      landmarks[2 * i + 1] = u.y;
+    });
+    return { crop: aligned.data, landmarks, score: face.score, detector: face.box.detector, eyeDistance: face.eyeDistance, inside: aligned.insideFraction };
   } catch (e) {
     if (isPhotoError(e)) return { reason: e.code };
     throw e;

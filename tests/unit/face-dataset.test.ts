@@ -6,6 +6,7 @@ import { initBackend } from '../../models/backend/select';
 import { dedupByHash, parseLabelsCsv, sha256, splitOf } from '../../models/face/dataset-labels';
 import { loadFaceModels } from '../../models/face/face-models';
 import { openPackedDataset } from '../../models/face/packed-dataset';
+import { CANONICAL_POINTS } from '../../models/face/template';
 import { prepareDataset } from '../../models/face/prepare-dataset';
 
 const facesDir = path.join(__dirname, '..', 'fixtures', 'faces');
@@ -104,6 +105,26 @@ describe('prepareDataset', () => {
     const crop = ds.readCrop(obama!.row);
     expect(crop).toHaveLength(128 * 128 * 3);
     expect(Buffer.from(ds.readCrops([obama!.row, 0]).subarray(0, crop.length)).equals(Buffer.from(crop))).toBe(true);
+    // Landmarks ride along row for row, resumed like the crops, in unit crop coordinates: the eye
+    // centres (points 36-41 and 42-47) land near the template's eye positions.
+    expect(ds.hasLandmarks).toBe(true);
+    expect(statSync(path.join(out, 'landmarks.bin')).size).toBe(4 * 68 * 2 * 4);
+    expect(readFileSync(path.join(out, 'landmarks.bin')).equals(readFileSync(path.join(oneShot, 'landmarks.bin')))).toBe(true);
+    const lm = ds.readLandmarks(obama!.row)!;
+    const eye = (from: number) => {
+      let x = 0;
+      let y = 0;
+      for (let i = from; i < from + 6; i++) {
+        x += lm[2 * i] / 6;
+        y += lm[2 * i + 1] / 6;
+      }
+      return { x, y };
+    };
+    const [left, right] = [eye(36), eye(42)];
+    expect(Math.abs(left.x - CANONICAL_POINTS[0].x)).toBeLessThan(0.03);
+    expect(Math.abs(right.x - CANONICAL_POINTS[1].x)).toBeLessThan(0.03);
+    expect(Math.abs(left.y - CANONICAL_POINTS[0].y)).toBeLessThan(0.03);
+    expect(lm[2 * 8 + 1]).toBeGreaterThan(0.8); // the chin, low in the crop
     // Re-aligning an already aligned crop changes it little: the aligner is stable.
     const { decodeImage } = await import('../../models/image/image-io');
     const src = await decodeImage(path.join(images, 'face-00-obama-1.jpg'));
