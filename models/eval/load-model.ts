@@ -12,6 +12,7 @@ import { loadAgeCganModel } from '../age-cgan';
 import { loadCycleGanModel } from '../cyclegan/aging-model';
 import { PROTOTYPE_FORMAT, loadPrototypeModel } from '../prototype/prototype-store';
 import { TexturedAgingModel, loadTextureStage, type TextureStage } from '../prototype/prototype-texture';
+import { ENGINEERED_FORMAT, loadEngineeredModel } from '../stages/engineered-model';
 import type { EvaluableModel } from './evaluate';
 
 export interface LoadedEvalModel {
@@ -28,6 +29,8 @@ export async function loadEvalModel(spec: string, opts: { prototypeDir?: string 
   }
   const meta = JSON.parse(await fs.readFile(metaFile, 'utf8')) as { format?: string; kind?: string };
   const name = spec === 'prototype' ? 'prototype' : path.basename(path.resolve(dir));
+  // The engineered pipeline carries its own texture stage.
+  if (meta.format === ENGINEERED_FORMAT) return { model: await loadEngineeredModel(dir), name };
   let model: EvaluableModel;
   if (meta.format === PROTOTYPE_FORMAT) model = await loadPrototypeModel(dir);
   else if (meta.kind === 'cyclegan') model = await loadCycleGanModel(dir);

@@ -30,6 +30,23 @@ export function faceMaskWeight(u: number, v: number): number {
   return t * t * (3 - 2 * t); // smoothstep: no visible edge where the blend starts or ends
 }
 
+/**
+ * The 'crop' mask: the whole aligned square, fading over its outer CROP_FEATHER. For models whose
+ * every stage already leaves the crop's outer band untouched (the engineered pipeline: its shape
+ * warp moves the jaw and forehead, which the face ellipse would cut through).
+ */
+export const CROP_FEATHER = 0.06;
+
+export function cropMaskWeight(u: number, v: number): number {
+  const d = Math.min(u, v, 1 - u, 1 - v);
+  if (d <= 0) return 0;
+  if (d >= CROP_FEATHER) return 1;
+  const t = d / CROP_FEATHER;
+  return t * t * (3 - 2 * t);
+}
+
+export type PasteMask = 'face' | 'crop';
+
 export interface PasteTarget {
   /** Photo pixels -> crop pixels of a crop of `size` (AlignedFace.toCrop). */
   toCrop: Affine;
@@ -39,12 +56,14 @@ export interface PasteTarget {
 export interface PasteBackOptions {
   /** Write into `original` instead of a copy (saves a full-photo copy for 40 MP exports). */
   inPlace?: boolean;
+  /** Which mask blends the output in (default 'face'). */
+  mask?: PasteMask;
 }
 
 /** The photo rectangle (integer pixel bounds, clipped) that the mask can touch. */
-export function pasteRegion(original: DecodedImage, toUnit: Affine): { x0: number; y0: number; x1: number; y1: number } {
+export function pasteRegion(original: DecodedImage, toUnit: Affine, mask: PasteMask = 'face'): { x0: number; y0: number; x1: number; y1: number } {
   const toPhoto = invertAffine(toUnit);
-  const { cx, cy, rx, ry } = FACE_MASK;
+  const { cx, cy, rx, ry } = mask === 'face' ? FACE_MASK : { cx: 0.5, cy: 0.5, rx: 0.5, ry: 0.5 };
   const corners = [
     [cx - rx, cy - ry],
     [cx + rx, cy - ry],
@@ -77,7 +96,8 @@ export async function pasteBack(
   }
   const result = opts.inPlace ? original : cloneImage(original);
   const toUnit = composeAffine(aligned.toCrop, scaleAffine(1 / aligned.size));
-  const { x0, y0, x1, y1 } = pasteRegion(original, toUnit);
+  const { x0, y0, x1, y1 } = pasteRegion(original, toUnit, opts.mask);
+  const weight = opts.mask === 'crop' ? cropMaskWeight : faceMaskWeight;
   const outImg: DecodedImage = { width: output.size, height: output.size, data: output.data };
   const recImg: DecodedImage | null = reconstruction
     ? { width: reconstruction.size, height: reconstruction.size, data: reconstruction.data }
@@ -90,7 +110,7 @@ export async function pasteBack(
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const u = applyAffine(toUnit, { x: x + 0.5, y: y + 0.5 });
-      const m = faceMaskWeight(u.x, u.y);
+      const m = weight(u.x, u.y);
       if (m === 0) continue;
       sampleBilinear(outImg, u.x * s, u.y * s, o, 0);
       const p = (y * original.width + x) * 3;

@@ -9,6 +9,9 @@ import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import { loadEvalModel } from '../../../models/eval/load-model';
 import { PrototypeAgingModel } from '../../../models/prototype/prototype-model';
 import { TexturedAgingModel } from '../../../models/prototype/prototype-texture';
+import { EngineeredAgingModel } from '../../../models/stages/engineered-model';
+import { applyAffine } from '../../../models/face/affine';
+import type { PasteMask } from '../../../models/face/paste-back';
 import type { EvaluableModel } from '../../../models/eval/evaluate';
 import { LruCache } from './lru';
 
@@ -48,7 +51,7 @@ export const MAX_DETAIL_CROP = 512;
  * the face itself, pasted back as it is: at 128 px it would blur a larger face).
  */
 export function cropSizeFor(model: EvaluableModel, landmarks: readonly Point[]): number {
-  if (!(model instanceof TexturedAgingModel) && !(model instanceof PrototypeAgingModel)) return model.resolution;
+  if (!(model instanceof TexturedAgingModel) && !(model instanceof PrototypeAgingModel) && !(model instanceof EngineeredAgingModel)) return model.resolution;
   const [a, b, , d, e] = fitAlignment(landmarks); // photo pixels -> unit crop
   const native = Math.round(1 / Math.sqrt(Math.abs(a * e - b * d)));
   return Math.max(model.resolution, Math.min(MAX_DETAIL_CROP, native));
@@ -78,20 +81,31 @@ async function toBytes(t: tf.Tensor4D): Promise<Uint8Array> {
  * Ages one aligned face: the output crop and, when the model does not reproduce its input
  * exactly, its reconstruction at the source age (paste-back then transfers only the change).
  */
+/** The paste-back mask a model's output wants (the engineered pipeline: the whole crop). */
+export function pasteMaskFor(model: EvaluableModel): PasteMask {
+  return model instanceof EngineeredAgingModel ? model.pasteMask : 'face';
+}
+
 export async function ageAlignedFace(
   model: EvaluableModel,
   aligned: AlignedFace,
   sourceAge: number,
   targetAge: number,
   signal: AbortSignal,
+  landmarks?: readonly Point[],
 ): Promise<{ out: Uint8Array; rec: Uint8Array | null }> {
   const { size } = aligned;
+  // The photo's landmarks in unit crop coordinates, for models that reshape the face.
+  const hints = landmarks && landmarks.length === 68
+    ? { landmarks: [Float32Array.from(landmarks.flatMap((p) => { const c = applyAffine(aligned.toCrop, p); return [c.x / size, c.y / size]; }))] }
+    : {};
+  const opts = { signal, ...hints };
   // [1, size, size, 3] in [-1, 1]
   const input = tf.tidy(() =>
     tf.sub(tf.div(tf.tensor4d(aligned.data, [1, size, size, 3], 'int32').toFloat(), 127.5), 1),
   ) as tf.Tensor4D;
   try {
-    const { output, reconstruction } = await model.age(input, sourceAge, targetAge, { signal });
+    const { output, reconstruction } = await model.age(input, sourceAge, targetAge, opts);
     try {
       return { out: await toBytes(output), rec: reconstruction ? await toBytes(reconstruction) : null };
     } finally {

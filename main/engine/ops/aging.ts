@@ -7,12 +7,12 @@
 import { alignFace, scaleAffine, type AlignedFace } from '../../../models/face/align';
 import { estimateAge } from '../../../models/face/estimate';
 import { loadFaceModels } from '../../../models/face/face-models';
-import { pasteBack, pasteRegion } from '../../../models/face/paste-back';
+import { pasteBack, pasteRegion, type PasteMask } from '../../../models/face/paste-back';
 import { composeAffine, type Affine } from '../../../models/face/affine';
 import { cropImage } from '../../../models/image/decoded-image';
 import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import type { AgeFacesRequest, AgeFacesResponse, AgedFrameWire } from '../protocol';
-import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, throwIfCancelled } from './aging-core';
+import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, pasteMaskFor, throwIfCancelled } from './aging-core';
 import { LruCache } from './lru';
 
 const crops = new LruCache<string, AlignedFace>(8);
@@ -21,9 +21,9 @@ const crops = new LruCache<string, AlignedFace>(8);
  * The photo rectangle the face mask can touch, cut out, with the crop transform moved to its
  * coordinates: paste-back then only allocates the face's region, never a full 40 MP copy.
  */
-function faceRegion(img: DecodedPhoto, aligned: AlignedFace) {
+function faceRegion(img: DecodedPhoto, aligned: AlignedFace, mask: PasteMask) {
   const toUnit = composeAffine(aligned.toCrop, scaleAffine(1 / aligned.size));
-  const { x0, y0, x1, y1 } = pasteRegion(img, toUnit);
+  const { x0, y0, x1, y1 } = pasteRegion(img, toUnit, mask);
   const rect = { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
   const [a, b, c, d, e, f] = aligned.toCrop;
   const toCrop: Affine = [a, b, c + a * x0 + b * y0, d, e, f + d * x0 + e * y0];
@@ -41,11 +41,12 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     aligned = alignFace(img, { landmarks: req.landmarks }, size);
     crops.set(cropKey, aligned);
   }
-  const region = req.output === 'crop' ? null : faceRegion(img, aligned);
+  const mask = pasteMaskFor(model);
+  const region = req.output === 'crop' ? null : faceRegion(img, aligned, mask);
   const frames: AgedFrameWire[] = [];
   for (const age of req.ages) {
     throwIfCancelled(signal);
-    const { out: outBytes, rec: recBytes } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal);
+    const { out: outBytes, rec: recBytes } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal, req.landmarks);
     const frame: AgedFrameWire = { age, crop: null, pasted: null };
     // Where the model has a reconstruction, the displayed crop also carries only the change,
     // applied to the real aligned face, so the preview matches what export will paste back.
@@ -67,6 +68,7 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
         { toCrop: region.toCrop, size },
         { size, data: outBytes },
         recBytes ? { size, data: recBytes } : undefined,
+        { mask },
       );
       const bytes = await encodeImage(pasted, { format: 'jpeg', quality: 92 });
       frame.pasted = {

@@ -13,7 +13,7 @@ import { pasteBack } from '../../../models/face/paste-back';
 import { readGpsTags } from '../../../models/image/exif-gps';
 import { encodeImage } from '../../../models/image/image-io';
 import type { ExportComposeRequest, ExportImageWire, ExportPhotoRequest } from '../protocol';
-import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, throwIfCancelled as cancelled } from './aging-core';
+import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, pasteMaskFor, throwIfCancelled as cancelled } from './aging-core';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' } as const;
 
@@ -26,8 +26,8 @@ export async function exportPhotoOp(req: ExportPhotoRequest, signal: AbortSignal
     cancelled(signal);
     const size = cropSizeFor(m, face.landmarks);
     const aligned = alignFace(img, { landmarks: face.landmarks }, size);
-    const { out, rec } = await ageAlignedFace(m, aligned, face.sourceAge, req.age, signal);
-    await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true });
+    const { out, rec } = await ageAlignedFace(m, aligned, face.sourceAge, req.age, signal, face.landmarks);
+    await pasteBack(result, { toCrop: aligned.toCrop, size }, { size, data: out }, rec ? { size, data: rec } : undefined, { inPlace: true, mask: pasteMaskFor(m) });
   }
   cancelled(signal);
   const gps = req.keepLocation ? readGpsTags((await sharp(req.path).metadata()).exif) : null;

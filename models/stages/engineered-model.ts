@@ -1,0 +1,167 @@
+/**
+ * The training-free aging pipeline, one face crop at a time, at the crop's own size (the studio
+ * aligns each face at its size in the photo, up to 512 px):
+ *
+ *   landmarks L (given, or found on the crop)  ->  shape stage: warp L toward the target age's shape T
+ *   -> appearance stage: shape-normalised mean-face change, fitted to the person, drawn at T
+ *   -> texture stage: the face's own fine detail rescaled by age (prototype-texture.ts)
+ *   -> hair stage: scalp hair, brows and beard greyed / darkened, beard faded for children
+ *
+ * Its output is the whole crop (reconstruction null) and it asks paste-back for the 'crop' mask:
+ * every stage already leaves the crop's outer band untouched, so the blend there is seamless while
+ * the face's outline (jaw, forehead) may move.
+ *
+ * Folder: meta.json (format 'face-age-engineered', options), shape-means.json, appearance.json/.bin,
+ * texture.json/.bin.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { detectLandmarks } from '../face/landmarks';
+import { estimateAgeAndDescriptor } from '../face/estimate';
+import { CANONICAL_FACE_RECT } from '../face/template';
+import { loadTextureStage, type TextureStage } from '../prototype/prototype-texture';
+import { changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
+import { loadAppearanceMeans, type AppearanceMeans } from './appearance/normalised-means';
+import { DEFAULT_HAIR, hairChange, type HairOptions } from './hair/hair-stage';
+import { personMask } from './hair/segmentation';
+import { SHAPE_LENGTH } from './shape/face-points';
+import { parseShapeMeans, type ShapeMeans } from './shape/shape-means';
+import { targetShape, warpToShape } from './shape/shape-stage';
+
+export const ENGINEERED_FORMAT = 'face-age-engineered';
+
+export interface EngineeredOptions {
+  /** Multiplies the mean-shape difference (0: no shape change). */
+  shapeStrength: number;
+  appearance: AppearanceOptions;
+  hair: HairOptions;
+}
+
+export const DEFAULT_ENGINEERED: EngineeredOptions = { shapeStrength: 1.5, appearance: DEFAULT_APPEARANCE, hair: DEFAULT_HAIR };
+
+export interface EngineeredMeta {
+  format: typeof ENGINEERED_FORMAT;
+  version: 1;
+  kind: 'engineered';
+  resolution: number;
+  options: EngineeredOptions;
+  data?: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Per-face hints the caller may already have (the engine knows landmarks and sex from import). */
+export interface FaceHints {
+  /** 68 landmarks in unit crop coordinates (136 numbers), one per face of the batch. */
+  landmarks?: ArrayLike<number>[];
+  /** 0 male, 1 female, null unknown; one per face. */
+  genders?: (number | null)[];
+}
+
+export class EngineeredAgingModel {
+  readonly kind = 'engineered' as const;
+  /** The means' size; faces of any size are aged at their own size. */
+  readonly resolution: number;
+  readonly pasteMask = 'crop' as const;
+  private readonly refMask: Float32Array;
+
+  constructor(
+    readonly shapes: ShapeMeans,
+    readonly appearance: AppearanceMeans,
+    readonly texture: TextureStage | null,
+    readonly options: EngineeredOptions,
+  ) {
+    this.resolution = appearance.size;
+    this.refMask = outlineMask(appearance.reference, appearance.size, 2);
+  }
+
+  async age(
+    faces: tf.Tensor4D,
+    sourceAge: number,
+    targetAge: number,
+    opts: { signal?: AbortSignal } & FaceHints = {},
+  ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
+    const [N, S, W] = faces.shape;
+    if (S !== W) throw new Error('engineered model: faces must be square crops');
+    const all = (await faces.data()) as Float32Array;
+    const out = new Float32Array(all.length);
+    const per = S * S * 3;
+    for (let n = 0; n < N; n++) {
+      opts.signal?.throwIfAborted();
+      const face = all.subarray(n * per, (n + 1) * per);
+      const hints = await this.hintsFor(face, S, opts.landmarks?.[n], opts.genders?.[n]);
+      const person = this.options.hair.strength > 0 ? await personMask(face, S) : null;
+      const aged = this.ageOne(face, S, sourceAge, targetAge, hints.shape, hints.gender, person);
+      out.set(aged, n * per);
+    }
+    let output = tf.tensor4d(out, [N, S, S, 3]);
+    if (this.texture && this.texture.strength > 0) {
+      const textured = tf.tidy(() => tf.clipByValue(tf.add(output, this.texture!.change(output, sourceAge, targetAge)), -1, 1) as tf.Tensor4D);
+      output.dispose();
+      output = textured;
+    }
+    return { output, reconstruction: null };
+  }
+
+  /** Landmarks (unit) and sex of one crop ([-1, 1] floats): the hints, or measured on the crop. */
+  async hintsFor(face: Float32Array, S: number, landmarks?: ArrayLike<number>, gender?: number | null): Promise<{ shape: ArrayLike<number>; gender: number | null }> {
+    if (landmarks && landmarks.length === SHAPE_LENGTH && gender !== undefined) return { shape: landmarks, gender };
+    const bytes = Uint8Array.from(face, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
+    let shape: ArrayLike<number> | undefined = landmarks && landmarks.length === SHAPE_LENGTH ? landmarks : undefined;
+    if (!shape) {
+      const r = CANONICAL_FACE_RECT;
+      const pts = await detectLandmarks({ width: S, height: S, data: bytes }, { x: r.x * S, y: r.y * S, width: r.width * S, height: r.height * S });
+      shape = Float32Array.from(pts.flatMap((p) => [p.x / S, p.y / S]));
+    }
+    let g = gender;
+    if (g === undefined) {
+      const est = await estimateAgeAndDescriptor({ size: S, data: bytes });
+      g = est.genderProbability >= 0.7 ? (est.gender === 'male' ? 0 : 1) : null;
+    }
+    return { shape, gender: g };
+  }
+
+  /** One crop, [-1, 1] floats [S, S, 3] -> aged, same layout (texture excluded). */
+  ageOne(face: Float32Array, S: number, sourceAge: number, targetAge: number, shape: ArrayLike<number>, gender: number | null, person: Float32Array | null = null): Float32Array {
+    const o = this.options;
+    const target = o.shapeStrength > 0 ? targetShape(this.shapes, shape, sourceAge, targetAge, gender, o.shapeStrength) : Float32Array.from(shape);
+    const warped = o.shapeStrength > 0 ? warpToShape(face, S, shape, target) : Float32Array.from(face);
+    // Appearance, in grey levels, then to [-1, 1] units.
+    const faceMask = outlineMask(target, S, Math.max(1, S / 64));
+    let luma = 0;
+    let wsum = 0;
+    for (let p = 0; p < S * S; p++) {
+      const y = 0.299 * warped[3 * p] + 0.587 * warped[3 * p + 1] + 0.114 * warped[3 * p + 2];
+      luma += faceMask[p] * (y + 1) * 127.5;
+      wsum += faceMask[p];
+    }
+    luma /= Math.max(1e-6, wsum);
+    const grey = isGreyscale(warped, 2 / 255);
+    const ref = referenceChange(this.appearance, this.refMask, sourceAge, targetAge, gender, luma, grey, o.appearance);
+    const change = changeOnFace(ref, this.appearance.size, this.appearance.reference, target, S);
+    const out = new Float32Array(warped.length);
+    for (let i = 0; i < out.length; i++) out[i] = warped[i] + change[i] / 127.5;
+    hairChange(out, S, target, sourceAge, targetAge, grey, o.hair, person);
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(-1, Math.min(1, out[i]));
+    return out;
+  }
+
+  dispose(): void {}
+}
+
+export async function loadEngineeredModel(dir: string, override: Partial<EngineeredOptions> = {}): Promise<EngineeredAgingModel> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as EngineeredMeta;
+  if (meta.format !== ENGINEERED_FORMAT) throw new Error(`${dir}: not an engineered aging model`);
+  const shapes = parseShapeMeans(JSON.parse(await fs.readFile(path.join(dir, 'shape-means.json'), 'utf8')));
+  const appearance = await loadAppearanceMeans(dir);
+  if (!appearance) throw new Error(`${dir}: appearance means missing`);
+  const texture = existsSync(path.join(dir, 'texture.json')) ? await loadTextureStage(dir) : null;
+  const options: EngineeredOptions = {
+    ...DEFAULT_ENGINEERED,
+    ...meta.options,
+    ...override,
+    appearance: { ...DEFAULT_APPEARANCE, ...meta.options?.appearance, ...override.appearance },
+    hair: { ...DEFAULT_HAIR, ...meta.options?.hair, ...override.hair },
+  };
+  return new EngineeredAgingModel(shapes, appearance, texture, options);
+}

@@ -1,0 +1,238 @@
+/**
+ * The hair stage: scalp hair, eyebrows and beard grey with the target age (and grey hair darkens
+ * when made young); a beard fades for child targets. It edits only pixels that are hair:
+ *
+ *   where   scalp: the person (a segmentation mask, when given) above and beside the face outline;
+ *           brows: a band along the brow landmarks; beard: the jaw area below the nose, outside
+ *           the lips;
+ *   what    pixels darker or much less colourful than the person's skin (measured on the cheeks),
+ *           so skin inside those regions stays;
+ *   how     toward a silver grey that keeps each pixel's own light and dark strands (its luminance
+ *           around the hair's mean), by how much greyer the target age is than the source:
+ *           grey(a) = smoothstep((a - onset) / span), per region.
+ *
+ * Works on [-1, 1] RGB crops in place, [S, S, 3], with the shape the face has in that crop.
+ */
+import { LANDMARK_COUNT } from '../shape/face-points';
+
+export interface HairOptions {
+  /** 0 turns the stage off; 1 greys fully at old age. */
+  strength: number;
+  /** Age at which greying starts and the years until it is complete (scalp; brows and beard follow). */
+  onset: number;
+  span: number;
+  /** Target age under which a beard is gone (fading from 4 years above it). */
+  beardlessUnder: number;
+}
+
+export const DEFAULT_HAIR: HairOptions = { strength: 0.85, onset: 38, span: 40, beardlessUnder: 13 };
+
+const smooth = (t: number) => {
+  const x = Math.min(1, Math.max(0, t));
+  return x * x * (3 - 2 * x);
+};
+
+/** How grey hair is at `age` (0 to 1). */
+export function greyAt(age: number, o: HairOptions, delay = 0): number {
+  return smooth((age - o.onset - delay) / o.span);
+}
+
+interface Skin {
+  y: number;
+  cb: number;
+  cr: number;
+}
+
+const ycc = (r: number, g: number, b: number) => {
+  const y = 0.299 * r + 0.587 * g + 0.114 * b;
+  return [y, b - y, r - y] as const;
+};
+
+/**
+ * The skin's colour, from the cheeks (points a third of the way from the jaw toward the nose, and
+ * under the eyes): the median of each channel (robust to a shadow or a highlight among them).
+ */
+function skinOf(img: Float32Array, S: number, shape: ArrayLike<number>): Skin {
+  const samples: Array<readonly [number, number, number]> = [];
+  const pt = (i: number) => [shape[2 * i], shape[2 * i + 1]];
+  for (const [a, b] of [[2, 31], [3, 31], [14, 35], [13, 35], [41, 2], [46, 14]]) {
+    const [ax, ay] = pt(a);
+    const [bx, by] = pt(b);
+    for (const t of [0.3, 0.45, 0.6]) {
+      const x = Math.round((ax + (bx - ax) * t) * S);
+      const y = Math.round((ay + (by - ay) * t) * S);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = Math.min(S - 1, Math.max(0, x + dx));
+          const yy = Math.min(S - 1, Math.max(0, y + dy));
+          const o = (yy * S + xx) * 3;
+          samples.push(ycc(img[o], img[o + 1], img[o + 2]));
+        }
+      }
+    }
+  }
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((p, q) => p - q);
+    return s[Math.floor(s.length / 2)];
+  };
+  const m = [0, 1, 2].map((k) => median(samples.map((v) => v[k])));
+  return { y: m[0], cb: m[1], cr: m[2] };
+}
+
+function insidePolygon(u: number, v: number, poly: ReadonlyArray<readonly [number, number]>): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > v !== yj > v && u < ((xj - xi) * (v - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function distToSegment(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax, dy = by - ay;
+  const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(u - ax - t * dx, v - ay - t * dy);
+}
+
+/**
+ * Region weights per pixel: [scalp, brows, beard] in [0, 1], from the shape (and the person mask
+ * for the scalp, when given; without it the scalp region is left alone, since a wall behind the head
+ * cannot be told from hair by colour alone).
+ */
+export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32Array | null): Float32Array {
+  const pt = (i: number): [number, number] => [shape[2 * i], shape[2 * i + 1]];
+  const jaw: Array<[number, number]> = [];
+  for (let i = 0; i <= 16; i++) jaw.push(pt(i));
+  const browY = Math.min(...[17, 18, 19, 20, 21, 22, 23, 24, 25, 26].map((i) => shape[2 * i + 1]));
+  const chinY = shape[2 * 8 + 1];
+  const faceTop = browY - 0.45 * (chinY - browY);
+  const outline: Array<[number, number]> = [...jaw, [pt(16)[0], faceTop], [pt(0)[0], faceTop]];
+  const mouth: Array<[number, number]> = [];
+  for (let i = 48; i <= 59; i++) mouth.push(pt(i));
+  const mouthC = mouth.reduce((s, p) => [s[0] + p[0] / 12, s[1] + p[1] / 12], [0, 0]);
+  const mouthBig = mouth.map(([x, y]) => [mouthC[0] + (x - mouthC[0]) * 1.3, mouthC[1] + (y - mouthC[1]) * 1.8] as [number, number]);
+  const noseY = shape[2 * 33 + 1];
+  const eyeD = Math.hypot(shape[2 * 45] - shape[2 * 36], shape[2 * 45 + 1] - shape[2 * 36 + 1]);
+  const underJaw: Array<[number, number]> = [];
+  for (let i = 3; i <= 13; i++) underJaw.push(pt(i));
+  for (let i = 13; i >= 3; i--) underJaw.push([pt(i)[0], pt(i)[1] + 0.4 * eyeD * Math.sin((Math.PI * (i - 3)) / 10)]);
+  const out = new Float32Array(S * S * 3);
+  for (let y = 0; y < S; y++) {
+    const v = (y + 0.5) / S;
+    for (let x = 0; x < S; x++) {
+      const u = (x + 0.5) / S;
+      const p = y * S + x;
+      const inFace = insidePolygon(u, v, outline);
+      // Scalp: the person, outside the face outline, above the ears (mid-nose height).
+      if (person && !inFace && v < noseY) out[3 * p] = person[p];
+      // Brows: within 0.09 eye distances of the brow polylines.
+      let d = Infinity;
+      for (let i = 17; i < 26; i++) if (i !== 21) d = Math.min(d, distToSegment(u, v, ...pt(i), ...pt(i + 1)));
+      out[3 * p + 1] = smooth(1 - (d - 0.06 * eyeD) / (0.06 * eyeD));
+      // Beard: inside the jaw below the nose, and a band under the jaw line; not the lips.
+      if (v > noseY && !insidePolygon(u, v, mouthBig) && (insidePolygon(u, v, [...jaw, [pt(16)[0], noseY], [pt(0)[0], noseY]]) || insidePolygon(u, v, underJaw))) out[3 * p + 2] = 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Greys (or darkens) hair in `img` ([-1, 1] RGB, S x S) in place; `person` is the segmentation's
+ * person probability per pixel (null: scalp hair is left alone).
+ */
+export function hairChange(
+  img: Float32Array,
+  S: number,
+  shape: ArrayLike<number>,
+  sourceAge: number,
+  targetAge: number,
+  greyscale: boolean,
+  o: HairOptions,
+  person: Float32Array | null = null,
+): void {
+  if (o.strength <= 0 || shape.length < LANDMARK_COUNT * 2) return;
+  const scalp = o.strength * (greyAt(targetAge, o) - greyAt(sourceAge, o));
+  const brows = o.strength * (greyAt(targetAge, o, 12) - greyAt(sourceAge, o, 12));
+  const beard = o.strength * (greyAt(targetAge, o, -3) - greyAt(sourceAge, o, -3));
+  const fade = targetAge < sourceAge ? smooth((o.beardlessUnder + 4 - targetAge) / 4) : 0;
+  if (Math.abs(scalp) < 0.01 && Math.abs(brows) < 0.01 && Math.abs(beard) < 0.01 && fade === 0) return;
+  // Work in grey levels.
+  const g = (v: number) => (v + 1) * 127.5;
+  const px = Float32Array.from(img, g);
+  const skin = skinOf(px, S, shape);
+  const regions = hairRegions(S, shape, person);
+  // Hair-ness: darker than the skin, or much less colourful than it (dark, grey and white hair all
+  // are; skin has a distinct warm chroma whatever its tone).
+  const hairness = new Float32Array(S * S);
+  const hairY = [0, 0, 0];
+  const hairW = [0, 0, 0];
+  const skinChroma = Math.max(6, Math.hypot(skin.cb, skin.cr));
+  for (let p = 0; p < S * S; p++) {
+    const [y, cb, cr] = ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2]);
+    const dark = smooth((skin.y - y - 12) / 30);
+    const pale = smooth((0.55 - Math.hypot(cb, cr) / skinChroma) / 0.3);
+    hairness[p] = Math.max(dark, pale);
+    for (let k = 0; k < 3; k++) {
+      const w = hairness[p] * regions[3 * p + k];
+      hairY[k] += w * y;
+      hairW[k] += w;
+    }
+  }
+  const meanOf = hairY.map((v, k) => (hairW[k] > 0 ? v / hairW[k] : skin.y));
+  // Is there a beard at all? Shadows of a smile or a stubble line cover a small part of the chin
+  // area; a beard or moustache covers much of it.
+  let chin = 0;
+  let chinHair = 0;
+  for (let p = 0; p < S * S; p++) {
+    if (regions[3 * p + 2] > 0) {
+      chin++;
+      chinHair += hairness[p];
+    }
+  }
+  const bearded = chin > 0 ? smooth((chinHair / chin - 0.3) / 0.25) : 0;
+  for (let p = 0; p < S * S; p++) {
+    const h = hairness[p];
+    if (h <= 0) continue;
+    // A beard is darker than the skin (or grey): a white collar under the jaw is not one.
+    const beardW = bearded * regions[3 * p + 2] * (ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2])[0] < skin.y + 15 ? 1 : 0);
+    const amount = regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard;
+    const r = px[3 * p], gg = px[3 * p + 1], b = px[3 * p + 2];
+    const [y] = ycc(r, gg, b);
+    const rw = regions[3 * p] + regions[3 * p + 1] + regions[3 * p + 2];
+    const meanY = rw > 0 ? (regions[3 * p] * meanOf[0] + regions[3 * p + 1] * meanOf[1] + regions[3 * p + 2] * meanOf[2]) / rw : skin.y;
+    let nr = r, ng = gg, nb = b;
+    if (amount > 0) {
+      // Silver: the hair's mean lifted toward light grey, each strand keeping its contrast.
+      const silver = Math.min(235, 175 + 0.9 * (y - meanY));
+      const t = Math.min(1, amount * h);
+      nr = r + (silver - r) * t;
+      ng = gg + (silver - gg) * t;
+      nb = b + (silver + 4 - b) * t;
+    } else if (amount < 0 && meanY > 110) {
+      // Younger: light grey hair darkens toward a dark brown, keeping its strands.
+      const t = Math.min(1, -amount * h);
+      const dark = 55 + 0.6 * (y - meanY);
+      nr = r + (dark + 10 - r) * t;
+      ng = gg + (dark - gg) * t;
+      nb = b + (dark - 8 - b) * t;
+    }
+    if (fade > 0 && beardW > 0 && y < skin.y) {
+      // A child's chin: the beard gives way to the skin's colour, keeping a trace of the shading.
+      const t = fade * h;
+      const sy = skin.y + 0.25 * (y - meanY);
+      const sr = sy + skin.cr, sb = sy + skin.cb;
+      const sg = (sy - 0.299 * sr - 0.114 * sb) / 0.587;
+      nr = nr + (sr - nr) * t;
+      ng = ng + (sg - ng) * t;
+      nb = nb + (sb - nb) * t;
+    }
+    if (greyscale) {
+      const yy = 0.299 * nr + 0.587 * ng + 0.114 * nb;
+      nr = ng = nb = yy;
+    }
+    img[3 * p] = nr / 127.5 - 1;
+    img[3 * p + 1] = ng / 127.5 - 1;
+    img[3 * p + 2] = nb / 127.5 - 1;
+  }
+}
