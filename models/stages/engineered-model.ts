@@ -89,9 +89,8 @@ export class EngineeredAgingModel {
     for (let n = 0; n < N; n++) {
       opts.signal?.throwIfAborted();
       const face = all.subarray(n * per, (n + 1) * per);
-      const hints = await this.hintsFor(face, S, opts.landmarks?.[n], opts.genders?.[n]);
-      const person = this.options.hair.strength > 0 ? await personMask(face, S) : null;
-      const aged = this.ageOne(face, S, sourceAge, targetAge, hints.shape, hints.gender, person);
+      const hints = await this.cachedHints(face, S, opts.landmarks?.[n], opts.genders?.[n]);
+      const aged = this.ageOne(face, S, sourceAge, targetAge, hints.shape, hints.gender, hints.person);
       out.set(aged, n * per);
     }
     let output = tf.tensor4d(out, [N, S, S, 3]);
@@ -101,6 +100,31 @@ export class EngineeredAgingModel {
       output = textured;
     }
     return { output, reconstruction: null };
+  }
+
+  /**
+   * What a face needs measured once, whatever the target age (a slider asks for many ages of one
+   * crop): landmarks, sex and the person mask, kept for the last few crops seen.
+   */
+  private readonly perFace = new Map<string, Promise<{ shape: ArrayLike<number>; gender: number | null; person: Float32Array | null }>>();
+
+  private cachedHints(face: Float32Array, S: number, landmarks?: ArrayLike<number>, gender?: number | null) {
+    let h = 0x811c9dc5;
+    const step = Math.max(1, Math.floor(face.length / 4096));
+    for (let i = 0; i < face.length; i += step) h = Math.imul(h ^ Math.round(face[i] * 1000), 16777619);
+    const key = `${S}:${h >>> 0}:${landmarks ? Array.from(landmarks, (v) => v.toFixed(4)).join(',') : ''}:${gender ?? ''}`;
+    let p = this.perFace.get(key);
+    if (!p) {
+      p = (async () => {
+        const hints = await this.hintsFor(face, S, landmarks, gender);
+        const person = this.options.hair.strength > 0 ? await personMask(face, S) : null;
+        return { ...hints, person };
+      })();
+      p.catch(() => this.perFace.delete(key));
+      if (this.perFace.size >= 8) this.perFace.delete(this.perFace.keys().next().value as string);
+      this.perFace.set(key, p);
+    }
+    return p;
   }
 
   /** Landmarks (unit) and sex of one crop ([-1, 1] floats): the hints, or measured on the crop. */

@@ -106,7 +106,8 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
   for (let i = 0; i <= 16; i++) jaw.push(pt(i));
   const browY = Math.min(...[17, 18, 19, 20, 21, 22, 23, 24, 25, 26].map((i) => shape[2 * i + 1]));
   const chinY = shape[2 * 8 + 1];
-  const faceTop = browY - 0.45 * (chinY - browY);
+  // Above this the scalp region starts (hair-ness keeps forehead skin there unchanged).
+  const faceTop = browY - 0.2 * (chinY - browY);
   const outline: Array<[number, number]> = [...jaw, [pt(16)[0], faceTop], [pt(0)[0], faceTop]];
   const mouth: Array<[number, number]> = [];
   for (let i = 48; i <= 59; i++) mouth.push(pt(i));
@@ -117,6 +118,7 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
   const underJaw: Array<[number, number]> = [];
   for (let i = 3; i <= 13; i++) underJaw.push(pt(i));
   for (let i = 13; i >= 3; i--) underJaw.push([pt(i)[0], pt(i)[1] + 0.4 * eyeD * Math.sin((Math.PI * (i - 3)) / 10)]);
+  const chinArea: Array<[number, number]> = [...jaw, [pt(16)[0], noseY], [pt(0)[0], noseY]];
   const out = new Float32Array(S * S * 3);
   for (let y = 0; y < S; y++) {
     const v = (y + 0.5) / S;
@@ -131,7 +133,7 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
       for (let i = 17; i < 26; i++) if (i !== 21) d = Math.min(d, distToSegment(u, v, ...pt(i), ...pt(i + 1)));
       out[3 * p + 1] = smooth(1 - (d - 0.06 * eyeD) / (0.06 * eyeD));
       // Beard: inside the jaw below the nose, and a band under the jaw line; not the lips.
-      if (v > noseY && !insidePolygon(u, v, mouthBig) && (insidePolygon(u, v, [...jaw, [pt(16)[0], noseY], [pt(0)[0], noseY]]) || insidePolygon(u, v, underJaw))) out[3 * p + 2] = 1;
+      if (v > noseY && !insidePolygon(u, v, mouthBig) && (insidePolygon(u, v, chinArea) || insidePolygon(u, v, underJaw))) out[3 * p + 2] = 1;
     }
   }
   return out;
