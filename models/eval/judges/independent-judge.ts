@@ -45,7 +45,8 @@ export function createIndependentJudge(nets: HumanNets, config: IndependentJudge
   ];
   return {
     name: 'independent',
-    key: `independent faceres-deep ${JSON.stringify(config)}`,
+    // Cached reference tables hold ages only: thresholds may change without invalidating them.
+    key: `independent faceres-deep age ${config.ageCrop} ${config.ageReading}`,
     identityNets,
     scoreThreshold: config.voteThreshold,
     async measure(crop): Promise<JudgeMeasurement> {
