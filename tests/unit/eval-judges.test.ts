@@ -7,13 +7,14 @@ import { initBackend } from '../../models/backend/select';
 import { loadFaceModels } from '../../models/face/face-models';
 import { decodeImage } from '../../models/image/image-io';
 import { openEvalData, readFaceAt, type EvalData } from '../../models/eval/eval-data';
-import { evaluateModel, type EvaluableModel } from '../../models/eval/evaluate';
+import { evaluateModel } from '../../models/eval/evaluate';
 import { cropLandmarks, measureWithJudges } from '../../models/eval/judged-measure';
 import { faceApiJudge } from '../../models/eval/judges/face-api-judge';
 import { humanModelsDir } from '../../models/eval/judges/human-nets';
 import { loadIndependentJudge } from '../../models/eval/judges/independent-judge';
 import type { Judge, JudgeMeasurement } from '../../models/eval/judges/judge';
 import { floatsToBytes, measureCrop } from '../../models/eval/measure';
+import { identityModel } from './eval-fakes';
 
 // Real aligned crops of real people (tests/fixtures/faces, labelled by hand). Indices into the folder:
 const OBAMA_1 = 0;
@@ -101,14 +102,6 @@ describe('the judges on real faces', () => {
 
 describe('evaluateModel with both judges, --save and --shape-means', () => {
   it('writes decodable PNGs and a pairs.csv whose rows match the report', async () => {
-    const identityModel: EvaluableModel = {
-      kind: 'identity-fake',
-      resolution: 128,
-      async age(faces) {
-        return { output: faces.clone(), reconstruction: null };
-      },
-      dispose() {},
-    };
     // Mean shapes: the landmarks of two fixture faces, at ages 10 and 70.
     const shapeA = Array.from(await cropLandmarks(floatsToBytes(await readFaceAt(data.source, KIT_1, 128)), 128));
     const shapeB = Array.from(await cropLandmarks(floatsToBytes(await readFaceAt(data.source, BIDEN_1, 128)), 128));

@@ -35,15 +35,3 @@ export function rateAtOrBelow(distances: readonly number[], threshold: number): 
   if (distances.length === 0) return NaN;
   return distances.filter((d) => d <= threshold).length / distances.length;
 }
-
-/** A small seeded generator in [0, 1) (deterministic augmentation). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
