@@ -14,7 +14,8 @@
  * impostor pairs (val faces of the same gender and race, ages within 10 years). The threshold of
  * each net is the distance at a 1% false-accept rate on those impostor pairs.
  * A pack still being written grows by age (file-name order): measure it in passes with
- * `--merge --from-row N` (no --portraits), then analyse the raw file alone:
+ * `--merge --from-row N` (no --portraits; `--index-offset K` when the rows come from another pack
+ * of the same images, e.g. tools/research/val-sample.ts), then analyse the raw file alone:
  *   node ../cache/bin/judge-calibration.cjs --raw RAW --write models/eval/judges/thresholds.json \
  *     --choose age=whole,reading=argmax,faceres=whole,mobileface=whole
  */
@@ -92,7 +93,7 @@ async function to256(px: Uint8Array, S: number, warp = IDENTITY_WARP): Promise<{
   return { size: 256, data: (await resizeImage({ width: S, height: S, data: bytes }, 256, 256)).data };
 }
 
-async function collect(dataDir: string, portraitsDir: string | undefined, faces: number, fromRow: number, log: (s: string) => void): Promise<Raw> {
+async function collect(dataDir: string, portraitsDir: string | undefined, faces: number, fromRow: number, indexOffset: number, log: (s: string) => void): Promise<Raw> {
   await initBackend({ backend: 'wasm', threads: 1 });
   await loadFaceModels();
   const nets = await loadHumanNets();
@@ -115,7 +116,7 @@ async function collect(dataDir: string, portraitsDir: string | undefined, faces:
     // Light augmentation: 2% shift, 3% zoom, no flip (a mirrored face is another photo).
     const warp = { flip: false, dx: (rand() - 0.5) * 0.04 * src.size, dy: (rand() - 0.5) * 0.04 * src.size, scale: 1 + (rand() - 0.5) * 0.06 };
     raw.val.push({
-      index,
+      index: index + indexOffset,
       age: src.ages[index],
       stratum: src.strata?.[index] ?? '',
       plain: await measureAll(nets, await to256(px, src.size)),
@@ -173,7 +174,7 @@ function analyze(raw: Raw) {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'from-row': { type: 'string' }, merge: { type: 'boolean' }, data: { type: 'string' }, portraits: { type: 'string' }, faces: { type: 'string' }, raw: { type: 'string' }, write: { type: 'string' }, choose: { type: 'string' } },
+    options: { 'index-offset': { type: 'string' }, 'from-row': { type: 'string' }, merge: { type: 'boolean' }, data: { type: 'string' }, portraits: { type: 'string' }, faces: { type: 'string' }, raw: { type: 'string' }, write: { type: 'string' }, choose: { type: 'string' } },
   });
   const log = (s: string) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
   const rawFile = values.raw ?? path.resolve('..', 'cache', 'judge-calibration', 'raw.json');
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
   if (existsSync(rawFile) && !values.data) raw = JSON.parse(await fs.readFile(rawFile, 'utf8')) as Raw;
   else {
     if (!values.data || (!values.portraits && !values.merge)) throw new Error('--data DIR and --portraits DIR are required (or an existing --raw file)');
-    raw = await collect(values.data, values.portraits, Number(values.faces ?? 300), Number(values['from-row'] ?? 0), log);
+    raw = await collect(values.data, values.portraits, Number(values.faces ?? 300), Number(values['from-row'] ?? 0), Number(values['index-offset'] ?? 0), log);
     // --merge adds these faces (and portraits, if any) to an existing raw file: the packed dataset
     // grows in file-name order (= by age), so a partial pack can be measured in two passes.
     if (values.merge && existsSync(rawFile)) {

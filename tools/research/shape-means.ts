@@ -5,6 +5,7 @@
  *   npx esbuild --bundle --platform=node --format=cjs tools/research/shape-means.ts --outfile=.tmp/shape-means.cjs
  *   node .tmp/shape-means.cjs --data ../cache/utkface-128 --out ../cache/shape-means.json
  * Each age's mean is over faces labelled within +-window(age) (2 years below 10, 3 below 20, else 5).
+ * `--split val|all` takes other rows (e.g. a val-only pack from val-sample.ts, as a stand-in).
  */
 import { parseArgs } from 'node:util';
 import { openPackedDataset } from '../../models/face/packed-dataset';
@@ -14,14 +15,15 @@ const AGES = [2, 5, 8, 12, 16, 20, 25, 30, 40, 50, 60, 70, 80, 90];
 const windowOf = (age: number) => (age < 10 ? 2 : age < 20 ? 3 : 5);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' } } });
+  const split = values.split ?? 'train';
   if (!values.data || !values.out) throw new Error('--data DIR and --out FILE are required');
   const ds = openPackedDataset(values.data);
   if (!ds.hasLandmarks) throw new Error(`${values.data} has no landmarks.bin`);
   const sums = AGES.map(() => new Float64Array(136));
   const counts = AGES.map(() => 0);
   for (const r of ds.rows) {
-    if (r.split !== 'train') continue;
+    if (split !== 'all' && r.split !== split) continue;
     let lm: Float32Array | null;
     try {
       lm = ds.readLandmarks(r.row);
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   }
   ds.close();
   const keep = AGES.map((_, k) => k).filter((k) => counts[k] > 0);
-  const out = { ages: keep.map((k) => AGES[k]), counts: keep.map((k) => counts[k]), shapes: keep.map((k) => Array.from(sums[k], (s) => Math.round((s / counts[k]) * 1e5) / 1e5)) };
+  const out = { split, ages: keep.map((k) => AGES[k]), counts: keep.map((k) => counts[k]), shapes: keep.map((k) => Array.from(sums[k], (s) => Math.round((s / counts[k]) * 1e5) / 1e5)) };
   await writeFileAtomic(values.out, JSON.stringify(out) + '\n');
   process.stderr.write(`shape means for ages ${out.ages.join(', ')} (faces ${out.counts.join(', ')}) -> ${values.out}\n`);
 }
