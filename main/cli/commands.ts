@@ -102,9 +102,9 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'eval',
-    summary: 'Evaluate a model: age accuracy and identity preservation',
+    summary: 'Evaluate a model with two judges: age change achieved, age accuracy, identity preservation',
     usage:
-      'face-age eval --model <no-change|prototype|folder> --data <dir|packed:DIR:val> [--targets 10,30,50,70] [--limit N] [--resolution N] [--out report.json] [--json]',
+      'face-age eval --model <no-change|prototype|folder> --data <dir|packed:DIR:val> [--targets 10,30,50,70] [--limit N] [--resolution N] [--judges face-api,independent] [--shape-means FILE] [--save DIR] [--out report.json] [--json]',
     options: EVAL_ARG_OPTIONS,
     run: ({ values, global }) =>
       runEvalCommand({ values, backend: global.backend, threads: global.threads ?? undefined, log: (line) => process.stderr.write(`${line}\n`) }).catch((e: unknown) => {

@@ -6,15 +6,22 @@
  * each output [1, R, R, 3] is measured the same way (measure.ts) and compared with the target, with
  * the calibration reference of the target (calibration.ts) and with the input's descriptor.
  * The source age given to the model is the face's label.
- * Requires initBackend() and loadFaceModels() first.
+ * Every judge (judges/judge.ts) measures the same crops; face-api's numbers feed the summary of
+ * issue 8 unchanged, and each judge gets its own summary (judge-metrics.ts) with its own reference.
+ * Requires initBackend() and loadFaceModels() first (and the judges' own loading).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { descriptorDistance } from '../face/estimate';
 import type { AgingModel } from '../train/types';
 import { buildReferenceTable, readCachedTable, referenceMap, selectReferenceFaces, writeCachedTable, type ReferenceTable } from './calibration';
 import { openEvalData, readFaceAt, spreadPick, type DataSpec, type EvalData } from './eval-data';
-import { MEASURE_SIZE, floatsToBytes, measureCrop, toBytes } from './measure';
+import { issue19Goals, summarizeJudge, type Issue19Goals, type JudgeInputRecord, type JudgeOutputRecord, type JudgeSummary } from './judge-metrics';
+import { measureWithJudges, type JudgedCrop } from './judged-measure';
+import { faceApiJudge } from './judges/face-api-judge';
+import type { IdentityVerdict, Judge } from './judges/judge';
+import { MEASURE_SIZE, floatsToBytes, toBytes } from './measure';
 import { summarize, type InputRecord, type MetricsSummary, type OutputRecord } from './metrics';
+import { PairsWriter } from './save-pairs';
+import { meanShapeAt, procrustesDistance, shapeProgress, summarizeShape, type ShapeGroup, type ShapeMeans } from './shape-metric';
 
 export const DEFAULT_TARGETS: readonly number[] = [20, 30, 40, 50, 60, 70];
 
@@ -63,6 +70,12 @@ export interface EvaluateOptions {
   cacheDir?: string;
   /** Name of the model in the report. */
   modelName?: string;
+  /** The judges (default face-api alone); face-api must be among them. */
+  judges?: readonly Judge[];
+  /** Mean landmark shapes by age: measure how far outputs moved toward the target's shape. */
+  shapeMeans?: ShapeMeans;
+  /** Write every judged input and output as PNG plus pairs.csv here (save-pairs.ts). */
+  saveDir?: string;
   onProgress?: (p: EvalProgress) => void;
   signal?: AbortSignal;
 }
@@ -82,29 +95,48 @@ export interface EvalReport extends MetricsSummary {
   reference: ReferenceTable & { cached: boolean; seconds: number };
   /** Faces whose input the estimator could not measure are skipped and counted here. */
   skipped: number;
+  /** Each judge's summary (issue 19) and its reference table. */
+  judges: Record<string, JudgeSummary>;
+  references: Record<string, ReferenceTable & { cached: boolean; seconds: number }>;
+  /** Landmark shape progress toward the target's mean shape (null without shapeMeans). */
+  shape: { overall: ShapeGroup; byTarget: Record<string, ShapeGroup> } | null;
+  goals19: Issue19Goals;
+  /** Where --save wrote the faces and pairs.csv. */
+  saved: { dir: string; pairs: number } | null;
 }
 
-async function referenceTable(data: EvalData, R: number, targets: readonly number[], window: number, perTarget: number, opts: EvaluateOptions): Promise<ReferenceTable & { cached: boolean; seconds: number }> {
+type RefTable = ReferenceTable & { cached: boolean; seconds: number };
+
+/** Each judge's reference table; faces are measured once for every judge whose table is not cached. */
+async function referenceTables(data: EvalData, R: number, targets: readonly number[], window: number, perTarget: number, judges: readonly Judge[], opts: EvaluateOptions): Promise<Record<string, RefTable>> {
   const t0 = performance.now();
-  const key = JSON.stringify({ data: data.id, resolution: R, measure: MEASURE_SIZE, targets, window, perTarget, estimator: 'face-api ageGenderNet' });
-  if (opts.cacheDir) {
-    const hit = await readCachedTable(opts.cacheDir, key);
-    if (hit) return { ...hit, cached: true, seconds: 0 };
+  const keyOf = (j: Judge) => JSON.stringify({ data: data.id, resolution: R, measure: MEASURE_SIZE, targets, window, perTarget, estimator: j.key });
+  const out: Record<string, RefTable> = {};
+  const todo: Judge[] = [];
+  for (const j of judges) {
+    const hit = opts.cacheDir ? await readCachedTable(opts.cacheDir, keyOf(j)) : null;
+    if (hit) out[j.name] = { ...hit, cached: true, seconds: 0 };
+    else todo.push(j);
   }
+  if (todo.length === 0) return out;
   const labels = data.pool.map((i) => data.source.ages[i]);
   const selection = selectReferenceFaces(labels, targets, window, perTarget);
   const unique = [...new Set([...selection.values()].flat())];
-  const estimates = new Map<number, number>();
+  const estimates = new Map<number, Record<string, number>>();
   for (const pos of unique) {
     opts.signal?.throwIfAborted();
     const x = await readFaceAt(data.source, data.pool[pos], R);
-    estimates.set(pos, (await measureCrop(floatsToBytes(x), R)).age);
+    const m = await measureWithJudges(floatsToBytes(x), R, todo);
+    estimates.set(pos, Object.fromEntries(todo.map((j) => [j.name, m.byJudge[j.name].age])));
     opts.onProgress?.({ phase: 'reference', done: estimates.size, total: unique.length });
   }
-  const perTarget2 = new Map([...selection].map(([t, list]) => [t, list.map((pos) => ({ label: labels[pos], estimate: estimates.get(pos)! }))]));
-  const table = buildReferenceTable(perTarget2, window, key);
-  if (opts.cacheDir) await writeCachedTable(opts.cacheDir, table);
-  return { ...table, cached: false, seconds: (performance.now() - t0) / 1000 };
+  for (const j of todo) {
+    const perTarget2 = new Map([...selection].map(([t, list]) => [t, list.map((pos) => ({ label: labels[pos], estimate: estimates.get(pos)![j.name] }))]));
+    const table = buildReferenceTable(perTarget2, window, keyOf(j));
+    if (opts.cacheDir) await writeCachedTable(opts.cacheDir, table);
+    out[j.name] = { ...table, cached: false, seconds: (performance.now() - t0) / 1000 };
+  }
+  return out;
 }
 
 function isEvalData(d: EvaluateOptions['data']): d is EvalData {
@@ -115,56 +147,71 @@ export async function evaluateModel(opts: EvaluateOptions): Promise<EvalReport> 
   const t0 = performance.now();
   const targets = [...(opts.targets ?? DEFAULT_TARGETS)];
   if (targets.length === 0 || targets.some((t) => !Number.isFinite(t) || t < 0 || t > 120)) throw new Error('targets must be ages from 0 to 120');
+  const judges = opts.judges ?? [faceApiJudge];
+  if (!judges.some((j) => j.name === faceApiJudge.name)) throw new Error('the face-api judge must be among the judges');
+  if (new Set(judges.map((j) => j.name)).size !== judges.length) throw new Error('judge names must be unique');
   const model = opts.model;
   const R = model === 'no-change' ? (opts.resolution ?? 128) : (opts.resolution ?? model.resolution);
   const data = isEvalData(opts.data) ? opts.data : await openEvalData(opts.data);
+  const shapes = opts.shapeMeans;
   try {
-    const reference = await referenceTable(data, R, targets, opts.referenceWindow ?? 5, opts.referencePerTarget ?? 100, opts);
+    const references = await referenceTables(data, R, targets, opts.referenceWindow ?? 5, opts.referencePerTarget ?? 100, judges, opts);
+    const reference = references[faceApiJudge.name];
     const faces = spreadPick(data.pool, opts.limit);
+    const saver = opts.saveDir ? await PairsWriter.open(opts.saveDir) : null;
     const inputs: InputRecord[] = [];
     const outputs: OutputRecord[] = [];
+    const jIn: Record<string, JudgeInputRecord[]> = Object.fromEntries(judges.map((j) => [j.name, []]));
+    const jOut: Record<string, JudgeOutputRecord[]> = Object.fromEntries(judges.map((j) => [j.name, []]));
+    const shapeRows: Array<{ target: number; progress: number | null; inputDistance: number; outputDistance: number }> = [];
     let skipped = 0;
     for (let k = 0; k < faces.length; k++) {
       opts.signal?.throwIfAborted();
       const label = data.source.ages[faces[k]];
       const x = await readFaceAt(data.source, faces[k], R);
       const inBytes = floatsToBytes(x);
-      let input;
+      let input: JudgedCrop;
       try {
-        input = await measureCrop(inBytes, R);
+        input = await measureWithJudges(inBytes, R, judges, { landmarks: !!shapes });
       } catch {
         skipped++;
         continue;
       }
       const face = inputs.length;
-      inputs.push({ label, estimate: input.age });
+      const inFile = saver ? await saver.writeFace(`face-${String(face).padStart(4, '0')}-input`, inBytes, R) : '';
+      inputs.push({ label, estimate: input.byJudge[faceApiJudge.name].age });
+      for (const j of judges) jIn[j.name].push({ label, estimate: input.byJudge[j.name].age });
       for (const target of targets) {
-        if (model === 'no-change') {
-          outputs.push({ face, target, estimate: input.age, distance: 0 });
-          continue;
+        let out: JudgedCrop;
+        let outBytes = inBytes;
+        if (model === 'no-change') out = input;
+        else {
+          outBytes = await ageOnce(model, x, R, label, target, opts.signal);
+          out = await measureWithJudges(outBytes, R, judges, { landmarks: !!shapes });
         }
-        const xt = tf.tensor4d(x, [1, R, R, 3]);
-        let outBytes: Uint8Array;
-        try {
-          const { output, reconstruction } = await model.age(xt, label, target, { signal: opts.signal });
-          const shown = asShown(xt, output, reconstruction);
-          output.dispose();
-          reconstruction?.dispose();
-          try {
-            outBytes = await toBytes(shown);
-          } finally {
-            shown.dispose();
-          }
-        } finally {
-          xt.dispose();
+        const verdicts: Record<string, IdentityVerdict> = {};
+        for (const j of judges) {
+          verdicts[j.name] = j.compare(input.byJudge[j.name], out.byJudge[j.name]);
+          jOut[j.name].push({ face, target, estimate: out.byJudge[j.name].age, verdict: verdicts[j.name] });
         }
-        const m = await measureCrop(outBytes, R);
-        outputs.push({ face, target, estimate: m.age, distance: descriptorDistance(input.descriptor, m.descriptor) });
+        outputs.push({ face, target, estimate: out.byJudge[faceApiJudge.name].age, distance: verdicts[faceApiJudge.name].distances[faceApiJudge.name] });
+        if (shapes && input.landmarks && out.landmarks) {
+          const m = meanShapeAt(shapes, target);
+          shapeRows.push({ target, progress: shapeProgress(input.landmarks, out.landmarks, m), inputDistance: procrustesDistance(input.landmarks, m), outputDistance: procrustesDistance(out.landmarks, m) });
+        }
+        if (saver) {
+          const outFile = await saver.writeFace(`face-${String(face).padStart(4, '0')}-to-${target}`, outBytes, R);
+          saver.add(inFile, outFile, target, label, input.byJudge, out.byJudge, verdicts);
+        }
       }
       opts.onProgress?.({ phase: 'faces', done: k + 1, total: faces.length });
     }
     if (inputs.length === 0) throw new Error('no face could be measured');
+    if (saver) await saver.close();
     const summary = summarize(inputs, outputs, referenceMap(reference));
+    const judgeSummaries: Record<string, JudgeSummary> = {};
+    for (const j of judges) judgeSummaries[j.name] = summarizeJudge(j, jIn[j.name], jOut[j.name], referenceMap(references[j.name]));
+    const shape = shapes ? summarizeShape(shapeRows) : null;
     return {
       model: opts.modelName ?? (model === 'no-change' ? 'no-change' : model.kind),
       data: data.description,
@@ -178,8 +225,31 @@ export async function evaluateModel(opts: EvaluateOptions): Promise<EvalReport> 
       reference,
       skipped,
       ...summary,
+      judges: judgeSummaries,
+      references,
+      shape,
+      goals19: issue19Goals(judgeSummaries, summary.age.maeCalibrated, shape?.byTarget ?? null),
+      saved: saver ? { dir: saver.dir, pairs: saver.count } : null,
     };
   } finally {
     if (!isEvalData(opts.data)) await data.close();
+  }
+}
+
+/** The model's output for face x (floats at R) as shown (asShown), 8-bit RGB at R. */
+async function ageOnce(model: EvaluableModel, x: Float32Array, R: number, label: number, target: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const xt = tf.tensor4d(x, [1, R, R, 3]);
+  try {
+    const { output, reconstruction } = await model.age(xt, label, target, { signal });
+    const shown = asShown(xt, output, reconstruction);
+    output.dispose();
+    reconstruction?.dispose();
+    try {
+      return await toBytes(shown);
+    } finally {
+      shown.dispose();
+    }
+  } finally {
+    xt.dispose();
   }
 }

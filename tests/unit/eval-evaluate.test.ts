@@ -8,21 +8,13 @@ import { loadFaceModels } from '../../models/face/face-models';
 import { openEvalData, readFaceAt, type EvalData } from '../../models/eval/eval-data';
 import { evaluateModel, type EvalReport, type EvaluableModel } from '../../models/eval/evaluate';
 import { floatsToBytes, measureCrop } from '../../models/eval/measure';
+import { identityModel } from './eval-fakes';
 
 // Real aligned 128 px crops of real people (from the portraits), labelled by hand.
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'faces');
 const TARGETS = [30, 60];
 const LIMIT = 4; // faces 0, 4, 9, 13 of 18: obama-1, biden-1, rose-leslie-2, obama-and-biden
 
-/** Returns its input: a model that does nothing, through the model path of evaluateModel. */
-const identityModel: EvaluableModel = {
-  kind: 'identity-fake',
-  resolution: 128,
-  async age(faces) {
-    return { output: faces.clone(), reconstruction: null };
-  },
-  dispose() {},
-};
 
 /** Returns another person's face (alex-lacamoire-1, face 10) whatever the input. */
 function swapModel(other: Float32Array): EvaluableModel {
