@@ -38,7 +38,7 @@ export interface EngineeredOptions {
   hair: HairOptions;
 }
 
-export const DEFAULT_ENGINEERED: EngineeredOptions = { shapeStrength: 1.5, appearance: DEFAULT_APPEARANCE, hair: DEFAULT_HAIR };
+export const DEFAULT_ENGINEERED: EngineeredOptions = { shapeStrength: 1.0, appearance: DEFAULT_APPEARANCE, hair: DEFAULT_HAIR };
 
 export interface EngineeredMeta {
   format: typeof ENGINEERED_FORMAT;

@@ -13,6 +13,7 @@
  *
  * Works on [-1, 1] RGB crops in place, [S, S, 3], with the shape the face has in that crop.
  */
+import { gaussianBlur } from '../../prototype/prototype-filters';
 import { LANDMARK_COUNT } from '../shape/face-points';
 
 export interface HairOptions {
@@ -136,7 +137,8 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
       if (v > noseY && !insidePolygon(u, v, mouthBig) && (insidePolygon(u, v, chinArea) || insidePolygon(u, v, underJaw))) out[3 * p + 2] = 1;
     }
   }
-  return out;
+  // Soft region edges: a hard polygon edge across a beard or a hairline would show as a seam.
+  return gaussianBlur(out, S, Math.max(1, S / 50), 3);
 }
 
 /**
@@ -167,14 +169,18 @@ export function hairChange(
   // Hair-ness: darker than the skin, or much less colourful than it (dark, grey and white hair all
   // are; skin has a distinct warm chroma whatever its tone).
   const hairness = new Float32Array(S * S);
+  const paleness = new Float32Array(S * S);
   const hairY = [0, 0, 0];
   const hairW = [0, 0, 0];
   const skinChroma = Math.max(6, Math.hypot(skin.cb, skin.cr));
   for (let p = 0; p < S * S; p++) {
     const [y, cb, cr] = ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2]);
-    const dark = smooth((skin.y - y - 12) / 30);
-    const pale = smooth((0.55 - Math.hypot(cb, cr) / skinChroma) / 0.3);
-    hairness[p] = Math.max(dark, pale);
+    // Hair to grey is darker than the skin (a shadow or a highlight on skin is not); hair that is
+    // already grey (pale: light and colourless) is what a younger target darkens.
+    const dark = smooth((skin.y - y - 25) / 35);
+    const pale = smooth((0.45 - Math.hypot(cb, cr) / skinChroma) / 0.25) * smooth((y - skin.y + 10) / 30);
+    hairness[p] = dark;
+    paleness[p] = pale;
     for (let k = 0; k < 3; k++) {
       const w = hairness[p] * regions[3 * p + k];
       hairY[k] += w * y;
@@ -187,41 +193,49 @@ export function hairChange(
   let chin = 0;
   let chinHair = 0;
   for (let p = 0; p < S * S; p++) {
-    if (regions[3 * p + 2] > 0) {
-      chin++;
-      chinHair += hairness[p];
-    }
+    chin += regions[3 * p + 2];
+    chinHair += regions[3 * p + 2] * hairness[p];
   }
   const bearded = chin > 0 ? smooth((chinHair / chin - 0.3) / 0.25) : 0;
+  // Darkening grey hair (a younger target) only for a head that is clearly grey: a forehead's
+  // highlight is also light and colourless, and must not turn brown.
+  let scalpPx = 0;
+  let scalpPale = 0;
   for (let p = 0; p < S * S; p++) {
-    const h = hairness[p];
-    if (h <= 0) continue;
+    scalpPx += regions[3 * p];
+    scalpPale += regions[3 * p] * paleness[p];
+  }
+  const greyHead = scalpPx > 0 ? smooth((scalpPale / scalpPx - 0.25) / 0.2) : 0;
+  for (let p = 0; p < S * S; p++) {
     // A beard is darker than the skin (or grey): a white collar under the jaw is not one.
     const beardW = bearded * regions[3 * p + 2] * (ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2])[0] < skin.y + 15 ? 1 : 0);
-    const amount = regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard;
+    const greying = Math.max(0, regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard) * hairness[p];
+    const darkening = greyHead * Math.max(0, -(regions[3 * p] * scalp + regions[3 * p + 1] * brows)) * paleness[p];
+    if (greying <= 0 && darkening <= 0 && !(fade > 0 && beardW > 0)) continue;
+    const h = hairness[p];
     const r = px[3 * p], gg = px[3 * p + 1], b = px[3 * p + 2];
     const [y] = ycc(r, gg, b);
     const rw = regions[3 * p] + regions[3 * p + 1] + regions[3 * p + 2];
     const meanY = rw > 0 ? (regions[3 * p] * meanOf[0] + regions[3 * p + 1] * meanOf[1] + regions[3 * p + 2] * meanOf[2]) / rw : skin.y;
     let nr = r, ng = gg, nb = b;
-    if (amount > 0) {
+    if (greying > 0) {
       // Silver: the hair's mean lifted toward light grey, each strand keeping its contrast.
       const silver = Math.min(235, 175 + 0.9 * (y - meanY));
-      const t = Math.min(1, amount * h);
+      const t = Math.min(1, greying);
       nr = r + (silver - r) * t;
       ng = gg + (silver - gg) * t;
       nb = b + (silver + 4 - b) * t;
-    } else if (amount < 0 && meanY > 110) {
-      // Younger: light grey hair darkens toward a dark brown, keeping its strands.
-      const t = Math.min(1, -amount * h);
-      const dark = 55 + 0.6 * (y - meanY);
+    } else if (darkening > 0) {
+      // Younger: grey hair darkens toward a dark brown, keeping its strands.
+      const t = Math.min(1, darkening);
+      const dark = 60 + 0.5 * (y - 170);
       nr = r + (dark + 10 - r) * t;
       ng = gg + (dark - gg) * t;
       nb = b + (dark - 8 - b) * t;
     }
     if (fade > 0 && beardW > 0 && y < skin.y) {
       // A child's chin: the beard gives way to the skin's colour, keeping a trace of the shading.
-      const t = fade * h;
+      const t = Math.min(1, fade * h * 1.3);
       const sy = skin.y + 0.25 * (y - meanY);
       const sr = sy + skin.cr, sb = sy + skin.cb;
       const sg = (sy - 0.299 * sr - 0.114 * sb) / 0.587;

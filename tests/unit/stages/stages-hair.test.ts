@@ -15,7 +15,7 @@ function crop(beard: boolean): { img: Float32Array; shape: Float32Array } {
     for (let x = 0; x < S; x++) {
       const p = y * S + x;
       const v = (y + 0.5) / S;
-      const hair = v < 0.12 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0 && v < 0.95);
+      const hair = v < 0.12 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0.5 && v < 0.95);
       const c = hair ? HAIR : SKIN;
       for (let k = 0; k < 3; k++) img[3 * p + k] = c[k] / 127.5 - 1;
     }
