@@ -5,8 +5,13 @@
  *   d(s, m)   RMS point distance after the similarity (Procrustes) fit of s onto m
  *   progress  (d(input, m_t) - d(output, m_t)) / d(input, m_t): 1 = reached the mean shape,
  *             0 = no move, < 0 = moved away
- * No tensors, no IO.
+ * A shape stage's shape-means.json (models/stages/shape/shape-means.ts) is read as well (its
+ * both-sexes means by anchor age). No tensors, no IO.
  */
+import { procrustesDistance } from '../stages/shape/face-points';
+import { parseShapeMeans, SHAPE_MEANS_FORMAT } from '../stages/shape/shape-means';
+
+export { procrustesDistance };
 
 export interface ShapeMeans {
   ages: number[];
@@ -14,6 +19,12 @@ export interface ShapeMeans {
 }
 
 export function validateShapeMeans(x: unknown): ShapeMeans {
+  // The shape stage's own file (a model folder's shape-means.json): both sexes, by anchor age.
+  if ((x as { format?: string } | null)?.format === SHAPE_MEANS_FORMAT) {
+    const stage = parseShapeMeans(x);
+    const groups = stage.groups.filter((g) => g.gender === null).sort((p, q) => p.anchorAge - q.anchorAge);
+    return validateShapeMeans({ ages: groups.map((g) => g.anchorAge), shapes: groups.map((g) => g.shape) });
+  }
   const m = x as ShapeMeans;
   if (!m || !Array.isArray(m.ages) || !Array.isArray(m.shapes) || m.ages.length === 0 || m.ages.length !== m.shapes.length) {
     throw new Error('shape means must be { "ages": number[], "shapes": number[][] } with one shape per age');
@@ -34,37 +45,6 @@ export function meanShapeAt(means: ShapeMeans, age: number): Float64Array {
   while (ages[k + 1] < age) k++;
   const w = (age - ages[k]) / (ages[k + 1] - ages[k]);
   return Float64Array.from(shapes[k], (v, i) => v * (1 - w) + shapes[k + 1][i] * w);
-}
-
-/** RMS distance of `s` to `m` after the best rotation, uniform scale and translation of `s`. */
-export function procrustesDistance(s: ArrayLike<number>, m: ArrayLike<number>): number {
-  const n = s.length / 2;
-  if (s.length !== m.length || n < 2) throw new Error('shapes must have the same number of points');
-  let sx = 0, sy = 0, mx = 0, my = 0;
-  for (let i = 0; i < n; i++) {
-    sx += s[2 * i]; sy += s[2 * i + 1]; mx += m[2 * i]; my += m[2 * i + 1];
-  }
-  sx /= n; sy /= n; mx /= n; my /= n;
-  // Complex least squares: m ~ z * s with z = a + ib (rotation and scale) on centred points.
-  let ss = 0, a = 0, b = 0, mm = 0;
-  for (let i = 0; i < n; i++) {
-    const px = s[2 * i] - sx, py = s[2 * i + 1] - sy;
-    const qx = m[2 * i] - mx, qy = m[2 * i + 1] - my;
-    ss += px * px + py * py;
-    mm += qx * qx + qy * qy;
-    a += px * qx + py * qy;
-    b += px * qy - py * qx;
-  }
-  if (ss === 0) return Math.sqrt(mm / n);
-  // Residual of the optimal fit, summed point by point (the closed form cancels badly near 0).
-  const za = a / ss;
-  const zb = b / ss;
-  let res = 0;
-  for (let i = 0; i < n; i++) {
-    const px = s[2 * i] - sx, py = s[2 * i + 1] - sy;
-    res += (m[2 * i] - mx - (za * px - zb * py)) ** 2 + (m[2 * i + 1] - my - (zb * px + za * py)) ** 2;
-  }
-  return Math.sqrt(res / n);
 }
 
 /** Share of the way from the input's shape to the target's mean shape the output went. */
