@@ -32,6 +32,8 @@ const NODE_BUNDLES = [
   { entry: 'main/engine/ops/train-child.ts', out: 'train-child.cjs' },
   { entry: 'main/web/main.ts', out: 'web-host.cjs' },
   { entry: 'main/cli/main.ts', out: 'cli.cjs' },
+  // Research entry: regenerates models/eval/judges/thresholds.json (its header has the command).
+  { entry: 'tools/research/judge-calibration.ts', out: 'judge-calibration.cjs' },
 ];
 
 async function buildNode() {

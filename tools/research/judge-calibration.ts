@@ -1,12 +1,12 @@
 /**
  * Chooses the independent judge's crops and calibrates its same-person thresholds from data, and
- * writes models/eval/judges/thresholds.json. Bundle and run (about 15 min for 300 faces on one core):
- *   npx esbuild --bundle --platform=node --format=cjs --external:@tensorflow/* \
- *     --external:@vladmandic/face-api --external:sharp tools/research/judge-calibration.ts \
- *     --outfile=../cache/bin/judge-calibration.cjs
- *   FACE_AGE_THREADS=1 nice -n 10 node ../cache/bin/judge-calibration.cjs \
+ * writes models/eval/judges/thresholds.json. Built by `npm run build` as dist/judge-calibration.cjs
+ * (about 2.5 s per val face on one busy core):
+ *   FACE_AGE_THREADS=1 nice -n 10 node dist/judge-calibration.cjs \
  *     --data ../cache/utkface-128 --portraits ../shared/data/portraits --faces 300 \
- *     --raw ../cache/judge-calibration/raw.json --write models/eval/judges/thresholds.json
+ *     --raw ../cache/judge-calibration/raw.json
+ *   node dist/judge-calibration.cjs --raw ../cache/judge-calibration/raw.json \
+ *     --write models/eval/judges/thresholds.json --choose age=whole,reading=expected,faceres=whole,mobileface=whole
  * Measures, for every candidate crop (judges/crops.ts): faceres-deep's age error on labelled val
  * faces (expected value of the bins and human's arg-max reading), and for faceres-deep's
  * descriptor and mobileface's embedding (inputs 0..1 and 0..255) the distances of genuine pairs
@@ -16,8 +16,7 @@
  * A pack still being written grows by age (file-name order): measure it in passes with
  * `--merge --from-row N` (no --portraits; `--index-offset K` when the rows come from another pack
  * of the same images, e.g. tools/research/val-sample.ts), then analyse the raw file alone:
- *   node ../cache/bin/judge-calibration.cjs --raw RAW --write models/eval/judges/thresholds.json \
- *     --choose age=whole,reading=argmax,faceres=whole,mobileface=whole
+ *   node dist/judge-calibration.cjs --raw RAW --write models/eval/judges/thresholds.json --choose ...
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
