@@ -14,7 +14,7 @@
  *   faded out at the face's outline (jaw and forehead) so hair, ears and background are untouched.
  */
 import { gaussianBlur } from '../../prototype/prototype-filters';
-import { controlPoints, LANDMARK_COUNT } from '../shape/face-points';
+import { controlPoints } from '../shape/face-points';
 import { denseMap, fitTps, remap } from '../shape/tps';
 import { appearanceAt, type AppearanceMeans } from './normalised-means';
 
@@ -29,18 +29,22 @@ export interface AppearanceOptions {
   lumaSigma: number;
 }
 
-export const DEFAULT_APPEARANCE: AppearanceOptions = { strength: 1.6, chroma: 0.5, chromaSigma: 4, lumaSigma: 0.6 };
+export const DEFAULT_APPEARANCE: AppearanceOptions = { strength: 1.6, chroma: 0.5, chromaSigma: 4, lumaSigma: 1 };
 
 const LUMA = [0.299, 0.587, 0.114] as const;
 
 /** Soft mask of the face inside its outline (jaw, then forehead points), in a shape's frame. */
 export function outlineMask(shape: ArrayLike<number>, size: number, feather: number): Float32Array {
-  const cp = controlPoints(shape);
+  const pt = (i: number): [number, number] => [shape[2 * i], shape[2 * i + 1]];
   const poly: Array<[number, number]> = [];
-  for (let i = 0; i <= 16; i++) poly.push([cp[2 * i], cp[2 * i + 1]]);
-  // Forehead points: [17 outer, 19 peak, 26 outer, 24 peak, middle] after the 68 landmarks.
-  const f = (k: number): [number, number] => [cp[2 * (LANDMARK_COUNT + k)], cp[2 * (LANDMARK_COUNT + k) + 1]];
-  poly.push(f(2), f(3), f(4), f(1), f(0));
+  for (let i = 0; i <= 16; i++) poly.push(pt(i));
+  // The forehead up to 0.3 of the brow-to-chin height above the brows: higher, the mean faces hold
+  // hair (children's fringes), and their difference printed a grey patch on the forehead.
+  const chinY = shape[2 * 8 + 1];
+  for (const i of [26, 24, 21, 19, 17]) {
+    const [x, y] = pt(i);
+    poly.push([x, y - 0.3 * (chinY - y)]);
+  }
   const hard = new Float32Array(size * size);
   for (let y = 0; y < size; y++) {
     const v = (y + 0.5) / size;

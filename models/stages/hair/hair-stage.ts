@@ -108,7 +108,7 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
   const browY = Math.min(...[17, 18, 19, 20, 21, 22, 23, 24, 25, 26].map((i) => shape[2 * i + 1]));
   const chinY = shape[2 * 8 + 1];
   // Above this the scalp region starts (hair-ness keeps forehead skin there unchanged).
-  const faceTop = browY - 0.2 * (chinY - browY);
+  const faceTop = browY - 0.35 * (chinY - browY);
   const outline: Array<[number, number]> = [...jaw, [pt(16)[0], faceTop], [pt(0)[0], faceTop]];
   const mouth: Array<[number, number]> = [];
   for (let i = 48; i <= 59; i++) mouth.push(pt(i));
