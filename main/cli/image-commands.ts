@@ -66,7 +66,7 @@ export function defaultShippedModel(assetsDir: string): string | null {
   for (const name of names) {
     try {
       const meta = JSON.parse(readFileSync(join(root, name, 'meta.json'), 'utf8')) as { format?: string; kind?: string };
-      const kind = meta.format === 'face-age-checkpoint' ? meta.kind : meta.format === 'face-age-prototype' ? 'prototype' : undefined;
+      const kind = meta.format === 'face-age-checkpoint' ? meta.kind : meta.format === 'face-age-prototype' || meta.format === 'face-age-engineered' ? 'prototype' : undefined;
       if (kind && !kinds.has(kind)) kinds.set(kind, join(root, name));
     } catch {
       // Not a model folder (or unreadable): not a candidate.

@@ -13,9 +13,11 @@ import type { JsonObject } from '../library/types';
 const KINDS = new Set(['age-cgan', 'cyclegan']);
 /** The prototype method's folder (models/prototype/prototype-store.ts) has its own meta format. */
 const PROTOTYPE_FORMAT = 'face-age-prototype';
+/** The engineered stages' folder (models/stages/engineered-model.ts): training-free, like the prototype. */
+const ENGINEERED_FORMAT = 'face-age-engineered';
 
 interface ShippedMeta {
-  format: 'face-age-checkpoint' | typeof PROTOTYPE_FORMAT;
+  format: 'face-age-checkpoint' | typeof PROTOTYPE_FORMAT | typeof ENGINEERED_FORMAT;
   kind: 'age-cgan' | 'cyclegan' | 'prototype';
   config: JsonObject;
   step?: number;
@@ -24,8 +26,8 @@ interface ShippedMeta {
 
 function asMeta(raw: unknown): ShippedMeta | null {
   const m = raw as (Partial<ShippedMeta> & { resolution?: number }) | null;
-  if (m?.format === PROTOTYPE_FORMAT) {
-    return { format: PROTOTYPE_FORMAT, kind: 'prototype', config: { resolution: m.resolution ?? 128, ageRange: [0, 90] }, step: 0 };
+  if (m?.format === PROTOTYPE_FORMAT || m?.format === ENGINEERED_FORMAT) {
+    return { format: m.format, kind: 'prototype', config: { resolution: m.resolution ?? 128, ageRange: [0, 90] }, step: 0 };
   }
   if (!m || m.format !== 'face-age-checkpoint' || !KINDS.has(m.kind as string)) return null;
   if (typeof m.config !== 'object' || m.config === null) return null;
