@@ -94,7 +94,7 @@ test('release to preview on screen: real engine at 128 px, and the studio around
   await openStudio(page, host, 'library');
   await seedPhotos(page, [fixturePhoto('one-face.jpg')]);
   const models = await page.evaluate(() => window.studio!.models.list());
-  const real = models.ok ? models.value.models.find((m) => m.kind === 'prototype' && m.resolution === 128) : undefined;
+  const real = models.ok ? models.value.models.find((m) => m.kind === 'prototype' && m.name === 'prototype') : undefined;
   expect(real, 'a fresh library has the shipped 128 px prototype').toBeDefined();
   await page.getByTestId('nav-age').click();
   // The default model is the best-ranked shipped one (an Age-cGAN); the bench times the prototype.

@@ -115,10 +115,10 @@ describe('aging through the engine', () => {
   });
 
   it('the shipped prototype model is in a fresh library and ages a face at its size in the photo', async () => {
-    const list = value<{ models: { id: string; kind: string; origin: string; resolution: number }[] }>(
+    const list = value<{ models: { id: string; kind: string; name: string; origin: string; resolution: number }[] }>(
       await core.dispatch('models:list', {}, call),
     );
-    const proto = list.models.find((m) => m.kind === 'prototype');
+    const proto = list.models.find((m) => m.kind === 'prototype' && m.name === 'prototype');
     expect(proto).toMatchObject({ origin: 'shipped', resolution: 128 });
     const crop = async (targetAge: number) => {
       const r = value<{ crop: { bytes: Uint8Array; width: number; height: number }; estimatedAge: number | null }>(
@@ -148,6 +148,48 @@ describe('aging through the engine', () => {
     for (let i = 0; i < young.raw.length; i++) diff += Math.abs(young.raw[i] - old.raw[i]);
     // Mean absolute change of at least 1 level per channel between ages 20 and 70.
     expect(diff / young.raw.length).toBeGreaterThan(1);
+  });
+
+  it('the shipped engineered stages age the face in the photo: pasted with no seam, older and younger look their age', async () => {
+    const list = value<{ models: { id: string; kind: string; name: string; origin: string }[] }>(await core.dispatch('models:list', {}, call));
+    const eng = list.models.find((m) => m.name === 'engineered');
+    expect(eng).toMatchObject({ origin: 'shipped', kind: 'prototype' });
+    const preview = async (targetAge: number) => {
+      const r = value<{ pasted: { image: { bytes: Uint8Array; width: number; height: number }; region: { x: number; y: number; width: number; height: number } } }>(
+        await core.dispatch('aging:preview', { requestId: `eng-${targetAge}`, photoId, modelId: eng!.id, targetAge, output: 'pasted' }, call),
+      );
+      const raw = new Uint8Array(await sharp(Buffer.from(r.pasted.image.bytes)).raw().toBuffer());
+      const e = value<{ estimatedAge: number }>(await core.dispatch('aging:estimate', { requestId: `eng-est-${targetAge}`, photoId, modelId: eng!.id, targetAge }, call));
+      return { raw, ...r.pasted.image, region: r.pasted.region, estimate: e.estimatedAge };
+    };
+    const young = await preview(10);
+    const old = await preview(80);
+    expect(old.estimate).toBeGreaterThan(young.estimate + 8);
+    // The pasted region is the photo's own pixels along its border (the 'crop' mask fades to zero
+    // there), so the aged face sits in the photo without a seam.
+    const original = await sharp(join(__dirname, '..', 'fixtures', 'photos', 'one-face.jpg'))
+      .extract({ left: old.region.x, top: old.region.y, width: old.region.width, height: old.region.height })
+      .raw()
+      .toBuffer();
+    expect(old.width).toBe(old.region.width);
+    let border = 0;
+    let borderN = 0;
+    let centre = 0;
+    let centreN = 0;
+    for (let y = 0; y < old.height; y++) {
+      for (let x = 0; x < old.width; x++) {
+        const edge = Math.min(x, y, old.width - 1 - x, old.height - 1 - y) < 2;
+        const mid = Math.abs(x - old.width / 2) < old.width / 6 && Math.abs(y - old.height / 2) < old.height / 6;
+        for (let c = 0; c < 3; c++) {
+          const d = Math.abs(old.raw[(y * old.width + x) * 3 + c] - original[(y * old.width + x) * 3 + c]);
+          if (edge) { border += d; borderN++; }
+          if (mid) { centre += d; centreN++; }
+        }
+      }
+    }
+    // JPEG round trips differ by a few levels; the face itself changes by far more.
+    expect(border / borderN).toBeLessThan(4);
+    expect(centre / centreN).toBeGreaterThan(3 * (border / borderN) + 2);
   });
 
   it('names unknown models and faces clearly', async () => {

@@ -79,7 +79,7 @@ describe('hidden temp files of killed exports', () => {
     const photoId = value<{ imported: { id: string }[] }>(
       await c.dispatch('photos:import', { projectId: project.id, source: { kind: 'bytes', files } }, call),
     ).imported[0].id;
-    const model = lib.listModels().find((m) => m.kind === 'prototype');
+    const model = lib.listModels().find((m) => m.kind === 'prototype' && m.name === 'prototype');
     expect(model).toBeDefined();
 
     const left = await killedExport('one-face-age40.jpg');
@@ -140,7 +140,7 @@ describe('export:start checks its model before queuing a job', () => {
     expect(err.code).toBe('not-found');
     expect(err.message).toMatch(/no meta\.json/);
 
-    const proto = lib.listModels().find((m) => m.kind === 'prototype')!;
+    const proto = lib.listModels().find((m) => m.kind === 'prototype' && m.name === 'prototype')!;
     const gone = await lib.registerModel({ kind: 'prototype', name: 'gone', isBase: false, weightsDir: lib.modelWeightsPath(proto.id), config: {} });
     rmSync(lib.modelWeightsPath(gone.id), { recursive: true, force: true });
     expect(await refused(String(gone.id))).toMatchObject({ code: 'not-found' });

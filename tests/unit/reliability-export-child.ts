@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const lib = await core.context.library();
   const project = lib.listProjects()[0];
   const photo = project ? lib.listPhotos({ projectId: project.id, limit: 1 }).items[0] : undefined;
-  const model = lib.listModels().find((m) => m.kind === 'prototype');
+  const model = lib.listModels().find((m) => m.kind === 'prototype' && m.name === 'prototype');
   if (!photo || !model) throw new Error(`the library needs a photo and the shipped prototype`);
   const { grantId } = core.context.grants.issue(granted, 'destination');
   await core.supervisor.whenReady();

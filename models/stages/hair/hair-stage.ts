@@ -33,6 +33,11 @@ const smooth = (t: number) => {
   return x * x * (3 - 2 * x);
 };
 
+/** Weight of the hair change by distance from the crop's edge: 0 in the outer 2%, full from 10%. */
+export function hairEdgeFade(u: number, v: number): number {
+  return smooth((Math.min(u, v, 1 - u, 1 - v) - 0.02) / 0.08);
+}
+
 /** How grey hair is at `age` (0 to 1). */
 export function greyAt(age: number, o: HairOptions, delay = 0): number {
   return smooth((age - o.onset - delay) / o.span);
@@ -129,10 +134,12 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
       const inFace = insidePolygon(u, v, outline);
       // Scalp: the person, outside the face outline, above the ears (mid-nose height).
       if (person && !inFace && v < noseY) out[3 * p] = person[p];
-      // Brows: within 0.09 eye distances of the brow polylines.
+      // Brows: the landmarks trace the brows' upper edge, so the band lies along a line 0.07 eye
+      // distances below it, 0.08 to each side at full weight.
       let d = Infinity;
-      for (let i = 17; i < 26; i++) if (i !== 21) d = Math.min(d, distToSegment(u, v, ...pt(i), ...pt(i + 1)));
-      out[3 * p + 1] = smooth(1 - (d - 0.06 * eyeD) / (0.06 * eyeD));
+      const drop = 0.07 * eyeD;
+      for (let i = 17; i < 26; i++) if (i !== 21) d = Math.min(d, distToSegment(u, v - drop, ...pt(i), ...pt(i + 1)));
+      out[3 * p + 1] = smooth(1 - (d - 0.08 * eyeD) / (0.06 * eyeD));
       // Beard: inside the jaw below the nose, and a band under the jaw line; not the lips.
       if (v > noseY && !insidePolygon(u, v, mouthBig) && (insidePolygon(u, v, chinArea) || insidePolygon(u, v, underJaw))) out[3 * p + 2] = 1;
     }
@@ -207,10 +214,14 @@ export function hairChange(
   }
   const greyHead = scalpPx > 0 ? smooth((scalpPale / scalpPx - 0.25) / 0.2) : 0;
   for (let p = 0; p < S * S; p++) {
+    // Toward the crop's edge the change fades out, so hair that continues beyond the crop meets
+    // its unchanged part gradually, not at a line.
+    const edge = hairEdgeFade(((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S);
+    if (edge === 0) continue;
     // A beard is darker than the skin (or grey): a white collar under the jaw is not one.
     const beardW = bearded * regions[3 * p + 2] * (ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2])[0] < skin.y + 15 ? 1 : 0);
-    const greying = Math.max(0, regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard) * hairness[p];
-    const darkening = greyHead * Math.max(0, -(regions[3 * p] * scalp + regions[3 * p + 1] * brows)) * paleness[p];
+    const greying = edge * Math.max(0, regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard) * hairness[p];
+    const darkening = edge * greyHead * Math.max(0, -(regions[3 * p] * scalp + regions[3 * p + 1] * brows)) * paleness[p];
     if (greying <= 0 && darkening <= 0 && !(fade > 0 && beardW > 0)) continue;
     const h = hairness[p];
     const r = px[3 * p], gg = px[3 * p + 1], b = px[3 * p + 2];
@@ -235,7 +246,7 @@ export function hairChange(
     }
     if (fade > 0 && beardW > 0 && y < skin.y) {
       // A child's chin: the beard gives way to the skin's colour, keeping a trace of the shading.
-      const t = Math.min(1, fade * h * 1.3);
+      const t = Math.min(1, edge * fade * h * 1.3);
       const sy = skin.y + 0.25 * (y - meanY);
       const sr = sy + skin.cr, sb = sy + skin.cb;
       const sg = (sy - 0.299 * sr - 0.114 * sb) / 0.587;

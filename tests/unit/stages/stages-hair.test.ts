@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HAIR, greyAt, hairChange, hairRegions } from '../../../models/stages/hair/hair-stage';
+import { DEFAULT_HAIR, greyAt, hairChange, hairEdgeFade, hairRegions } from '../../../models/stages/hair/hair-stage';
 import { faceShape } from './face-shape-fixture';
 
 const S = 96;
@@ -15,7 +15,7 @@ function crop(beard: boolean): { img: Float32Array; shape: Float32Array } {
     for (let x = 0; x < S; x++) {
       const p = y * S + x;
       const v = (y + 0.5) / S;
-      const hair = v < 0.12 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0.5 && v < 0.95);
+      const hair = v < 0.12 || regions[3 * p] > 0.5 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0.5 && v < 0.95);
       const c = hair ? HAIR : SKIN;
       for (let k = 0; k < 3; k++) img[3 * p + k] = c[k] / 127.5 - 1;
     }
@@ -37,9 +37,19 @@ describe('hair stage', () => {
     expect(Array.from(same)).toEqual(Array.from(img));
     const old = img.slice();
     hairChange(old, S, shape, 30, 85, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
-    const scalpBefore = px(img, 0.5, 0.05);
-    const scalpAfter = px(old, 0.5, 0.05);
-    expect(scalpAfter[1]).toBeGreaterThan(scalpBefore[1] + 60); // much lighter
+    // The scalp pixel of most weight away from the crop's edge (the temples, beside the forehead).
+    const regions = hairRegions(S, shape, new Float32Array(S * S).fill(1));
+    let best = 0;
+    for (let p = 0; p < S * S; p++) {
+      const w = (q: number) => regions[3 * q] * hairEdgeFade(((q % S) + 0.5) / S, (Math.floor(q / S) + 0.5) / S);
+      if (w(p) > w(best)) best = p;
+    }
+    const [bx, by] = [((best % S) + 0.5) / S, (Math.floor(best / S) + 0.5) / S];
+    const scalpBefore = px(img, bx, by);
+    const scalpAfter = px(old, bx, by);
+    expect(scalpAfter[1]).toBeGreaterThan(scalpBefore[1] + 40); // much lighter
+    // ...fading out toward the crop's edge, where the hair beyond the crop is unchanged.
+    expect(px(old, 0.5, 0.01)).toEqual(px(img, 0.5, 0.01));
     expect(sat(scalpAfter)).toBeLessThan(sat(scalpBefore) + 3); // and not more colourful
     const brow = px(old, 0.3, 0.3);
     expect(brow[1]).toBeGreaterThan(px(img, 0.3, 0.3)[1] + 40);
@@ -53,6 +63,7 @@ describe('hair stage', () => {
     const { img, shape } = crop(false);
     const old = img.slice();
     hairChange(old, S, shape, 30, 85, false, DEFAULT_HAIR, null);
+    expect(px(old, 0.07, 0.3)).toEqual(px(img, 0.07, 0.3));
     expect(px(old, 0.5, 0.05)).toEqual(px(img, 0.5, 0.05));
   });
 
