@@ -142,7 +142,7 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
     const lib = await core.context.library();
     const baseId = await resolveBase(lib, base);
     const baseModel = lib.getModel(baseId);
-    // Each recipe has its own default (models/train/finetune.ts).
+    // Each recipe has its own default (models/training/finetune.ts).
     const steps = stepsOption ?? defaultFinetuneSteps(baseModel.kind);
     const imported = await importPhotos(core, lib, photoDir, (s) => say(s, { event: 'import', message: s }));
     if (imported.ids.length === 0) throw new CliError('no-face', 'no photo could be imported', EXIT.failed);

@@ -1,5 +1,5 @@
 /**
- * `face-age train`: models/train/train-command.ts in this process (the CLI is its own engine, as
+ * `face-age train`: models/training/train-command.ts in this process (the CLI is its own engine, as
  * for `face-age eval`). Progress lines with steps/s and ETA on stderr; Ctrl-C stops after the
  * current step with a checkpoint, and `--resume` continues from it.
  */

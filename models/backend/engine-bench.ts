@@ -2,7 +2,7 @@
  * Engine benchmark: inference latency of the reference generator on one 128x128 image and the
  * time of one full GAN training step (see reference-step.ts), medians over several runs, on the
  * backend initBackend chose. `face-age bench --json` prints what runEngineBench returns;
- * scripts/torch-peer.py prints the same fields for PyTorch, so the two can be compared side by side
+ * tools/bench/torch-peer.py prints the same fields for PyTorch, so the two can be compared side by side
  * (ratio = tfjs medianMs / torch medianMs, both at the same thread count, run back to back).
  * cpuMedianMs (process CPU time, all threads) is reported too: on a shared, busy machine it is a
  * steadier measure of the work done than wall time.

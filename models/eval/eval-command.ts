@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { initBackend, parseBackendName } from '../backend/select';
 import { loadFaceModels } from '../face/face-models';
-import { writeFileAtomic } from '../nn/atomic-write';
+import { writeFileAtomic } from '../core/atomic-write';
 import { DEFAULT_TARGETS, evaluateModel, type EvalProgress, type EvalReport } from './evaluate';
-import { loadEvalModel } from './load-model';
+import { loadEvalModel } from '../registry';
 import type { GroupMetrics } from './metrics';
 
 export const EVAL_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { descriptorDistance } from '../face/estimate';
-import type { AgingModel } from '../train/types';
+import type { AgingModel } from '../core/trainer';
 import { buildReferenceTable, readCachedTable, referenceMap, selectReferenceFaces, writeCachedTable, type ReferenceTable } from './calibration';
 import { openEvalData, readFaceAt, spreadPick, type DataSpec, type EvalData } from './eval-data';
 import { MEASURE_SIZE, floatsToBytes, measureCrop, toBytes } from './measure';

@@ -23,7 +23,7 @@ export const TrainingStartSchema = z.strictObject({
   selection: PhotoSelectionSchema,
   steps: z.number().int().min(1).max(1_000_000),
   resolution: z.union([z.literal(64), z.literal(128), z.literal(256)]).default(128),
-  /** Omitted: the run's own default (a fine-tune trains batch 1, as models/train/finetune.ts FINETUNE_DEFAULTS). */
+  /** Omitted: the run's own default (a fine-tune trains batch 1, as models/training/finetune.ts FINETUNE_DEFAULTS). */
   batchSize: z.number().int().min(1).max(64).optional(),
   /** Name of the model version the run produces. */
   name: z.string().trim().min(1).max(120).optional(),

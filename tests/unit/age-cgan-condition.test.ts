@@ -8,7 +8,7 @@ import {
   DEFAULT_GROUP_CENTRES,
   defaultAgeCganConfig,
   resolveAgeCganConfig,
-} from '../../models/age-cgan/index';
+} from '../../models/recipes/age-cgan/index';
 
 describe('age groups and the continuous condition', () => {
   it("uses the paper's six groups", () => {

@@ -4,11 +4,11 @@ import { initBackend } from '../../models/backend/select';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
-import { FaceRecognizer, defaultFaceApiModelDir, descriptorDistance } from '../../models/age-cgan/identity-net';
-import { optimiseLatent } from '../../models/age-cgan/ip-optimise';
-import { Encoder, Generator } from '../../models/age-cgan/networks';
-import { resolveAgeCganConfig } from '../../models/age-cgan/config';
-import { ageToCondition } from '../../models/age-cgan/condition';
+import { FaceRecognizer, defaultFaceApiModelDir, descriptorDistance } from '../../models/face/identity-net';
+import { optimiseLatent } from '../../models/recipes/age-cgan/ip-optimise';
+import { Encoder, Generator } from '../../models/recipes/age-cgan/networks';
+import { resolveAgeCganConfig } from '../../models/recipes/age-cgan/config';
+import { ageToCondition } from '../../models/recipes/age-cgan/condition';
 
 const FACES = path.join(__dirname, '..', 'fixtures', 'faces');
 

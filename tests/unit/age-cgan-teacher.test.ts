@@ -8,10 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AgeCganAgingModel, AgeCganTrainer, createAgeCganTrainer, loadAgeCganTrainer, resolveAgeCganConfig, teacherChanges, type AgeTeacher } from '../../models/age-cgan/index';
-import type { AgeCganConfigInput } from '../../models/age-cgan/index';
-import { Encoder, Generator } from '../../models/age-cgan/networks';
-import { loadPrototypeModel } from '../../models/prototype/prototype-store';
+import { AgeCganAgingModel, AgeCganTrainer, createAgeCganTrainer, loadAgeCganTrainer, resolveAgeCganConfig, teacherChanges, type AgeTeacher } from '../../models/recipes/age-cgan/index';
+import type { AgeCganConfigInput } from '../../models/recipes/age-cgan/index';
+import { Encoder, Generator } from '../../models/recipes/age-cgan/networks';
+import { loadPrototypeModel } from '../../models/recipes/prototype/checkpoint';
 import { initBackend } from '../../models/backend/select';
 import { loadFaces } from './cyclegan-fixtures';
 

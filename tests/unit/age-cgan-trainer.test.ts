@@ -4,11 +4,11 @@ import { initBackend } from '../../models/backend/select';
 import { mkdtemp, rm, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createAgeCganTrainer, loadAgeCganTrainer, loadAgeCganModel } from '../../models/age-cgan/index';
-import type { AgeCganConfigInput } from '../../models/age-cgan/index';
-import { Discriminator, Encoder, Generator } from '../../models/age-cgan/networks';
-import { resolveAgeCganConfig } from '../../models/age-cgan/config';
-import type { FaceBatch } from '../../models/train/types';
+import { createAgeCganTrainer, loadAgeCganTrainer, loadAgeCganModel } from '../../models/recipes/age-cgan/index';
+import type { AgeCganConfigInput } from '../../models/recipes/age-cgan/index';
+import { Discriminator, Encoder, Generator } from '../../models/recipes/age-cgan/networks';
+import { resolveAgeCganConfig } from '../../models/recipes/age-cgan/config';
+import type { FaceBatch } from '../../models/core/trainer';
 
 // Small widths keep a step well under a second.
 const tiny = (resolution: number, extra: AgeCganConfigInput = {}): AgeCganConfigInput => ({

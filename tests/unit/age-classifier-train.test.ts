@@ -3,11 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { loadAgeClassifier } from '../../models/age-classifier/load';
-import { evaluateAgeClassifier } from '../../models/age-classifier/evaluate';
-import { exportAgeClassifier } from '../../models/age-classifier/export';
-import { groupCentres } from '../../models/age-classifier/trainer';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { loadAgeClassifier } from '../../models/recipes/age-classifier/model';
+import { evaluateAgeClassifier } from '../../models/recipes/age-classifier/evaluate';
+import { exportAgeClassifier } from '../../models/recipes/age-classifier/export';
+import { groupCentres } from '../../models/recipes/age-classifier/trainer';
 import { spreadAges, syntheticSource, tinyClassifierTrainer, useCpu } from './train-fixtures';
 
 let dir = '';

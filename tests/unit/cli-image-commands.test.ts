@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess } from './cli-process';
 import { defaultShippedModel } from '../../main/cli/image-commands';
-import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import { createCycleGanTrainer, exportCycleGanModel } from '../../models/recipes/cyclegan/export';
 import { decodeImage } from '../../models/image/image-io';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { createStudioCore, type StudioCore, type StudioCoreOptions } from '../../main/core/core';
 import { forkLauncher } from '../../main/engine/launcher';
-import { createCycleGanTrainer, exportCycleGanModel } from '../../models/cyclegan/cyclegan';
+import { createCycleGanTrainer, exportCycleGanModel } from '../../models/recipes/cyclegan/export';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 
 /** A started core whose config and library live in `dir`, with the engine bundled at dir/engine.cjs. */

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { colourCast } from '../../models/cyclegan/losses';
-import { createCycleGanTrainer } from '../../models/cyclegan/cyclegan';
+import { colourCast } from '../../models/nn/losses';
+import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 
 beforeAll(useCpu);

@@ -4,11 +4,11 @@ import {
   defaultCycleGanConfig,
   validateCycleGanConfig,
   YOUNG_OLD_DOMAINS,
-} from '../../models/cyclegan/config';
-import { ageCode, domainOf, sampleDomainAge } from '../../models/cyclegan/age-code';
-import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from '../../models/cyclegan/schedule';
-import { ImagePool } from '../../models/cyclegan/image-pool';
-import { mulberry32 } from '../../models/train/rng';
+} from '../../models/recipes/cyclegan/config';
+import { ageCode, domainOf, sampleDomainAge } from '../../models/recipes/cyclegan/age-code';
+import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from '../../models/recipes/cyclegan/schedule';
+import { ImagePool } from '../../models/recipes/cyclegan/image-pool';
+import { mulberry32 } from '../../models/core/rng';
 
 describe('cyclegan config', () => {
   it('defaults follow the issue: young 18-29 / old 60+, cycle 10, identity 0.5, pool 50, Adam 2e-4 b1 0.5', () => {
@@ -134,8 +134,8 @@ describe('committed CycleGAN recipes', () => {
   it('distil-prototype.json merges over the CLI defaults into a valid config that distils without a prior', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { mergeConfig } = await import('../../models/train/train-command');
-    const recipe = JSON.parse(readFileSync(join(__dirname, '..', '..', 'models', 'cyclegan', 'recipes', 'distil-prototype.json'), 'utf8'));
+    const { mergeConfig } = await import('../../models/training/train-command');
+    const recipe = JSON.parse(readFileSync(join(__dirname, '..', '..', 'models', 'recipes', 'cyclegan', 'presets', 'distil-prototype.json'), 'utf8'));
     // What `face-age train --kind cyclegan --resolution 64 --steps 3000 --config <recipe>` builds.
     const c = mergeConfig(defaultCycleGanConfig(64, { totalSteps: 3000 }), recipe);
     expect(() => validateCycleGanConfig(c)).not.toThrow();

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { ageCodes } from '../../models/cyclegan/age-code';
-import type { CycleGanTrainer } from '../../models/cyclegan/trainer';
+import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
+import { ageCodes } from '../../models/recipes/cyclegan/age-code';
+import type { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 
 beforeAll(useCpu);

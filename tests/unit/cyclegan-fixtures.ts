@@ -7,7 +7,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { initBackend } from '../../models/backend/select';
-import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/cyclegan/config';
+import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/recipes/cyclegan/config';
 
 export const FACES_DIR = path.join(__dirname, '..', 'fixtures', 'faces');
 

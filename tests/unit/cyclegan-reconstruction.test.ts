@@ -6,9 +6,9 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { charbonnier, l1, reconstructionDistance } from '../../models/cyclegan/losses';
-import { createCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { validateCycleGanConfig } from '../../models/cyclegan/config';
+import { charbonnier, l1, reconstructionDistance } from '../../models/nn/losses';
+import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
+import { validateCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { initBackend } from '../../models/backend/select';
 import { loadFaces, tinyConfig } from './cyclegan-fixtures';
 

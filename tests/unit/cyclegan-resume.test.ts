@@ -1,4 +1,4 @@
-import { faceMask } from '../../models/prototype/prototype-model';
+import { faceMask } from '../../models/recipes/prototype/model';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,10 @@ import {
   createCycleGanTrainer,
   exportCycleGanModel,
   loadCycleGanTrainer,
-} from '../../models/cyclegan/cyclegan';
-import { loadCycleGanModel } from '../../models/cyclegan/aging-model';
-import { readCycleGanMeta } from '../../models/cyclegan/trainer-io';
-import type { CycleGanTrainer } from '../../models/cyclegan/trainer';
+} from '../../models/recipes/cyclegan/export';
+import { loadCycleGanModel } from '../../models/recipes/cyclegan/model';
+import { readCycleGanMeta } from '../../models/recipes/cyclegan/checkpoint';
+import type { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 import { loadFaces, tinyConfig, useCpu, type Faces } from './cyclegan-fixtures';
 
 let tmp = '';

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import { agingModelOfTrainer, createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { loadCycleGanModel } from '../../models/cyclegan/aging-model';
-import { CycleGanTrainer, type AgeTeacher } from '../../models/cyclegan/trainer';
-import { loadPrototypeModel } from '../../models/prototype/prototype-store';
+import { agingModelOfTrainer, createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../../models/recipes/cyclegan/export';
+import { loadCycleGanModel } from '../../models/recipes/cyclegan/model';
+import { CycleGanTrainer, type AgeTeacher } from '../../models/recipes/cyclegan/trainer';
+import { loadPrototypeModel } from '../../models/recipes/prototype/checkpoint';
 import { initBackend } from '../../models/backend/select';
 import { loadFaces, tinyConfig } from './cyclegan-fixtures';
 

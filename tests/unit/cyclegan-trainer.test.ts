@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { AgeGenerator } from '../../models/cyclegan/generator';
-import { AgeDiscriminator, patchReceptiveField } from '../../models/cyclegan/discriminator';
-import { defaultCycleGanConfig } from '../../models/cyclegan/config';
-import { AgeClassifierNet } from '../../models/age-classifier/network';
-import { frozenAgeClassifier } from '../../models/age-classifier/load';
-import { DEFAULT_AGE_GROUPS } from '../../models/train/age-bins';
+import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
+import { AgeGenerator } from '../../models/recipes/cyclegan/networks';
+import { AgeDiscriminator, patchReceptiveField } from '../../models/recipes/cyclegan/discriminator';
+import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
+import { AgeClassifierNet } from '../../models/recipes/age-classifier/networks';
+import { frozenAgeClassifier } from '../../models/recipes/age-classifier/model';
+import { DEFAULT_AGE_GROUPS } from '../../models/data/age-bins';
 import { loadFaces, tinyConfig, useCpu } from './cyclegan-fixtures';
 
 beforeAll(useCpu);

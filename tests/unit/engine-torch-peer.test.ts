@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- engine` side by side with torch (models/backend/torch-peer.ts): without the
+ * `npm run bench -- engine` side by side with torch (tools/bench/torch-peer.ts): without the
  * torch peer the tfjs numbers still come out and the torch part says why it was skipped; a python
  * that cannot import torch is never picked.
  */
 import { describe, expect, it } from 'vitest';
-import { findTorchPython, runEngineVsTorchBench } from '../../models/backend/torch-peer';
+import { findTorchPython, runEngineVsTorchBench } from '../../tools/bench/torch-peer';
 
 describe('engine vs torch bench', () => {
   it('reports tfjs and a clear skip note when the torch peer is missing', async () => {

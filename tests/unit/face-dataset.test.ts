@@ -3,7 +3,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../../models/backend/select';
-import { dedupByHash, parseLabelsCsv, sha256, splitOf } from '../../models/face/dataset-labels';
+import { dedupByHash, parseLabelsCsv, sha256, splitOf } from '../../models/data/labels';
 import { loadFaceModels } from '../../models/face/face-models';
 import { openPackedDataset } from '../../models/face/packed-dataset';
 import { CANONICAL_POINTS } from '../../models/face/template';

@@ -1,5 +1,5 @@
 /**
- * Fine-tuning an Age-cGAN base (models/train/finetune-age-cgan.ts, through runFinetune's dispatch)
+ * Fine-tuning an Age-cGAN base (models/recipes/age-cgan/finetune.ts, through runFinetune's dispatch)
  * on the committed portrait-derived faces of one person: a tiny real base (32 px) exported in the
  * shipped format, the shipped prototype as teacher, face-api's recognition net for the descriptor
  * loss. Checks the export loads as an Age-cGAN and ages, the base folder is untouched, and that a
@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../models/backend/select';
-import { resolveAgeCganConfig } from '../../models/age-cgan/config';
-import { Encoder, Generator } from '../../models/age-cgan/networks';
-import { writeModelExport } from '../../models/age-cgan/checkpoint';
-import { loadAgeCganModel } from '../../models/age-cgan/aging-model';
-import { runFinetune, type FinetuneSpec } from '../../models/train/finetune';
-import { TrainingController } from '../../models/train/training-control';
-import { latestCheckpoint } from '../../models/train/checkpoints';
+import { resolveAgeCganConfig } from '../../models/recipes/age-cgan/config';
+import { Encoder, Generator } from '../../models/recipes/age-cgan/networks';
+import { writeModelExport } from '../../models/recipes/age-cgan/checkpoint';
+import { loadAgeCganModel } from '../../models/recipes/age-cgan/model';
+import { runFinetune, type FinetuneSpec } from '../../models/training/finetune';
+import { TrainingController } from '../../models/training/training-control';
+import { latestCheckpoint } from '../../models/core/checkpoint';
 
 const FACES = join(__dirname, '..', 'fixtures', 'faces');
 const PROTOTYPE = join(__dirname, '..', '..', 'assets', 'models', 'prototype');

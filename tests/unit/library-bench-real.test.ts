@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { runRealPhotoImportBench } from '../../main/library/library-bench';
+import { runRealPhotoImportBench } from '../../tools/bench/library-bench';
 import { analyzeOp } from '../../main/engine/ops/faces';
 import { initBackend } from '../../models/backend/select';
 

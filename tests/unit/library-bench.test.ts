@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLibraryBench, seededAge } from '../../main/library/library-bench';
+import { runLibraryBench, seededAge } from '../../tools/bench/library-bench';
 
 // Correctness of the benchmark's work, not its speed: every generated photo is distinct and
 // imported, and the listing queries return what the data implies.

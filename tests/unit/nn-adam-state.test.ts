@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../models/backend/select';
-import { loadOptimizerState, saveOptimizerState } from '../../models/nn/adam-state';
+import { loadOptimizerState, saveOptimizerState } from '../../models/core/optimizer-state';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'optimizer-state');
 const A0 = [[0.5, -1.25, 2], [0.125, 3, -0.75]];

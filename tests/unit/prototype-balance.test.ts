@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, parseLabelsCsv, stratumOf } from '../../models/train/face-source';
-import { PackedFaceSource, writePackedFaces } from '../../models/train/packed-source';
-import { computeMeanFaces } from '../../models/prototype/prototype-means';
-import { parseMeanBalance, strataWeights } from '../../models/prototype/prototype-balance';
-import { buildPrototypeModel, loadPrototypeModel, savePrototype } from '../../models/prototype/prototype-store';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, parseLabelsCsv, stratumOf } from '../../models/data/face-source';
+import { PackedFaceSource, writePackedFaces } from '../../models/data/packed-source';
+import { computeMeanFaces } from '../../models/recipes/prototype/means';
+import { parseMeanBalance, strataWeights } from '../../models/recipes/prototype/balance';
+import { buildPrototypeModel, loadPrototypeModel, savePrototype } from '../../models/recipes/prototype/checkpoint';
 
 const S = 4;
 const N = S * S * 3;

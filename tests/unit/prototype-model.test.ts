@@ -4,10 +4,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL } from '../../models/train/face-source';
-import { computeMeanFaces, interpolationWeights } from '../../models/prototype/prototype-means';
-import { PrototypeAgingModel, faceMask, gaussianBlur } from '../../models/prototype/prototype-model';
-import { buildPrototypeModel, loadPrototypeModel, savePrototype } from '../../models/prototype/prototype-store';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL } from '../../models/data/face-source';
+import { computeMeanFaces, interpolationWeights } from '../../models/recipes/prototype/means';
+import { PrototypeAgingModel, faceMask, gaussianBlur } from '../../models/recipes/prototype/model';
+import { buildPrototypeModel, loadPrototypeModel, savePrototype } from '../../models/recipes/prototype/checkpoint';
 
 const S = 8;
 const N = S * S * 3;
@@ -166,7 +166,7 @@ describe('the shipped prototype (assets/models/prototype)', () => {
 
 describe('prototype tone', () => {
   it("'keep' removes the overall colour shift of the difference but keeps its relative changes", async () => {
-    const { PrototypeAgingModel: Model, faceMask: mask } = await import('../../models/prototype/prototype-model');
+    const { PrototypeAgingModel: Model, faceMask: mask } = await import('../../models/recipes/prototype/model');
     const S = 16;
     // Old mean: 40 levels lighter everywhere, plus a darker band (a shadow) in the middle rows.
     const young = { lo: 20, hi: 30, anchorAge: 25, count: 10, pixels: new Float32Array(S * S * 3).fill(100) };
@@ -197,7 +197,7 @@ describe('prototype tone', () => {
 
 describe('prototype strength by age gap', () => {
   it('uses strength up to a 20-year gap, strengthFar from 40, linear between', async () => {
-    const { strengthAtGap } = await import('../../models/prototype/prototype-model');
+    const { strengthAtGap } = await import('../../models/recipes/prototype/model');
     const o = { strength: 3, strengthFar: 2 };
     expect(strengthAtGap(o, 0)).toBe(3);
     expect(strengthAtGap(o, 20)).toBe(3);
@@ -210,7 +210,7 @@ describe('prototype strength by age gap', () => {
 
 describe("prototype tone 'relative'", () => {
   it('a face half as bright as the source prototype gets half the change; no tensor is left behind', async () => {
-    const { PrototypeAgingModel: Model } = await import('../../models/prototype/prototype-model');
+    const { PrototypeAgingModel: Model } = await import('../../models/recipes/prototype/model');
     const S = 16;
     const young = { lo: 20, hi: 30, anchorAge: 25, count: 10, pixels: new Float32Array(S * S * 3).fill(160) };
     const old = { lo: 60, hi: null, anchorAge: 70, count: 10, pixels: new Float32Array(S * S * 3).fill(160) };

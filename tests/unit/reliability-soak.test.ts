@@ -1,12 +1,12 @@
 /**
- * A short version of the memory soak (main/engine/ops/soak-bench.ts; the full one is
+ * A short version of the memory soak (tools/bench/soak-bench.ts; the full one is
  * `npm run bench -- soak`): slider previews through the real engine op with the shipped
  * prototype model, and training steps of the real CycleGAN and Age-cGAN trainers, must leave the
  * tensor count exactly where it was after the warm-up.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSoakBench } from '../../main/engine/ops/soak-bench';
+import { runSoakBench } from '../../tools/bench/soak-bench';
 
 afterAll(() => {
   tf.disposeVariables();

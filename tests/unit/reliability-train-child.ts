@@ -1,7 +1,7 @@
 /**
  * Child process of reliability-kill-training.test.ts: trains the production CycleGAN trainer (tiny
  * config, 16 px) through the shared runTraining loop on the committed fixture faces, checkpointing
- * every step, and mirrors the run into a real library row the way main/training/training-runs.ts
+ * every step, and mirrors the run into a real library row the way main/engine/training/training-runs.ts
  * does (status running, progress per step, completed at the end). Resumes from the newest
  * checkpoint when there is one. Prints one JSON line per event until killed or done:
  *   {ready}  {resumed, hash}  {step}  {done, resumedFrom}
@@ -10,13 +10,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Library } from '../../main/library/library';
 import { initBackend } from '../../models/backend/select';
-import { createCycleGanTrainer, loadCycleGanTrainer } from '../../models/cyclegan/cyclegan';
-import { defaultCycleGanConfig } from '../../models/cyclegan/config';
-import { latestCheckpoint } from '../../models/train/checkpoints';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { openFaceSource } from '../../models/train/packed-source';
-import { runTraining } from '../../models/train/run-training';
-import { domainSampling } from '../../models/train/train-command';
+import { createCycleGanTrainer, loadCycleGanTrainer } from '../../models/recipes/cyclegan/export';
+import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
+import { latestCheckpoint } from '../../models/core/checkpoint';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { openFaceSource } from '../../models/data/packed-source';
+import { runTraining } from '../../models/training/run-training';
+import { domainSampling } from '../../models/training/train-command';
 import { weightsHash } from './reliability-weights';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');

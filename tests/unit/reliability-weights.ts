@@ -1,5 +1,5 @@
 /** Used by reliability-kill-training.test.ts and its child to prove a resumed trainer holds its checkpoint's weights. */
-import type { CycleGanTrainer } from '../../models/cyclegan/trainer';
+import type { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 
 /** FNV-1a over the float32 bits of every generator and discriminator weight, in stored order. */
 export function weightsHash(t: CycleGanTrainer): string {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { initBackend } from '../../models/backend/select';
-import { domainSampling, parseTrainOptions, runTrainCommand } from '../../models/train/train-command';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { MemoryFaceSource } from '../../models/train/face-source';
-import { YOUNG_OLD_DOMAINS } from '../../models/cyclegan/config';
-import { PackedFaceSource } from '../../models/train/packed-source';
-import { loadAgeClassifier } from '../../models/age-classifier/load';
+import { domainSampling, parseTrainOptions, runTrainCommand } from '../../models/training/train-command';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { MemoryFaceSource } from '../../models/data/face-source';
+import { YOUNG_OLD_DOMAINS } from '../../models/recipes/cyclegan/config';
+import { PackedFaceSource } from '../../models/data/packed-source';
+import { loadAgeClassifier } from '../../models/recipes/age-classifier/model';
 import * as tf from '@tensorflow/tfjs-core';
 
 let dir = '';

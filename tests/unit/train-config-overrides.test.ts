@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mergeConfig, parseTrainOptions } from '../../models/train/train-command';
-import { defaultCycleGanConfig } from '../../models/cyclegan/config';
+import { mergeConfig, parseTrainOptions } from '../../models/training/train-command';
+import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 
 const base = { kind: 'cyclegan', data: '/d', run: '/r' };
 

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../models/backend/select';
-import { newCycleGanConfig, parseTrainOptions, runTrainCommand } from '../../models/train/train-command';
-import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/cyclegan/config';
-import { latestCheckpoint } from '../../models/train/checkpoints';
-import { readCycleGanMeta } from '../../models/cyclegan/trainer-io';
+import { newCycleGanConfig, parseTrainOptions, runTrainCommand } from '../../models/training/train-command';
+import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/recipes/cyclegan/config';
+import { latestCheckpoint } from '../../models/core/checkpoint';
+import { readCycleGanMeta } from '../../models/recipes/cyclegan/checkpoint';
 
 const ROOT = path.join(__dirname, '..', '..');
-const RECIPE_FILE = path.join(ROOT, 'models', 'cyclegan', 'recipes', 'distil-prototype.json');
+const RECIPE_FILE = path.join(ROOT, 'models', 'recipes', 'cyclegan', 'presets', 'distil-prototype.json');
 const SHIPPED_PROTOTYPE = path.join(ROOT, 'assets', 'models', 'prototype');
 const FACES = path.join(ROOT, 'tests', 'fixtures', 'faces');
 const base = { kind: 'cyclegan', data: '/d', run: '/r' };

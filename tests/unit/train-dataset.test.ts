@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { SPLIT_VAL, loadFolderFaces, MemoryFaceSource, parseLabelsCsv } from '../../models/train/face-source';
-import { PackedFaceSource, openFaceSource } from '../../models/train/packed-source';
-import { IDENTITY_WARP, warpResize } from '../../models/train/augment';
-import { ageGroupOf, softAgeLabel } from '../../models/train/age-bins';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { SPLIT_VAL, loadFolderFaces, MemoryFaceSource, parseLabelsCsv } from '../../models/data/face-source';
+import { PackedFaceSource, openFaceSource } from '../../models/data/packed-source';
+import { IDENTITY_WARP, warpResize } from '../../models/data/augment';
+import { ageGroupOf, softAgeLabel } from '../../models/data/age-bins';
 import { syntheticSource, useCpu } from './train-fixtures';
 
 let dir = '';

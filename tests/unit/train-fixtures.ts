@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL } from '../../models/train/face-source';
-import { mulberry32 } from '../../models/train/rng';
-import { ageGroupOf } from '../../models/train/age-bins';
-import { AgeClassifierTrainer, defaultAgeClassifierConfig, groupCentres } from '../../models/age-classifier/trainer';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL } from '../../models/data/face-source';
+import { mulberry32 } from '../../models/core/rng';
+import { ageGroupOf } from '../../models/data/age-bins';
+import { AgeClassifierTrainer, defaultAgeClassifierConfig, groupCentres } from '../../models/recipes/age-classifier/trainer';
 
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');

@@ -3,9 +3,9 @@
  * checkpoint every 2 steps and prints one JSON line per step, until killed or done.
  * argv: runDir totalSteps resume(0|1)
  */
-import { FaceDataset } from '../../models/train/face-dataset';
-import { runTraining } from '../../models/train/run-training';
-import { loadAgeClassifierTrainer } from '../../models/age-classifier/trainer';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { runTraining } from '../../models/training/run-training';
+import { loadAgeClassifierTrainer } from '../../models/recipes/age-classifier/trainer';
 import { spreadAges, syntheticSource, tinyClassifierTrainer, useCpu } from './train-fixtures';
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { listCheckpoints, readRunState } from '../../models/train/checkpoints';
-import { loadAgeClassifierTrainer } from '../../models/age-classifier/trainer';
+import { listCheckpoints, readRunState } from '../../models/core/checkpoint';
+import { loadAgeClassifierTrainer } from '../../models/recipes/age-classifier/trainer';
 import { useCpu } from './train-fixtures';
 
 const root = path.resolve(__dirname, '..', '..');

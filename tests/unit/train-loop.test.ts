@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { existsSync } from 'node:fs';
-import { FaceDataset } from '../../models/train/face-dataset';
-import { runTraining, type TrainingProgress } from '../../models/train/run-training';
-import { listCheckpoints, writeCheckpoint, type RunState } from '../../models/train/checkpoints';
-import { TrainingController } from '../../models/train/training-control';
-import { loadAgeClassifierTrainer, type AgeClassifierTrainer } from '../../models/age-classifier/trainer';
+import { FaceDataset } from '../../models/data/face-dataset';
+import { runTraining, type TrainingProgress } from '../../models/training/run-training';
+import { listCheckpoints, writeCheckpoint, type RunState } from '../../models/core/checkpoint';
+import { TrainingController } from '../../models/training/training-control';
+import { loadAgeClassifierTrainer, type AgeClassifierTrainer } from '../../models/recipes/age-classifier/trainer';
 import { spreadAges, syntheticSource, tinyClassifierTrainer, useCpu } from './train-fixtures';
 
 let dir = '';

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioCore } from '../../main/core/core';
 import { bundleEngine } from './foundation-engine-bundle';
 import { exportTinyAgingModel, startTestCore } from './core-fixtures';
-import { IDENTITY_CHECK_AGES } from '../../main/training/training-runs';
-import { resolveAgeCganConfig } from '../../models/age-cgan/config';
-import { Encoder, Generator } from '../../models/age-cgan/networks';
-import { writeModelExport } from '../../models/age-cgan/checkpoint';
+import { IDENTITY_CHECK_AGES } from '../../main/engine/training/training-runs';
+import { resolveAgeCganConfig } from '../../models/recipes/age-cgan/config';
+import { Encoder, Generator } from '../../models/recipes/age-cgan/networks';
+import { writeModelExport } from '../../models/recipes/age-cgan/checkpoint';
 
 const RES = 32;
 const call = { host: 'test' as const };

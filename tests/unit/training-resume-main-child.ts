@@ -7,8 +7,8 @@
  * argv: dir (holds engine.cjs, config/, library/) trainWorker baseModelId photoIds(comma) steps [pause]
  */
 import { join } from 'node:path';
-import { latestCheckpoint } from '../../models/train/checkpoints';
-import { FINETUNE_CHECKPOINT } from '../../models/train/finetune';
+import { latestCheckpoint } from '../../models/core/checkpoint';
+import { FINETUNE_CHECKPOINT } from '../../models/training/finetune';
 import { startTestCore } from './core-fixtures';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');

@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fitAlignment, type AlignedFace } from '../../../models/face/align';
 import type { Point } from '../../../models/face/affine';
 import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
-import { loadEvalModel } from '../../../models/eval/load-model';
-import { PrototypeAgingModel } from '../../../models/prototype/prototype-model';
-import { TexturedAgingModel } from '../../../models/prototype/prototype-texture';
+import { loadEvalModel } from '../../../models/registry';
+import { PrototypeAgingModel } from '../../../models/recipes/prototype/model';
+import { TexturedAgingModel } from '../../../models/stages/texture';
 import type { EvaluableModel } from '../../../models/eval/evaluate';
 import { LruCache } from './lru';
 
