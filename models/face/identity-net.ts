@@ -4,7 +4,7 @@
  * forward written on tfjs-core, so tf.grad can flow from a descriptor back to G's input z.
  * face-api's own FaceRecognitionNet.forwardInput works on its NetInput inside a tidy and is not
  * meant to be differentiated; this forward reproduces its arithmetic (checked against it in
- * tests/unit/age-cgan-identity.test.ts).
+ * tests/unit/models/face/identity-net.test.ts).
  *
  * Shapes: faces [N, H, W, 3] in [-1, 1] -> RGB 0..255 resized to 150x150 -> mean-subtracted / 255
  *   -> conv7 s2 [N,72,72,32] -> maxpool3 s2 [N,35,35,32] -> 3 residual(32) -> down(64) [N,17,17,64]
