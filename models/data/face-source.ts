@@ -9,17 +9,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { splitOf } from './labels';
+import { parseFaceLabels, splitOf, stratumOf } from './labels';
 
 export const SPLIT_TRAIN = 0;
 export const SPLIT_VAL = 1;
-
-/** The stratum label of a face: `gender/race` as written in the labels; '' when either is empty. */
-export function stratumOf(gender: string, race: string): string {
-  const g = gender.trim();
-  const r = race.trim();
-  return g === '' || r === '' ? '' : `${g}/${r}`;
-}
 
 export interface FaceSource {
   /** Side of the stored crops in pixels. */
@@ -67,38 +60,6 @@ export class MemoryFaceSource implements FaceSource {
   async close(): Promise<void> {}
 }
 
-export interface LabelRow {
-  file: string;
-  age: number;
-  /** The row's stratum (stratumOf gender, race), only when the header has both columns. */
-  stratum?: string;
-}
-
-/**
- * Parses `file,age[,...]` with a header line; rows with a missing or non-numeric age are rejected
- * loudly. Optional `gender` and `race` columns (UTKFace's) give each row a stratum.
- */
-export function parseLabelsCsv(text: string): LabelRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return [];
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
-  const fi = header.indexOf('file');
-  const ai = header.indexOf('age');
-  if (fi < 0 || ai < 0) throw new Error('labels.csv needs a header with columns "file" and "age"');
-  const gi = header.indexOf('gender');
-  const ri = header.indexOf('race');
-  return lines.slice(1).map((line, i) => {
-    const cols = line.split(',');
-    const age = Number(cols[ai]);
-    if (!cols[fi] || !Number.isFinite(age) || age < 0) {
-      throw new Error(`labels.csv line ${i + 2}: expected file,age but got "${line}"`);
-    }
-    const row: LabelRow = { file: cols[fi].trim(), age };
-    if (gi >= 0 && ri >= 0) row.stratum = stratumOf(cols[gi] ?? '', cols[ri] ?? '');
-    return row;
-  });
-}
-
 export interface FolderOptions {
   /** Side of the crops kept in memory (default 128). Non-square images are centre-cropped. */
   size?: number;
@@ -131,7 +92,7 @@ export async function loadFolderFaces(dir: string, opts: FolderOptions = {}): Pr
   const size = opts.size ?? 128;
   const valFraction = opts.valFraction ?? 0;
   const layout = await resolveFolderLayout(dir, opts.imagesDir);
-  const rows = parseLabelsCsv(await fs.readFile(layout.labels, 'utf8'));
+  const rows = parseFaceLabels(await fs.readFile(layout.labels, 'utf8'));
   const loaded: Array<{ name: string; age: number; stratum?: string; key: string; split: number; rgb: Buffer } | null> = new Array(rows.length).fill(null);
   let next = 0;
   const worker = async () => {

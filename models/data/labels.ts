@@ -1,10 +1,12 @@
 /**
  * Labels and content hashes of a face-image folder, before any training split:
- * reads `file,age[,gender,race]`, hashes each file's bytes (sha256) and deduplicates byte-identical
+ * the one parser of labels.csv (`file,age[,gender,race]`, for dataset preparation and for the
+ * training sources alike), the sha256 of each file's bytes and deduplication of byte-identical
  * copies (UTKFace has ~370 groups, some with different ages: those groups are dropped entirely).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface LabelRow {
@@ -25,28 +27,81 @@ export interface DedupResult {
   dropped: Array<HashedRow & { reason: 'duplicate' | 'duplicate-conflict' }>;
 }
 
-export function parseLabelsCsv(text: string): LabelRow[] {
+/** One row as read: file, age and the raw cells (for the optional columns). */
+interface RawLabel {
+  file: string;
+  age: number;
+  cells: string[];
+}
+
+/**
+ * The one reader of labels.csv: a header naming at least `file` and `age` (any order, any case),
+ * then one row per face; a row without a file or with a missing, non-numeric or negative age is
+ * rejected loudly with its line number.
+ */
+function readLabels(text: string): { rows: RawLabel[]; column: (name: string) => number } {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) return [];
+  if (lines.length === 0) return { rows: [], column: () => -1 };
   const header = lines[0].split(',').map((s) => s.trim().toLowerCase());
-  const col = (name: string) => header.indexOf(name);
-  const iFile = col('file');
-  const iAge = col('age');
-  if (iFile < 0 || iAge < 0) throw new Error('labels.csv must have a header with at least "file,age"');
-  const iGender = col('gender');
-  const iRace = col('race');
-  const num = (s: string | undefined): number | null => (s === undefined || s.trim() === '' ? null : Number(s));
-  return lines.slice(1).map((line, k) => {
+  const column = (name: string) => header.indexOf(name);
+  const iFile = column('file');
+  const iAge = column('age');
+  if (iFile < 0 || iAge < 0) throw new Error('labels.csv needs a header with columns "file" and "age"');
+  const rows = lines.slice(1).map((line, k) => {
     const cells = line.split(',');
     const age = Number(cells[iAge]);
-    if (!cells[iFile] || !Number.isFinite(age)) throw new Error(`labels.csv line ${k + 2}: bad row "${line}"`);
-    return {
-      file: cells[iFile].trim(),
-      age,
-      gender: iGender >= 0 ? num(cells[iGender]) : null,
-      race: iRace >= 0 ? num(cells[iRace]) : null,
-    };
+    if (!cells[iFile] || !Number.isFinite(age) || age < 0) throw new Error(`labels.csv line ${k + 2}: expected file,age but got "${line}"`);
+    return { file: cells[iFile].trim(), age, cells };
   });
+  return { rows, column };
+}
+
+/** `file,age[,gender,race]` rows; gender and race are null when the column or the cell is empty. */
+export function parseLabelsCsv(text: string): LabelRow[] {
+  const { rows, column } = readLabels(text);
+  const iGender = column('gender');
+  const iRace = column('race');
+  const num = (s: string | undefined): number | null => (s === undefined || s.trim() === '' ? null : Number(s));
+  return rows.map(({ file, age, cells }) => ({
+    file,
+    age,
+    gender: iGender >= 0 ? num(cells[iGender]) : null,
+    race: iRace >= 0 ? num(cells[iRace]) : null,
+  }));
+}
+
+/** The stratum label of a face: `gender/race` as written in the labels; '' when either is empty. */
+export function stratumOf(gender: string, race: string): string {
+  const g = gender.trim();
+  const r = race.trim();
+  return g === '' || r === '' ? '' : `${g}/${r}`;
+}
+
+/** A training face's label: its stratum only when the header has both gender and race columns. */
+export interface FaceLabel {
+  file: string;
+  age: number;
+  /** The row's stratum (stratumOf gender, race), only when the header has both columns. */
+  stratum?: string;
+}
+
+/** labels.csv as the training sources read it (file, age, stratum). */
+export function parseFaceLabels(text: string): FaceLabel[] {
+  const { rows, column } = readLabels(text);
+  const gi = column('gender');
+  const ri = column('race');
+  return rows.map(({ file, age, cells }) => {
+    const row: FaceLabel = { file, age };
+    if (gi >= 0 && ri >= 0) row.stratum = stratumOf(cells[gi] ?? '', cells[ri] ?? '');
+    return row;
+  });
+}
+
+/** Rewrites `<dir>/labels.csv` as `file,age` with each age mapped by `map` (e.g. clamped into a model's domains). */
+export async function rewriteLabelAges(dir: string, map: (age: number) => number): Promise<void> {
+  const file = path.join(dir, 'labels.csv');
+  const rows = parseLabelsCsv(await readFile(file, 'utf8'));
+  await writeFile(file, ['file,age', ...rows.map((r) => `${r.file},${map(r.age)}`)].join('\n') + '\n');
 }
 
 export function sha256(bytes: Uint8Array | string): string {

@@ -9,7 +9,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write';
-import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, stratumOf, type FaceSource, type FolderOptions } from './face-source';
+import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
+import { stratumOf } from './labels';
 
 interface PackedMeta {
   format: string;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { RunTrainingOptions, RunTrainingResult, LoopTrainer } from './run-training';
 import { latestCheckpoint } from '../core/checkpoint';
 import { copyTextureStage } from '../stages/texture';
-import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune';
+import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune-spec';
 
 export function sampleReporter(runDir: string, onSample?: (step: number, file: string) => void): () => Promise<void> {
   const samplesDir = path.join(runDir, 'samples');

@@ -9,9 +9,8 @@ import { PackedFaceSource, openFaceSource } from '../data/packed-source';
 import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../recipes/cyclegan/export';
+import { domainSampling } from '../recipes/cyclegan/age-code';
 import type { AgeDomain } from '../recipes/cyclegan/config';
-import { domainOf } from '../recipes/cyclegan/age-code';
-import type { AgeGroups } from '../data/age-bins';
 import { createAgeCganTrainer, exportAgeCganModel, loadAgeCganTrainer } from '../recipes/age-cgan';
 import { AgeClassifierTrainer, defaultAgeClassifierConfig, groupCentres, loadAgeClassifierTrainer } from '../recipes/age-classifier/trainer';
 import { loadAgeClassifier, type AgeClassifier } from '../recipes/age-classifier/model';
@@ -43,27 +42,6 @@ export interface TrainCommandResult extends RunTrainingResult {
   valFaces: number;
   validation?: AgeClassifierMetrics;
   exported?: string;
-}
-
-/**
- * A CycleGAN trains on its domains only (faces between domains carry no translation signal, and
- * a batch with none of them would be an empty step), balanced per domain, not per decade.
- */
-export function domainSampling(domains: AgeDomain[]): { groups: AgeGroups; ageFilter: (age: number) => boolean } {
-  const sorted = [...domains].sort((a, b) => a.min - b.min);
-  const edges: number[] = [0];
-  const labels: string[] = ['(outside)'];
-  for (const d of sorted) {
-    if (d.min > edges[edges.length - 1]) {
-      edges.push(d.min);
-      labels.push(d.name);
-    } else labels[labels.length - 1] = d.name;
-    if (d.max !== null) {
-      edges.push(d.max + 1);
-      labels.push('(outside)');
-    }
-  }
-  return { groups: { edges, labels }, ageFilter: (age) => domainOf(age, domains) >= 0 };
 }
 
 interface Recipe {

@@ -90,13 +90,7 @@ export const SampleGridReadyEventSchema = z.object({ runId: IdSchema, step: z.nu
 /** Event: a run changed state (started, paused, resumed, completed, failed, cancelled). */
 export const RunStateEventSchema = RunSchema;
 
-/**
- * Steps of a fine-tune whose request leaves them out, by the base's kind: what finishes within the
- * 15-minute budget on 2 CPU cores (measured: an Age-cGAN's 600 steps in 6 min, a CycleGAN's 300 at
- * 128 px in the finetune bench). The one source: the studio's core and dialogs, and the recipes'
- * own defaults in models/train (finetune.ts, finetune-age-cgan.ts) read it.
- */
-export const FINETUNE_DEFAULT_STEPS = { 'age-cgan': 600, cyclegan: 300 } as const;
+export { FINETUNE_DEFAULT_STEPS } from '../../shared/training-defaults';
 
 export const FinetuneStartSchema = z.strictObject({
   baseModelId: IdSchema,

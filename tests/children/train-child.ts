@@ -16,7 +16,7 @@ import { latestCheckpoint } from '../../models/core/checkpoint';
 import { FaceDataset } from '../../models/data/face-dataset';
 import { openFaceSource } from '../../models/data/packed-source';
 import { runTraining } from '../../models/training/run-training';
-import { domainSampling } from '../../models/training/train-command';
+import { domainSampling } from '../../models/recipes/cyclegan/age-code';
 import { weightsHash } from '../helpers/tiny-weights';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');

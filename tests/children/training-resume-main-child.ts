@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { latestCheckpoint } from '../../models/core/checkpoint';
-import { FINETUNE_CHECKPOINT } from '../../models/training/finetune';
+import { FINETUNE_CHECKPOINT } from '../../models/training/finetune-spec';
 import { startTestCore } from '../helpers/core-fixtures';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');

@@ -14,7 +14,7 @@ import { initBackend, type BackendInfo, type BackendName } from '../../models/ba
 import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 import { writeCheckpoint, type RunState } from '../../models/core/checkpoint';
-import { finetuneConfig, freezeGeneratorEncoder } from '../../models/training/finetune';
+import { finetuneConfig, freezeGeneratorEncoder } from '../../models/recipes/cyclegan/finetune';
 
 export interface CheckpointBenchResult {
   backend: BackendInfo;

@@ -22,7 +22,9 @@ import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { createCycleGanTrainer, exportCycleGanModel } from '../../models/recipes/cyclegan/export';
 import { readCycleGanMeta } from '../../models/recipes/cyclegan/checkpoint';
 import { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
-import { defaultFinetuneSteps, FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder, modelFolderKind, runFinetune, type FinetuneSpec } from '../../models/training/finetune';
+import { defaultFinetuneSteps, modelFolderKind, runFinetune } from '../../models/training/finetune';
+import type { FinetuneSpec } from '../../models/training/finetune-spec';
+import { FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder } from '../../models/recipes/cyclegan/finetune';
 import { descriptorLoss, loadRecognizer } from '../../models/face/identity-loss';
 import { AGE_CGAN_FINETUNE_DEFAULTS } from '../../models/recipes/age-cgan/finetune';
 

@@ -21,7 +21,9 @@ import { descriptorDistance } from '../../models/face/estimate';
 import { asShown, evaluateModel, type EvaluableModel } from '../../models/eval/evaluate';
 import { loadEvalModel } from '../../models/registry';
 import { measureCrop, toBytes } from '../../models/eval/measure';
-import { defaultFinetuneSteps, FINETUNE_DEFAULTS, modelFolderKind, runFinetune, type FinetuneSpec } from '../../models/training/finetune';
+import { defaultFinetuneSteps, modelFolderKind, runFinetune } from '../../models/training/finetune';
+import type { FinetuneSpec } from '../../models/training/finetune-spec';
+import { FINETUNE_DEFAULTS } from '../../models/recipes/cyclegan/finetune';
 import { AGE_CGAN_FINETUNE_DEFAULTS } from '../../models/recipes/age-cgan/finetune';
 import { decodeMaybeMirrored, prepareCrops, shippedClassifier, type PreparedFace } from './finetune-bench';
 

@@ -13,7 +13,7 @@ import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
 import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { FaceDataset } from '../../models/data/face-dataset';
 import { openFaceSource } from '../../models/data/packed-source';
-import { domainSampling } from '../../models/training/train-command';
+import { domainSampling } from '../../models/recipes/cyclegan/age-code';
 import type { LoopTrainer } from '../../models/training/run-training';
 
 export interface SoakPhase {

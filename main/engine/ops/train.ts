@@ -5,4 +5,5 @@
  */
 export { TRAIN_ARG_OPTIONS, parseTrainOptions, runTrainCommand } from '../../../models/training/train-command';
 export { TrainingController } from '../../../models/training/training-control';
-export { FINETUNE_DEFAULTS, defaultFinetuneSteps } from '../../../models/training/finetune';
+export { defaultFinetuneSteps } from '../../../models/training/finetune';
+export { FINETUNE_DEFAULTS } from '../../../models/recipes/cyclegan/finetune';

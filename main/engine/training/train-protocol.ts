@@ -1,4 +1,4 @@
-import type { FinetuneSpec } from '../../../models/training/finetune';
+import type { FinetuneSpec } from '../../../models/training/finetune-spec';
 
 /** Messages between main (training-runs.ts) and the forked training child (main/engine/ops/train-child.ts). */
 

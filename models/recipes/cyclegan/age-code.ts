@@ -5,6 +5,7 @@
  * smoothly between what the generator learnt for each domain.
  */
 import { centreWeights } from '../../nn/centre-weights';
+import type { AgeGroups } from '../../data/age-bins';
 import { domainCentre, type AgeDomain } from './config';
 
 export function ageCode(age: number, domains: readonly AgeDomain[]): Float32Array {
@@ -32,4 +33,25 @@ export function sampleDomainAge(d: AgeDomain, uniform: boolean, rand: () => numb
   if (!uniform) return domainCentre(d);
   const hi = d.max === null ? d.min + 20 : d.max + 1;
   return d.min + rand() * (hi - d.min);
+}
+
+/**
+ * A CycleGAN trains on its domains only (faces between domains carry no translation signal, and
+ * a batch with none of them would be an empty step), balanced per domain, not per decade.
+ */
+export function domainSampling(domains: AgeDomain[]): { groups: AgeGroups; ageFilter: (age: number) => boolean } {
+  const sorted = [...domains].sort((a, b) => a.min - b.min);
+  const edges: number[] = [0];
+  const labels: string[] = ['(outside)'];
+  for (const d of sorted) {
+    if (d.min > edges[edges.length - 1]) {
+      edges.push(d.min);
+      labels.push(d.name);
+    } else labels[labels.length - 1] = d.name;
+    if (d.max !== null) {
+      edges.push(d.max + 1);
+      labels.push('(outside)');
+    }
+  }
+  return { groups: { edges, labels }, ageFilter: (age) => domainOf(age, domains) >= 0 };
 }

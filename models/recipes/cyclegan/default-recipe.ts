@@ -5,10 +5,8 @@
  * learn to age: its L1 cycle and identity terms hold G at the identity (session 4, "the pin").
  * The recipe is imported, not read from disk, so the bundled CLI carries it wherever it runs.
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import distilPrototype from './presets/distil-prototype.json';
-import { shippedPrototype } from '../age-cgan/finetune';
+import { shippedModelDir, shippedPrototypeDir } from '../../core/shipped-assets';
 
 export const DEFAULT_CYCLEGAN_RECIPE = 'distil-prototype';
 
@@ -44,16 +42,13 @@ export function cycleGanRecipeOverrides(run: { resolution: number; batch: number
 
 /**
  * The shipped prototype as the implicit teacher: `<assetsDir>/models/prototype` (the CLI passes
- * the assets folder beside its bundle, as for shipped models), else assets/models/prototype from
- * the working directory.
+ * the assets folder beside its bundle, as for shipped models), else the package's own.
  */
 export function defaultTeacherDir(assetsDir?: string): string {
-  const beside = assetsDir ? path.join(path.resolve(assetsDir), 'models', 'prototype') : null;
-  if (beside && existsSync(path.join(beside, 'meta.json'))) return beside;
-  const fromCwd = shippedPrototype();
-  if (fromCwd) return fromCwd;
+  const dir = shippedPrototypeDir(assetsDir) ?? shippedPrototypeDir();
+  if (dir) return dir;
   throw new Error(
-    `the CycleGAN distils the shipped prototype, which is not in ${beside ?? path.resolve('assets', 'models', 'prototype')}; ` +
+    `the CycleGAN distils the shipped prototype, which is not in ${shippedModelDir('prototype', assetsDir)}; ` +
       `pass --teacher <prototype folder>, or --teacher ${NO_TEACHER} for the plain default config`,
   );
 }

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioCore } from '../../../../../main/core/core';
 import { latestCheckpoint } from '../../../../../models/core/checkpoint';
-import { FINETUNE_CHECKPOINT } from '../../../../../models/training/finetune';
+import { FINETUNE_CHECKPOINT } from '../../../../../models/training/finetune-spec';
 import { bundleEngine } from '../../../../helpers/engine-bundle';
 import { exportTinyAgingModel, startTestCore } from '../../../../helpers/core-fixtures';
 import { kill9, sleep, startJsonChild } from '../../../../helpers/process-helpers';

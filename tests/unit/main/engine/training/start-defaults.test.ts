@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Library } from '../../../../../main/library/library';
 import { finetuneSchedule, lastRunLosses } from '../../../../../main/engine/training/training-runs';
 import { requestChannels } from '../../../../../preload/contract';
-import { FINETUNE_DEFAULTS } from '../../../../../models/training/finetune';
+import { FINETUNE_DEFAULTS } from '../../../../../models/recipes/cyclegan/finetune';
 
 const parse = (steps: number, extra: object = {}) =>
   requestChannels['training:start'].request.parse({ kind: 'cyclegan', baseModelId: 'm1', selection: { by: 'tag', tag: 'me' }, steps, ...extra });

@@ -16,7 +16,8 @@ import { resolveAgeCganConfig } from '../../../../../models/recipes/age-cgan/con
 import { Encoder, Generator } from '../../../../../models/recipes/age-cgan/networks';
 import { writeModelExport } from '../../../../../models/recipes/age-cgan/checkpoint';
 import { loadAgeCganModel } from '../../../../../models/recipes/age-cgan/model';
-import { runFinetune, type FinetuneSpec } from '../../../../../models/training/finetune';
+import { runFinetune } from '../../../../../models/training/finetune';
+import type { FinetuneSpec } from '../../../../../models/training/finetune-spec';
 import { TrainingController } from '../../../../../models/training/training-control';
 import { latestCheckpoint } from '../../../../../models/core/checkpoint';
 
