@@ -8,7 +8,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadAgeCganModel } from './recipes/age-cgan';
+import { loadAgeCganModel } from './recipes/age-cgan/model';
 import { loadCycleGanModel } from './recipes/cyclegan/model';
 import { PROTOTYPE_FORMAT, loadPrototypeModel } from './recipes/prototype/checkpoint';
 import { TexturedAgingModel, loadTextureStage, type TextureStage } from './stages/texture';

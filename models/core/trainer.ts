@@ -6,6 +6,7 @@
  * Images crossing these interfaces are aligned face crops, NHWC float32 in [-1, 1], RGB.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from '../nn/params';
 
 export type ModelKind = 'age-cgan' | 'cyclegan';
 
@@ -41,6 +42,16 @@ export interface CheckpointMeta<Config = unknown> {
   codeVersion: string;
 }
 
+/**
+ * What a checkpoint holds of a trainer (core/checkpoint.ts saveParts / loadParts): its networks,
+ * each written as `<store name>.json/.bin` (G, D, E, ...), and the optimizer of each trained
+ * network, written as `optim-<network>.json/.bin`.
+ */
+export interface TrainerParts {
+  networks: readonly ParamStore[];
+  optimizers: Readonly<Record<string, tf.Optimizer>>;
+}
+
 export interface Trainer<Config = unknown> {
   readonly kind: ModelKind;
   readonly config: Config;
@@ -57,6 +68,8 @@ export interface Trainer<Config = unknown> {
   trainStep(batch: FaceBatch, readLosses: boolean): Promise<Record<string, number>>;
   /** A grid of sample outputs for the given faces (visualNames as columns). */
   sampleGrid(batch: FaceBatch): Promise<SampleGrid>;
+  /** The networks and optimizers this trainer trains (what a checkpoint holds besides meta). */
+  checkpointParts(): TrainerParts;
   /** Writes weights (+ optimizer state) and meta atomically into dir. */
   save(dir: string, extra?: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean }): Promise<void>;
   dispose(): void;
@@ -79,3 +92,9 @@ export interface AgingModel {
   ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }>;
   dispose(): void;
 }
+
+/**
+ * What evaluation, the engine and the stages need of a model: AgingModel with any kind (a stage
+ * wrapper or the prototype are models too).
+ */
+export type EvaluableModel = Pick<AgingModel, 'resolution' | 'age' | 'dispose'> & { readonly kind: string };

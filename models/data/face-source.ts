@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { parseFaceLabels, splitOf, stratumOf } from './labels';
+import { parseFaceLabels, splitOf } from './labels';
 
 export const SPLIT_TRAIN = 0;
 export const SPLIT_VAL = 1;

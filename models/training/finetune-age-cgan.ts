@@ -7,7 +7,6 @@
  * exported in the base's own format (G + E float16 + meta.json, config incl. changeScale kept), so
  * the studio loads it as an Age-cGAN model. The base folder is only read.
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { exportAgeCganModel } from '../recipes/age-cgan/export';
 import { loadInferenceNets, readCheckpoint } from '../recipes/age-cgan/checkpoint';

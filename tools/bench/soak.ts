@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createAgeCganTrainer } from '../../models/recipes/age-cgan';
+import { createAgeCganTrainer } from '../../models/recipes/age-cgan/trainer';
 import { createCycleGanTrainer } from '../../models/recipes/cyclegan/export';
 import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { FaceDataset } from '../../models/data/face-dataset';

@@ -24,7 +24,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FaceBatch, SampleGrid, Trainer } from '../../core/trainer';
+import type { FaceBatch, SampleGrid, Trainer, TrainerParts } from '../../core/trainer';
 import { readLossScalars } from '../../core/loss-scalars';
 import { mixSeed, mulberry32 } from '../../core/rng';
 import type { AgeCganConfig } from './config';
@@ -35,7 +35,7 @@ import { resolveAgeCganConfig } from './config';
 import { renderGrid, SAMPLE_AGES } from './sample-grid';
 import { drawTargetAges, teacherChanges, type AgeTeacher } from './teacher';
 import type { FaceRecognizer } from '../../face/identity-net';
-import { loadOptimizerState, saveOptimizerState } from '../../core/optimizer-state';
+import { loadParts, saveParts } from '../../core/checkpoint';
 import { FINETUNE_DEFAULT_STEPS } from '../../../shared/training-defaults';
 import type { PrototypeOptions } from '../prototype/model';
 import { cosineRows, faceSquare } from '../../face/identity-loss';
@@ -249,6 +249,10 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
     }
   }
 
+  checkpointParts(): TrainerParts {
+    return { networks: [this.G.params, this.E.params], optimizers: { G: this.optG, E: this.optE } };
+  }
+
   /** A checkpoint: G and E float32 + meta (an Age-cGAN model folder), Adam states, settings. */
   async save(dir: string, extra: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean } = {}): Promise<void> {
     await writeModelExport(
@@ -259,8 +263,7 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
       { createdAt: this.createdAt, losses: this.lastLosses, metrics: extra.metrics ?? {}, totalSteps: extra.totalSteps ?? this.stepCount, completed: extra.completed ?? false },
       'float32',
     );
-    await saveOptimizerState(this.optG, dir, 'optim-G');
-    await saveOptimizerState(this.optE, dir, 'optim-E');
+    await saveParts(dir, { networks: [], optimizers: this.checkpointParts().optimizers });
     await fs.writeFile(path.join(dir, FINETUNE_SETTINGS_FILE), JSON.stringify(this.settings, null, 1));
   }
 
@@ -278,11 +281,10 @@ export class AgeCganFinetuner implements Trainer<AgeCganConfig> {
     const meta = await readCheckpoint(dir);
     const t = new AgeCganFinetuner(resolveAgeCganConfig(meta.config), settings, parts);
     try {
-      await t.G.params.load(dir);
-      await t.E.params.load(dir);
+      // A frozen encoder's Adam never stepped: its saved state is not restored.
+      const optimizers: Record<string, tf.Optimizer> = resume ? (settings.freezeEncoder ? { G: t.optG } : { G: t.optG, E: t.optE }) : {};
+      await loadParts(dir, { networks: [t.G.params, t.E.params], optimizers });
       if (resume) {
-        await loadOptimizerState(t.optG, dir, 'optim-G');
-        if (!settings.freezeEncoder) await loadOptimizerState(t.optE, dir, 'optim-E');
         t.stepCount = meta.step;
         t.lastLosses = { ...meta.losses };
       }

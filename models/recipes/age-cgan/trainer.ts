@@ -21,14 +21,15 @@
  * Every random draw is a pure function of (config.seed, step), so a resumed run is exact.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaceBatch, SampleGrid, Trainer } from '../../core/trainer';
+import type { FaceBatch, SampleGrid, Trainer, TrainerParts } from '../../core/trainer';
 import { readLossScalars } from '../../core/loss-scalars';
 import { mixSeed, mulberry32 } from '../../core/rng';
 import type { AgeCganConfig, AgeCganConfigInput } from './config';
 import { resolveAgeCganConfig } from './config';
 import { conditionsFor, N_AGE_GROUPS } from './condition';
 import { assertGradientsRegistered, Discriminator, Encoder, Generator } from './networks';
-import { loadNetworkWeights, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { loadWeights } from '../../core/checkpoint';
 import { renderGrid, SAMPLE_AGES } from './sample-grid';
 import { drawTargetAges, teacherChanges, type AgeTeacher } from './teacher';
 import type { ExtraGeneratorLoss } from '../../face/identity-loss';
@@ -289,6 +290,10 @@ export class AgeCganTrainer implements Trainer<AgeCganConfig> {
     }
   }
 
+  checkpointParts(): TrainerParts {
+    return { networks: [this.G.params, this.D.params, this.E.params], optimizers: { G: this.optG, D: this.optD, E: this.optE } };
+  }
+
   async save(dir: string, extra: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean } = {}): Promise<void> {
     await writeCheckpoint(dir, this, {
       createdAt: this.createdAt,
@@ -328,7 +333,7 @@ export async function createAgeCganTrainer(
   const trainer = new AgeCganTrainer(resolveAgeCganConfig(config), opts);
   if (opts.initFrom) {
     try {
-      await loadNetworkWeights(opts.initFrom, [trainer.G.params, trainer.D.params, trainer.E.params]);
+      await loadWeights(opts.initFrom, [trainer.G.params, trainer.D.params, trainer.E.params]);
     } catch (e) {
       trainer.dispose();
       throw e;
@@ -344,7 +349,7 @@ export async function createAgeCganTrainer(
 export async function loadAgeCganTrainer(dir: string, opts: AgeCganTrainerOptions = {}): Promise<AgeCganTrainer> {
   const trainer = new AgeCganTrainer(resolveAgeCganConfig((await readCheckpoint(dir)).config), opts);
   try {
-    const meta = await readCheckpoint(dir, trainer);
+    const meta = await readCheckpoint(dir, trainer.checkpointParts());
     trainer.restoreState(meta.step, meta.createdAt, meta.losses);
   } catch (e) {
     trainer.dispose();

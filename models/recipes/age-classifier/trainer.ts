@@ -7,11 +7,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FaceBatch, SampleGrid } from '../../core/trainer';
+import type { FaceBatch, SampleGrid, TrainerParts } from '../../core/trainer';
 import type { LoopTrainer } from '../../training/run-training';
 import { DEFAULT_AGE_GROUPS, softAgeLabel, type AgeGroups } from '../../data/age-bins';
 import { writeFileAtomic } from '../../core/atomic-write';
-import { loadOptimizerState, saveOptimizerState } from '../../core/optimizer-state';
+import { loadParts, saveParts } from '../../core/checkpoint';
+
+/** The optimizer file of checkpoints written before the names were unified. */
+const LEGACY_OPTIMIZER_FILE = 'age-classifier-adam';
 import { AgeClassifierNet, DEFAULT_NET_CONFIG, type AgeClassifierNetConfig } from './networks';
 import { renderPredictionGrid } from './sample-grid';
 
@@ -114,10 +117,12 @@ export class AgeClassifierTrainer implements LoopTrainer {
     return renderPredictionGrid(batch, p, this.config.groups);
   }
 
+  checkpointParts(): TrainerParts {
+    return { networks: [this.net.params], optimizers: { [this.net.params.name]: this.optimizer } };
+  }
+
   async save(dir: string, extra: { metrics?: Record<string, number>; totalSteps?: number; completed?: boolean } = {}): Promise<void> {
-    await fs.mkdir(dir, { recursive: true });
-    await this.net.params.save(dir, 'float32');
-    await saveOptimizerState(this.optimizer, dir, 'age-classifier-adam');
+    await saveParts(dir, this.checkpointParts());
     await writeAgeClassifierConfig(dir, this.config, {
       step: this.stepCount,
       totalSteps: extra.totalSteps ?? this.stepCount,
@@ -128,8 +133,7 @@ export class AgeClassifierTrainer implements LoopTrainer {
 
   /** Restores weights, optimizer state and step from a folder written by save(). */
   async load(dir: string): Promise<void> {
-    await this.net.params.load(dir);
-    await loadOptimizerState(this.optimizer, dir, 'age-classifier-adam');
+    await loadParts(dir, this.checkpointParts(), { [this.net.params.name]: LEGACY_OPTIMIZER_FILE });
     const stored = await readAgeClassifierConfig(dir);
     this.stepCount = stored.step;
   }

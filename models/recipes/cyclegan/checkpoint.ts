@@ -1,7 +1,8 @@
 /**
- * Checkpoint files of a CycleGAN trainer, all in one folder:
+ * Checkpoint files of a CycleGAN trainer, all in one folder, in the layout of core/checkpoint.ts:
  *   G.json/.bin, D.json/.bin   weights (models/nn ParamStore format)
- *   optG.*, optD.*             Adam state (exact resume)
+ *   optim-G.*, optim-D.*       Adam state (exact resume; optG.* / optD.* in checkpoints written
+ *                              before the names were unified, still read)
  *   pool.json/.bin             image pool contents
  *   meta.json                  CheckpointMeta with the full config; written LAST, so a folder
  *                              is a complete checkpoint exactly when meta.json exists.
@@ -9,17 +10,31 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { CheckpointMeta } from '../../core/trainer';
+import type { CheckpointMeta, TrainerParts } from '../../core/trainer';
 import type { StoredDtype } from '../../nn/params';
 import { writeFileAtomic } from '../../core/atomic-write';
+import { checkpointMeta, existingCreatedAt, loadParts, readMeta, saveParts, saveWeights, writeMeta } from '../../core/checkpoint';
 import type { CycleGanConfig } from './config';
 import { PrototypeAgingModel } from '../prototype/model';
 import { loadPrototypeModel, savePrototype } from '../prototype/checkpoint';
-import type { CycleGanTrainer } from './trainer';
-import { loadOptimizerState, saveOptimizerState } from '../../core/optimizer-state';
+import type { ImagePool } from './image-pool';
 
 export const CODE_VERSION = 'cyclegan/1';
-export const META_FILE = 'meta.json';
+
+/** Optimizer files of checkpoints written before the names were unified. */
+const LEGACY_OPTIMIZER_FILES = { G: 'optG', D: 'optD' } as const;
+
+/** What a checkpoint needs of a CycleGAN trainer (CycleGanTrainer implements it). */
+export interface CycleGanCheckpointable {
+  readonly config: CycleGanConfig;
+  readonly step: number;
+  readonly pool: ImagePool;
+  readonly hasPrior: boolean;
+  readonly teacherModel: unknown;
+  lastLosses: Record<string, number>;
+  checkpointParts(): TrainerParts;
+  setStep(step: number): void;
+}
 
 export interface SaveExtra {
   metrics?: Record<string, number>;
@@ -27,42 +42,24 @@ export interface SaveExtra {
   completed?: boolean;
 }
 
-async function writeMeta(
+async function writeTrainerMeta(
   dir: string,
-  t: CycleGanTrainer,
+  t: CycleGanCheckpointable,
   extra: SaveExtra | undefined,
 ): Promise<void> {
-  const file = path.join(dir, META_FILE);
-  let createdAt = new Date().toISOString();
-  try {
-    createdAt = (JSON.parse(await fs.readFile(file, 'utf8')) as CheckpointMeta).createdAt ?? createdAt;
-  } catch {
-    // first save into this folder
-  }
   const c = t.config;
-  const meta: CheckpointMeta<CycleGanConfig> = {
-    format: 'face-age-checkpoint',
-    version: 1,
-    kind: 'cyclegan',
-    config: c,
-    step: t.step,
+  const meta = checkpointMeta('cyclegan', CODE_VERSION, c, t.step, {
+    createdAt: await existingCreatedAt(dir, new Date().toISOString()),
     totalSteps: extra?.totalSteps ?? c.optim.constantSteps + c.optim.decaySteps,
     completed: extra?.completed ?? false,
     losses: { ...t.lastLosses },
     metrics: extra?.metrics ?? {},
-    createdAt,
-    updatedAt: new Date().toISOString(),
-    codeVersion: CODE_VERSION,
-  };
-  await writeFileAtomic(file, JSON.stringify(meta, null, 1));
+  });
+  await writeMeta(dir, meta);
 }
 
-export async function saveTrainer(t: CycleGanTrainer, dir: string, extra?: SaveExtra): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await t.gen.params.save(dir);
-  await t.disc.params.save(dir);
-  await saveOptimizerState(t.optG, dir, 'optG');
-  await saveOptimizerState(t.optD, dir, 'optD');
+export async function saveTrainer(t: CycleGanCheckpointable, dir: string, extra?: SaveExtra): Promise<void> {
+  await saveParts(dir, t.checkpointParts());
   const pool = t.pool.serialize();
   const bin = Buffer.concat([
     Buffer.from(pool.images.buffer, pool.images.byteOffset, pool.images.byteLength),
@@ -74,14 +71,14 @@ export async function saveTrainer(t: CycleGanTrainer, dir: string, extra?: SaveE
     JSON.stringify({ count: pool.count, imageSize: pool.imageSize, codeSize: pool.codeSize }),
   );
   await savePrior(t, dir);
-  await writeMeta(dir, t, extra);
+  await writeTrainerMeta(dir, t, extra);
 }
 
 /** Folder of the prototype a prior-refining G was trained on, inside a checkpoint or export. */
 export const PRIOR_DIR = 'prior';
 
 /** Saves the teacher as `prior/` when G refines it (config.generator.prior), so the folder is self-contained. */
-async function savePrior(t: CycleGanTrainer, dir: string): Promise<void> {
+async function savePrior(t: CycleGanCheckpointable, dir: string): Promise<void> {
   if (!t.hasPrior) return;
   const teacher = t.teacherModel;
   if (!(teacher instanceof PrototypeAgingModel)) throw new Error('a generator with a prior needs a prototype teacher to save');
@@ -95,27 +92,19 @@ export async function loadPrior(dir: string, config: CycleGanConfig): Promise<Pr
 }
 
 /** Writes only what inference needs (generator + meta); float16 halves the size. */
-export async function exportTrainerModel(t: CycleGanTrainer, dir: string, dtype: StoredDtype = 'float16'): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  await t.gen.params.save(dir, dtype);
+export async function exportTrainerModel(t: CycleGanCheckpointable, dir: string, dtype: StoredDtype = 'float16'): Promise<void> {
+  await saveWeights(dir, [t.checkpointParts().networks[0]], dtype);
   await savePrior(t, dir);
-  await writeMeta(dir, t, { completed: true });
+  await writeTrainerMeta(dir, t, { completed: true });
 }
 
 export async function readCycleGanMeta(dir: string): Promise<CheckpointMeta<CycleGanConfig>> {
-  const meta = JSON.parse(await fs.readFile(path.join(dir, META_FILE), 'utf8')) as CheckpointMeta<CycleGanConfig>;
-  if (meta.format !== 'face-age-checkpoint' || meta.kind !== 'cyclegan') {
-    throw new Error(`${dir} does not hold a CycleGAN checkpoint`);
-  }
-  return meta;
+  return readMeta<CycleGanConfig>(dir, 'cyclegan', 'a CycleGAN');
 }
 
 /** Restores weights, optimiser state, pool and step into a trainer built from the same config. */
-export async function restoreTrainer(t: CycleGanTrainer, dir: string, meta: CheckpointMeta<CycleGanConfig>): Promise<void> {
-  await t.gen.params.load(dir);
-  await t.disc.params.load(dir);
-  await loadOptimizerState(t.optG, dir, 'optG');
-  await loadOptimizerState(t.optD, dir, 'optD');
+export async function restoreTrainer(t: CycleGanCheckpointable, dir: string, meta: CheckpointMeta<CycleGanConfig>): Promise<void> {
+  await loadParts(dir, t.checkpointParts(), LEGACY_OPTIMIZER_FILES);
   const info = JSON.parse(await fs.readFile(path.join(dir, 'pool.json'), 'utf8')) as {
     count: number;
     imageSize: number;

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readLossScalars } from '../../core/loss-scalars';
-import type { FaceBatch, SampleGrid, Trainer } from '../../core/trainer';
+import type { FaceBatch, SampleGrid, Trainer, TrainerParts } from '../../core/trainer';
 import { mixSeed, mulberry32 } from '../../core/rng';
 import { softAgeLabel, type AgeGroups } from '../../data/age-bins';
 import { validateCycleGanConfig, type CycleGanConfig } from './config';
@@ -151,6 +151,10 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
   }
 
   /** Used by loadCycleGanTrainer only. */
+  checkpointParts(): TrainerParts {
+    return { networks: [this.gen.params, this.disc.params], optimizers: { G: this.optG, D: this.optD } };
+  }
+
   setStep(step: number): void {
     this.step_ = step;
   }

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ageToCondition,
-  ageToGroup,
-  ageToOneHot,
-  AGE_GROUP_LABELS,
-  DEFAULT_GROUP_CENTRES,
-  defaultAgeCganConfig,
-  resolveAgeCganConfig,
-} from '../../../../../models/recipes/age-cgan/index';
+import { ageToCondition, ageToGroup, ageToOneHot, AGE_GROUP_LABELS, DEFAULT_GROUP_CENTRES } from '../../../../../models/recipes/age-cgan/condition';
+import { defaultAgeCganConfig, resolveAgeCganConfig } from '../../../../../models/recipes/age-cgan/config';
 
 describe('age groups and the continuous condition', () => {
   it("uses the paper's six groups", () => {
