@@ -12,7 +12,7 @@ import { initBackend, parseBackendName } from '../backend/select';
 import { loadFaceModels } from '../face/face-models';
 import { writeFileAtomic } from '../core/atomic-write';
 import { DEFAULT_TARGETS, evaluateModel, type EvalProgress, type EvalReport } from './evaluate';
-import { loadEvalModel } from '../registry';
+import { loadEvalModel } from './load-model';
 import type { GroupMetrics } from './metrics';
 
 export const EVAL_ARG_OPTIONS: NonNullable<ParseArgsConfig['options']> = {

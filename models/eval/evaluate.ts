@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { descriptorDistance } from '../face/estimate';
-import type { AgingModel } from '../core/trainer';
+import type { EvaluableModel } from '../core/trainer';
 import { buildReferenceTable, readCachedTable, referenceMap, selectReferenceFaces, writeCachedTable, type ReferenceTable } from './calibration';
 import { openEvalData, readFaceAt, spreadPick, type DataSpec, type EvalData } from './eval-data';
 import { MEASURE_SIZE, floatsToBytes, measureCrop, toBytes } from './measure';
@@ -33,7 +33,7 @@ export function asShown(x: tf.Tensor4D, output: tf.Tensor4D, reconstruction: tf.
 }
 
 /** Anything with AgingModel's inference surface (the prototype declares its own kind). */
-export type EvaluableModel = Pick<AgingModel, 'resolution' | 'age' | 'dispose'> & { readonly kind: string };
+export type { EvaluableModel } from '../core/trainer';
 
 export interface EvalProgress {
   phase: 'reference' | 'faces';

@@ -16,18 +16,16 @@
  * so the detail rescaled is the photo's own at full resolution when the face is aligned that large.
  *
  * The stage is not tied to the prototype: any model folder with texture.json (TEXTURE_FORMAT) +
- * texture.bin gets it on top of its own change when loaded (load-model.ts wraps it in
- * TexturedAgingModel), so a 64 px GAN's change of shape and colour is combined with full-resolution
+ * texture.bin gets it on top of its own change when loaded (models/registry.ts wraps it in
+ * TexturedAgingModel, stages/textured-model.ts), so a 64 px GAN's change of shape and colour is combined with full-resolution
  * detail. The maps are built with the prototype's means (computeMeanFaces textureMaps).
  */
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { EvaluableModel } from '../eval/evaluate';
 import { writeFileAtomic } from '../core/atomic-write';
 import { faceMask, gaussianKernel } from '../recipes/prototype/filters';
 import { blendByAge } from '../recipes/prototype/means';
-import { PrototypeAgingModel } from '../recipes/prototype/model';
 import { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, mapSizeFor } from './texture-maps';
 
 export { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, detailAmplitudes, mapSizeFor } from './texture-maps';
@@ -239,54 +237,4 @@ export async function copyTextureStage(fromDir: string, toDir: string): Promise<
   const meta = JSON.parse(await fs.readFile(path.join(fromDir, TEXTURE_JSON), 'utf8')) as TextureMeta;
   await saveTextureStage(toDir, stage, meta.data);
   return true;
-}
-
-/**
- * A model with the texture stage on top: its output (resized to the faces' size) plus the texture
- * change of the faces themselves, so the change shown on a photo carries both. With strength 0 it
- * adds nothing, but the studio still ages the face at its size in the photo (cropSizeFor).
- */
-export class TexturedAgingModel implements EvaluableModel {
-  readonly kind: string;
-  readonly resolution: number;
-
-  constructor(readonly inner: EvaluableModel, readonly texture: TextureStage) {
-    this.kind = inner.kind;
-    this.resolution = inner.resolution;
-  }
-
-  async age(
-    faces: tf.Tensor4D,
-    sourceAge: number,
-    targetAge: number,
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<{ output: tf.Tensor4D; reconstruction: tf.Tensor4D | null }> {
-    // A model that transfers its change (it has a reconstruction) runs on the face shrunk to its
-    // own resolution by area averaging, as alignFace would have cut it; the prototype (no
-    // reconstruction: its output is the face itself) works at any size.
-    const [, h, w] = faces.shape;
-    const r = this.inner.resolution;
-    const shrink = !(this.inner instanceof PrototypeAgingModel) && (h > r || w > r);
-    const input = shrink ? shrinkByArea(faces, r) : faces;
-    let res: { output: tf.Tensor4D; reconstruction: tf.Tensor4D | null };
-    try {
-      res = await this.inner.age(input, sourceAge, targetAge, opts);
-    } finally {
-      if (input !== faces) input.dispose();
-    }
-    const { output: out, reconstruction: rec } = res;
-    const fit = (t: tf.Tensor4D) => (t.shape[1] === h && t.shape[2] === w ? t.clone() : tf.image.resizeBilinear(t, [h, w], true));
-    const output = tf.tidy(() => {
-      const o = fit(out);
-      if (this.texture.strength === 0) return o;
-      return tf.clipByValue(tf.add(o, this.texture.change(faces, sourceAge, targetAge)), -1, 1) as tf.Tensor4D;
-    });
-    const reconstruction = rec ? tf.tidy(() => fit(rec)) : null;
-    tf.dispose(rec ? [out, rec] : [out]);
-    return { output, reconstruction };
-  }
-
-  dispose(): void {
-    this.inner.dispose();
-  }
 }

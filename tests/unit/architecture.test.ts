@@ -6,7 +6,7 @@
  *   product -> tools/       never (benchmarks and research entry points are not part of the product)
  *   shared -> anything      never (shared/ is the bottom layer)
  * and inside models/ the layers go down only:
- *   shared -> core, nn, backend -> data, face, image -> recipes -> stages, registry -> training, eval
+ *   shared -> core, nn, backend -> data, face, image -> recipes, stages -> registry -> training, eval
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -91,8 +91,10 @@ const MODEL_LAYERS: Array<[RegExp, number]> = [
   [/^shared\//, 0],
   [/^models\/(core|nn|backend)\//, 1],
   [/^models\/(data|face|image)\//, 2],
-  [/^models\/recipes\//, 3],
-  [/^models\/(stages\/|registry\.ts$)/, 4],
+  // Stages sit beside the recipes: the texture stage is measured with the prototype's means, and
+  // a prototype folder stores its texture stage.
+  [/^models\/(recipes|stages)\//, 3],
+  [/^models\/registry\.ts$/, 4],
   [/^models\/(training|eval)\//, 5],
 ];
 const layerOf = (f: string): number | undefined => MODEL_LAYERS.find(([re]) => re.test(f))?.[1];

@@ -19,7 +19,7 @@ import { initBackend, type BackendInfo, type BackendName } from '../../models/ba
 import { alignFace } from '../../models/face/align';
 import { descriptorDistance } from '../../models/face/estimate';
 import { asShown, evaluateModel, type EvaluableModel } from '../../models/eval/evaluate';
-import { loadEvalModel } from '../../models/registry';
+import { loadEvalModel } from '../../models/eval/load-model';
 import { measureCrop, toBytes } from '../../models/eval/measure';
 import { defaultFinetuneSteps, modelFolderKind, runFinetune } from '../../models/training/finetune';
 import type { FinetuneSpec } from '../../models/training/finetune-spec';

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../models/core/atomic-write';
 import { renderContactSheet } from '../../models/eval/contact-sheet';
 import { EVAL_ARG_OPTIONS, parseEvalOptions, runEvalCommand } from '../../models/eval/eval-command';
 import { openEvalData } from '../../models/eval/eval-data';
-import { loadEvalModel } from '../../models/registry';
+import { loadEvalModel } from '../../models/eval/load-model';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

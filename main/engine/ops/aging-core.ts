@@ -6,10 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fitAlignment, type AlignedFace } from '../../../models/face/align';
 import type { Point } from '../../../models/face/affine';
 import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
-import { loadEvalModel } from '../../../models/registry';
+import { loadAgingModel } from '../../../models/registry';
 import { PrototypeAgingModel } from '../../../models/recipes/prototype/model';
-import { TexturedAgingModel } from '../../../models/stages/texture';
-import type { EvaluableModel } from '../../../models/eval/evaluate';
+import { TexturedAgingModel } from '../../../models/stages/textured-model';
+import type { EvaluableModel } from '../../../models/core/trainer';
 import { LruCache } from './lru';
 
 const photos = new LruCache<string, Promise<DecodedPhoto>>(2);
@@ -31,11 +31,7 @@ function cached<T>(cache: LruCache<string, Promise<T>>, key: string, load: () =>
 
 /** A model folder (checkpoint, export or prototype), loaded once and kept warm. */
 export function agingModel(dir: string): Promise<EvaluableModel> {
-  return cached(models, dir, async () => {
-    const { model } = await loadEvalModel(dir);
-    if (model === 'no-change') throw new Error(`${dir} is not an aging model`);
-    return model;
-  });
+  return cached(models, dir, () => loadAgingModel(dir));
 }
 
 /** Largest crop side a face is aged at for the texture stage (its cost grows with the square). */

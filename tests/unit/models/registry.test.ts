@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderContactSheet } from '../../../models/eval/contact-sheet';
 import type { EvalData } from '../../../models/eval/eval-data';
-import { loadEvalModel } from '../../../models/registry';
+import { loadEvalModel } from '../../../models/eval/load-model';
 import { PrototypeAgingModel } from '../../../models/recipes/prototype/model';
 import { savePrototype } from '../../../models/recipes/prototype/checkpoint';
 import { MemoryFaceSource } from '../../../models/data/face-source';

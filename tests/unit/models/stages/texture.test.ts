@@ -6,12 +6,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFaceSource, SPLIT_TRAIN } from '../../../../models/data/face-source';
 import { PrototypeAgingModel } from '../../../../models/recipes/prototype/model';
-import { loadEvalModel } from '../../../../models/registry';
+import { loadEvalModel } from '../../../../models/eval/load-model';
 import type { Point } from '../../../../models/face/affine';
 import { CANONICAL_POINTS } from '../../../../models/face/template';
 import { MAX_DETAIL_CROP, cropSizeFor } from '../../../../main/engine/ops/aging-core';
 import { buildPrototypeModel, savePrototype } from '../../../../models/recipes/prototype/checkpoint';
-import { TEXTURE_BANDS, TEXTURE_SIGMAS, TexturedAgingModel, blurTensor, detailAmplitudes, loadTextureStage, textureChange, textureGains, textureStageFromMeans } from '../../../../models/stages/texture';
+import { TexturedAgingModel } from '../../../../models/stages/textured-model';
+import { TEXTURE_BANDS, TEXTURE_SIGMAS, blurTensor, detailAmplitudes, loadTextureStage, textureChange, textureGains, textureStageFromMeans } from '../../../../models/stages/texture';
 
 const S = 32;
 const N = S * S * 3;
