@@ -13,7 +13,7 @@ import { createStudioCore, type StudioCore } from '../core/core';
 import { forkLauncher } from '../engine/launcher';
 import { defaultFinetuneSteps } from '../engine/ops/train';
 import type { Library } from '../library/library';
-import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
 export const FINETUNE_CLI_OPTIONS = {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { initEngineBackend } from '../engine/backend';
 import { TRAIN_ARG_OPTIONS, TrainingController, parseTrainOptions, runTrainCommand } from '../engine/ops/train';
-import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
 /** TRAIN_ARG_OPTIONS; --json and --threads are global options of the CLI. */

@@ -75,6 +75,9 @@ export interface Trainer<Config = unknown> {
   dispose(): void;
 }
 
+/** Any Trainer; `kind` is widened so non-GAN trainers (the age classifier) use the same loop. */
+export type LoopTrainer = Omit<Trainer, 'kind'> & { readonly kind: string };
+
 /** What inference needs from a trained model, whatever its kind. */
 export interface AgingModel {
   readonly kind: ModelKind;

@@ -5,7 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { RunTrainingOptions, RunTrainingResult, LoopTrainer } from './run-training';
+import type { RunTrainingOptions, RunTrainingResult } from './run-training';
+import type { LoopTrainer } from '../core/trainer';
 import { latestCheckpoint } from '../core/checkpoint';
 import { copyTextureStage } from '../stages/texture';
 import type { FinetuneHooks, FinetuneResult, FinetuneSpec } from './finetune-spec';

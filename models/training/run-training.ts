@@ -11,7 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FaceBatch, Trainer } from '../core/trainer';
+import type { FaceBatch, LoopTrainer } from '../core/trainer';
 import { writeFileAtomic } from '../core/atomic-write';
 import {
   latestCheckpoint,
@@ -24,8 +24,6 @@ import {
 import { writeSampleGridPng } from './sample-png';
 import { TrainingController } from './training-control';
 
-/** Any Trainer; `kind` is widened so non-GAN trainers (the age classifier) use the same loop. */
-export type LoopTrainer = Omit<Trainer, 'kind'> & { readonly kind: string };
 
 /** What the loop needs from a dataset (FaceDataset implements it). */
 export interface BatchSource {

@@ -6,7 +6,8 @@
  */
 import { FaceDataset } from '../data/face-dataset';
 import { PackedFaceSource, openFaceSource } from '../data/packed-source';
-import { runTraining, type LoopTrainer, type RunTrainingResult, type TrainingProgress } from './run-training';
+import { runTraining, type RunTrainingResult, type TrainingProgress } from './run-training';
+import type { LoopTrainer } from '../core/trainer';
 import type { TrainingController } from './training-control';
 import { createCycleGanTrainer, exportCycleGanModel, loadCycleGanTrainer } from '../recipes/cyclegan/export';
 import { domainSampling } from '../recipes/cyclegan/age-code';

@@ -14,7 +14,7 @@ import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { FaceDataset } from '../../models/data/face-dataset';
 import { openFaceSource } from '../../models/data/packed-source';
 import { domainSampling } from '../../models/recipes/cyclegan/age-code';
-import type { LoopTrainer } from '../../models/training/run-training';
+import type { LoopTrainer } from '../../models/core/trainer';
 
 export interface SoakPhase {
   name: string;

@@ -5,7 +5,7 @@
 import { StudioFailure } from '../../core/router';
 import type { Library } from '../../library/library';
 import type { PhotoDetail, Run } from '../../library/types';
-import type { SettledFinetune } from './training-runs';
+import type { SettledFinetune } from './train-protocol';
 
 /** The library's photos among `ids` (deleted ones are left out). */
 export function existingPhotos(lib: Library, ids: readonly number[]): PhotoDetail[] {

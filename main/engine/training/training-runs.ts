@@ -20,26 +20,9 @@ import { FINETUNE_DEFAULT_STEPS } from '../../../shared/training-defaults';
 import { SAME_PERSON_DISTANCE, checkIdentityConsistency, type IdentityConsistency } from './identity-consistency';
 import { existingPhotos, resumableRequest } from './run-resume';
 import { FALLBACK_AGE, countCrops, hasCheckpoint, prepareCrops, forgetChildPid, previousChildAlive, recordChildPid } from './run-folder';
-import type { FinetuneJob, FromWorker, ToWorker } from './train-protocol';
+import type { FinetuneJob, FinetuneStart, FromWorker, SettledFinetune, ToWorker } from './train-protocol';
 
 
-export interface FinetuneStart {
-  baseModelId: number;
-  photoIds: number[];
-  /** Absent: FINETUNE_DEFAULT_STEPS of the base's kind. */
-  steps?: number;
-  name?: string;
-  identityWeight?: number;
-  batch?: number;
-  sampleEvery?: number;
-  /** Recipe knobs of models/training/finetune.ts (its FINETUNE_DEFAULTS when absent). */
-  descriptorWeight?: number;
-  lowResShare?: number;
-  freezeEncoder?: boolean;
-}
-
-/** A fine-tune request with its steps settled (the request's, else the base kind's default). */
-export type SettledFinetune = FinetuneStart & { steps: number };
 
 /**
  * Batch and sample-grid interval of a fine-tune whose request leaves them out: batch 1 (that of

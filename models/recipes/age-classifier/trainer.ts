@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FaceBatch, SampleGrid, TrainerParts } from '../../core/trainer';
-import type { LoopTrainer } from '../../training/run-training';
+import type { FaceBatch, LoopTrainer, SampleGrid, TrainerParts } from '../../core/trainer';
 import { DEFAULT_AGE_GROUPS, softAgeLabel, type AgeGroups } from '../../data/age-bins';
 import { writeFileAtomic } from '../../core/atomic-write';
 import { loadParts, saveParts } from '../../core/checkpoint';
