@@ -55,11 +55,6 @@ export function decodedPhoto(path: string): Promise<DecodedPhoto> {
   return cached(photos, path, () => decodeImage(path));
 }
 
-/** Drops a cached model (e.g. after a model was deleted or retrained). */
-export function forgetModel(dir: string): void {
-  models.delete(dir);
-}
-
 /** [1, size, size, 3] in [-1, 1] -> [size*size*3] uint8. */
 async function toBytes(t: tf.Tensor4D): Promise<Uint8Array> {
   const scaled = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(t, 1), 127.5)), 0, 255));
