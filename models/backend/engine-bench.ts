@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import { allCores, initBackend, type BackendInfo, type BackendName } from './select';
 import { createReferenceSession } from './reference-step';
+import { median } from '../../shared/stats';
 
 export interface EngineBenchOptions {
   backend?: BackendName;
@@ -41,12 +42,6 @@ export interface EngineBenchResult {
   kernels?: Array<{ name: string; ms: number; calls: number }>;
   loadAverage: number[];
   leakedTensorsPerStep: number;
-}
-
-function median(v: number[]): number {
-  const sorted = [...v].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function stats({ wall, cpu }: { wall: number[]; cpu: number[] }): TimingStats {

@@ -13,6 +13,7 @@ import { AgeCganTrainer } from '../../models/recipes/age-cgan/trainer';
 import { FaceRecognizer } from '../../models/face/identity-net';
 import { optimiseLatent } from '../../models/recipes/age-cgan/ip-optimise';
 import { ageToCondition } from '../../models/recipes/age-cgan/condition';
+import { median } from '../../shared/stats';
 
 export interface AgeCganBenchOptions {
   backend?: BackendName;
@@ -42,8 +43,6 @@ export interface AgeCganBenchResult {
   rows: AgeCganBenchRow[];
   loadAverage: number[];
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeIt(n: number, f: () => Promise<void>): Promise<number[]> {
   const out: number[] = [];

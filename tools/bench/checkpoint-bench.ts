@@ -15,6 +15,7 @@ import { defaultCycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 import { writeCheckpoint, type RunState } from '../../models/core/checkpoint';
 import { finetuneConfig, freezeGeneratorEncoder } from '../../models/recipes/cyclegan/finetune';
+import { median } from '../../shared/stats';
 
 export interface CheckpointBenchResult {
   backend: BackendInfo;
@@ -28,8 +29,6 @@ export interface CheckpointBenchResult {
   overheadAtEverySteps: Record<string, number>;
   loadAverage: number[];
 }
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 async function folderBytes(dir: string): Promise<number> {
   let n = 0;

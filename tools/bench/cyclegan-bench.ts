@@ -10,6 +10,7 @@ import { initBackend, type BackendInfo, type BackendName } from '../../models/ba
 import { defaultCycleGanConfig, type CycleGanConfig } from '../../models/recipes/cyclegan/config';
 import { CycleGanTrainer } from '../../models/recipes/cyclegan/trainer';
 import { ageCode } from '../../models/recipes/cyclegan/age-code';
+import { median } from '../../shared/stats';
 
 export interface CycleGanBenchOptions {
   backend?: BackendName;
@@ -39,11 +40,6 @@ export interface CycleGanBenchResult {
   loadAverage: number[];
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (v: number) => Math.round(v);
 
 async function benchOne(config: CycleGanConfig, runs: number, warmup: number): Promise<CycleGanBenchRow> {

@@ -13,6 +13,7 @@ import { locateFaces } from '../../models/face/analyze';
 import { estimateAgeAndDescriptor } from '../../models/face/estimate';
 import { loadFaceModels } from '../../models/face/face-models';
 import { pasteBack } from '../../models/face/paste-back';
+import { median } from '../../shared/stats';
 
 export interface FaceBenchRow {
   megapixels: number;
@@ -33,11 +34,6 @@ export interface FaceBenchOptions {
   megapixels?: number[];
   /** Timed repetitions of detection + alignment per size (the median is reported). Default 2. */
   repeats?: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export async function runFacePipelineBench(opts: FaceBenchOptions = {}): Promise<{ backend: string; rows: FaceBenchRow[] }> {

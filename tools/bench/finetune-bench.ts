@@ -27,6 +27,7 @@ import type { FinetuneSpec } from '../../models/training/finetune-spec';
 import { FINETUNE_DEFAULTS, finetuneConfig, freezeGeneratorEncoder } from '../../models/recipes/cyclegan/finetune';
 import { descriptorLoss, loadRecognizer } from '../../models/face/identity-loss';
 import { AGE_CGAN_FINETUNE_DEFAULTS } from '../../models/recipes/age-cgan/finetune';
+import { median } from '../../shared/stats';
 
 /** config.resolution of a model folder's meta.json. */
 async function modelResolution(dir: string): Promise<number> {
@@ -60,11 +61,6 @@ function cpuSecondsSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return Math.round((d.user + d.system) / 1e5) / 10;
 }
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export async function photoList(dir: string, count: number): Promise<Array<{ file: string; mirror: boolean }>> {
   const names = (await fs.readdir(dir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { resolve } from 'node:path';
 import { runEngineBench, type EngineBenchOptions, type EngineBenchResult, type TimingStats } from '../../models/backend/engine-bench';
+import { median } from '../../shared/stats';
 
 export interface TorchPeerResult {
   engine: 'torch';
@@ -61,12 +62,6 @@ export function runTorchPeer(python: string, script: string, threads: number, ru
   if (r.status !== 0) throw new Error(`torch-peer failed (${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-500)}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as TorchPeerResult;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100;

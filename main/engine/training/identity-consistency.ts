@@ -4,6 +4,7 @@
  * the element-wise median of all of them (robust to one or two strangers, unlike the mean).
  */
 import type { Face, PhotoDetail } from '../../library/types';
+import { median } from '../../../shared/stats';
 
 /** face-api's usual "same person" threshold for Euclidean descriptor distance. */
 export const SAME_PERSON_DISTANCE = 0.6;
@@ -31,12 +32,6 @@ export function usableFaceIndex(faces: readonly Face[]): number {
     }
   });
   return best;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export function euclidean(a: readonly number[], b: readonly number[]): number {
