@@ -5,9 +5,7 @@
  */
 import type { Face, PhotoDetail } from '../../library/types';
 import { median } from '../../../shared/stats';
-
-/** face-api's usual "same person" threshold for Euclidean descriptor distance. */
-export const SAME_PERSON_DISTANCE = 0.6;
+import { SAME_PERSON_DISTANCE, descriptorDistance } from '../../../shared/identity';
 
 export interface IdentityConsistency {
   /** Photos with a usable face (landmarks + descriptor), with their distance to the median. */
@@ -34,12 +32,6 @@ export function usableFaceIndex(faces: readonly Face[]): number {
   return best;
 }
 
-export function euclidean(a: readonly number[], b: readonly number[]): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] - (b[i] ?? 0)) ** 2;
-  return Math.sqrt(sum);
-}
-
 export function checkIdentityConsistency(photos: readonly PhotoDetail[], threshold = SAME_PERSON_DISTANCE): IdentityConsistency {
   const skipped: IdentityConsistency['skipped'] = [];
   const used: Array<{ photoId: number; faceIndex: number; descriptor: number[] }> = [];
@@ -52,7 +44,7 @@ export function checkIdentityConsistency(photos: readonly PhotoDetail[], thresho
   const dims = used[0]?.descriptor.length ?? 0;
   const centre = Array.from({ length: dims }, (_, k) => median(used.map((u) => u.descriptor[k])));
   const faces = used.map((u) => {
-    const distance = euclidean(u.descriptor, centre);
+    const distance = descriptorDistance(u.descriptor, centre);
     return { photoId: u.photoId, faceIndex: u.faceIndex, distance, flagged: distance > threshold };
   });
   return { faces, skipped, threshold, centre };
