@@ -14,6 +14,7 @@ import { gcFunction, measureSoak, runTrainingSoak, type SoakPhase } from './soak
 import { initEngineBackend } from '../../main/engine/backend';
 import { ageFacesOp } from '../../main/engine/ops/aging';
 import { analyzeOp } from '../../main/engine/ops/faces';
+import { shippedModelDir } from '../../models/core/shipped-assets';
 
 export interface SoakBenchOptions {
   /** Slider previews (default 1000). */
@@ -59,7 +60,7 @@ export async function runSoakBench(opts: SoakBenchOptions = {}): Promise<SoakBen
 
   if (want.has('previews')) {
     const path = opts.photo ?? resolve('tests', 'fixtures', 'photos', 'one-face.jpg');
-    const modelDir = opts.modelDir ?? resolve('assets', 'models', 'prototype');
+    const modelDir = opts.modelDir ?? shippedModelDir('prototype');
     const face = (await analyzeOp({ path })).faces[0];
     if (!face) throw new Error(`no face found in ${path}`);
     const signal = new AbortController().signal;

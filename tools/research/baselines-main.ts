@@ -1,8 +1,8 @@
 /**
  * Reproduces models/eval/BASELINES.md: evaluates doing nothing and the prototype baseline on the
- * same faces, writes both reports as JSON and the contact sheet of the prototype (bundle with
- * esbuild like eval-main.ts; run with nice -n 10 and FACE_AGE_THREADS=1 on a shared machine):
- *   node baselines.cjs --data packed:DIR:val --prototype-dir assets/models/prototype --limit 300
+ * same faces, writes both reports as JSON and the contact sheet of the prototype (built by
+ * `node scripts/build.mjs --only=tools`; run with nice -n 10 and FACE_AGE_THREADS=1 on a shared machine):
+ *   node dist/tools/baselines-main.cjs --data packed:DIR:val --prototype-dir assets/models/prototype --limit 300
  *        --json-out assets/models/prototype/eval.json --sheet assets/models/prototype/contact-sheet.png
  *        --md-out /tmp/baselines-tables.md [--cache DIR]
  * The markdown written is the tables only; BASELINES.md adds the reading of them.

@@ -1,7 +1,7 @@
 /**
- * Builds the prototype baseline from a packed dataset's train split and saves it (bundle with
- * esbuild like tools/research/prepare-dataset-main.ts):
- *   node build-prototype.cjs --data DIR --out DIR [--min-group-faces 200] [--sigma 2] [--strength 1]
+ * Builds the prototype baseline from a packed dataset's train split and saves it (built by
+ * `node scripts/build.mjs --only=tools`):
+ *   node dist/tools/build-prototype-main.cjs --data DIR --out DIR [--min-group-faces 200] [--sigma 2] [--strength 1]
  *     [--strength-far F] [--tone transfer|keep|relative] [--balance none|strata] [--min-cell-faces 20]
  *     [--texture-maps] [--texture T]
  * --texture-maps also averages each group's detail amplitude maps (prototype-texture.ts); --texture

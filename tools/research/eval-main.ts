@@ -1,7 +1,7 @@
 /**
- * Stand-alone entry of `face-age eval` for long runs outside the CLI (bundle with esbuild like
- * tools/research/prepare-dataset-main.ts):
- *   node eval.cjs --model prototype --data packed:DIR:val --limit 300 [--out r.json]
+ * Stand-alone entry of `face-age eval` for long runs outside the CLI (built by
+ * `node scripts/build.mjs --only=tools`):
+ *   node dist/tools/eval-main.cjs --model prototype --data packed:DIR:val --limit 300 [--out r.json]
  *        [--contact-sheet sheet.png] [--backend wasm] [--json]
  * Progress goes to stderr, the report to stdout.
  */

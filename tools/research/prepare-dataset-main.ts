@@ -1,6 +1,6 @@
 /**
- * Command-line entry of prepareDataset (bundle with esbuild, see models/face/README.md):
- *   node prepare-dataset.cjs --images DIR --out DIR [--labels CSV] [--size 128] [--limit N]
+ * Command-line entry of prepareDataset (built by `node scripts/build.mjs --only=tools`):
+ *   node dist/tools/prepare-dataset-main.cjs --images DIR --out DIR [--labels CSV] [--size 128] [--limit N]
  *        [--backend wasm|cpu|tensorflow] [--threads 1]
  * Runs on one core by default (wasm with one thread, sharp with one thread), so it can work in the
  * background beside an interactive session.

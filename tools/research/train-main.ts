@@ -1,5 +1,5 @@
 /**
- * Process entry for long training runs (scripts/pretrain.sh bundles it with esbuild):
+ * Process entry for long training runs (built by `node scripts/build.mjs --only=tools`; scripts/pretrain.sh runs it):
  *   node train-main.cjs --kind cyclegan --data DIR --run DIR [--resume] [--backend wasm] [--threads 2] ...
  * SIGINT / SIGTERM stop after the current step with a checkpoint; SIGKILL loses at most the
  * steps since the last checkpoint (every --checkpoint-minutes, default 5).
