@@ -1,13 +1,27 @@
 /**
  * Age-conditional generator: a ResNet generator (c7s1, 2 strided convs, residual blocks, 2 up-convs,
  * instance norm) with the age code applied by FiLM after every norm (film-resnet.ts) or, for
- * reference, models/nn's concatenation, plus an output head chosen by config (GeneratorOutput). One network plays both of CycleGAN's generators:
+ * reference, models/nn's concatenation, plus an output head chosen by config (GeneratorOutput).
+ * One network plays both of CycleGAN's generators:
  * G = this at the old code, F = this at the young code.
+ *
+ * The discriminator, an age-aware 70x70 PatchGAN (Isola et al. 2017), least-squares outputs (no sigmoid):
+ *   C(ndf) s2 -> C(2ndf) s2 -> C(4ndf) s2 -> C(8ndf) s1, 4x4 kernels, IN (not on the first), LReLU 0.2.
+ * Shapes at 128 px, nLayers 3: [N,128,128,3] -> features [N,15,15,8ndf] -> scores [N,14,14,1].
+ *
+ * Conditioning on the age code c [N, G]:
+ * - 'projection': the head conv has 1 + G output maps; score = o_0 + sum_g c_g * o_g. This is the
+ *   projection discriminator's inner product <embed(c), phi(patch)> applied per 4x4 patch of
+ *   features, so D judges "is this a real face OF THIS AGE" patch by patch.
+ * - 'channels': c tiled and concatenated to the input image.
+ * - 'none': plain PatchGAN.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ResnetGenerator } from '../../nn/resnet-generator';
 import { FilmResnetGenerator } from '../../nn/film-resnet';
-import type { CycleGanConfig, GeneratorOutput } from './config';
+import { ParamStore } from '../../nn/params';
+import { concatCondition, conv2d, instanceNorm, leakyRelu } from '../../nn/ops';
+import type { CycleGanConfig, DiscriminatorConditioning, GeneratorOutput } from './config';
 
 export interface Translation {
   /** [N, H, W, 3]; not clipped during training (D learns to punish out-of-range values). */
@@ -60,5 +74,78 @@ export class AgeGenerator {
 
   dispose(): void {
     this.net.dispose();
+  }
+}
+
+/**
+ * Receptive field in pixels of one output score (kernel 4 everywhere, stride 2 for the first
+ * nLayers convs): 70 for nLayers 3. Instance norm adds image-wide statistics on top of it.
+ */
+export function patchReceptiveField(nLayers: number): number {
+  let r = 4; // head: k4 s1
+  for (let i = nLayers; i >= 0; i--) r = (r - 1) * (i < nLayers ? 2 : 1) + 4;
+  return r;
+}
+
+type Conv = { w: tf.Variable; b: tf.Variable; stride: number; norm: boolean };
+
+export class AgeDiscriminator {
+  readonly params: ParamStore;
+  readonly conditioning: DiscriminatorConditioning;
+  private readonly layers: Conv[] = [];
+  private readonly head: Conv;
+
+  constructor(config: CycleGanConfig, seed = config.seed + 100) {
+    const { ndf, nLayers, conditioning } = config.discriminator;
+    const g = config.domains.length;
+    this.conditioning = conditioning;
+    const p = (this.params = new ParamStore('D', seed));
+    const conv = (id: string, cin: number, cout: number, stride: number, norm: boolean): Conv => ({
+      w: p.create(`${id}.w`, [4, 4, cin, cout]),
+      b: p.create(`${id}.b`, [cout], { kind: 'zeros' }),
+      stride,
+      norm,
+    });
+    let cin = 3 + (conditioning === 'channels' ? g : 0);
+    let cout = ndf;
+    for (let i = 0; i <= nLayers; i++) {
+      this.layers.push(conv(`l${i}`, cin, cout, i < nLayers ? 2 : 1, i > 0));
+      cin = cout;
+      cout = Math.min(cout * 2, ndf * 8);
+    }
+    this.head = conv('head', cin, conditioning === 'projection' ? 1 + g : 1, 1, false);
+  }
+
+  /** x: [N, H, W, 3]; code: [N, G]. Returns patch scores [N, h, w, 1]. */
+  apply(x: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
+    return this.score(this.features(x, code), code);
+  }
+
+  /** Patch features [N, h+1, w+1, C]; with projection they do not depend on the code. */
+  features(x: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
+    let h = this.conditioning === 'channels' ? concatCondition(x, code) : x;
+    for (const l of this.layers) {
+      h = conv2d(h, l.w as tf.Tensor4D, l.b as tf.Tensor1D, l.stride, 'zero', 1);
+      h = leakyRelu(l.norm ? instanceNorm(h) : h);
+    }
+    return h;
+  }
+
+  /**
+   * Scores of features for a code. With projection the same features can be scored under
+   * several codes (real faces at their own and at a wrong age) for one feature pass.
+   */
+  score(h: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
+    const o = conv2d(h, this.head.w as tf.Tensor4D, this.head.b as tf.Tensor1D, 1, 'zero', 1);
+    if (this.conditioning !== 'projection') return o;
+    const [n, oh, ow, c] = o.shape;
+    const uncond = tf.slice(o, [0, 0, 0, 0], [n, oh, ow, 1]);
+    const perAge = tf.slice(o, [0, 0, 0, 1], [n, oh, ow, c - 1]);
+    const proj = tf.sum(tf.mul(perAge, tf.reshape(code, [n, 1, 1, c - 1])), 3, true);
+    return tf.add(uncond, proj);
+  }
+
+  dispose(): void {
+    this.params.dispose();
   }
 }

@@ -19,7 +19,7 @@ import { softAgeLabel, type AgeGroups } from '../../data/age-bins';
 import { validateCycleGanConfig, type CycleGanConfig } from './config';
 import { ageCode, domainOf, sampleDomainAge } from './age-code';
 import { AgeGenerator } from './networks';
-import { AgeDiscriminator } from './discriminator';
+import { AgeDiscriminator } from './networks';
 import { ImagePool, type PoolEntry } from './image-pool';
 import { colourCast, l1, lsgan, reconstructionDistance, softCrossEntropy, totalVariation } from '../../nn/losses';
 import { learningRateAt, maskRampAt, reconRampAt, resolutionAt } from './schedule';

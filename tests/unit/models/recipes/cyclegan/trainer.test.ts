@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { createCycleGanTrainer } from '../../../../../models/recipes/cyclegan/export';
 import { AgeGenerator } from '../../../../../models/recipes/cyclegan/networks';
-import { AgeDiscriminator, patchReceptiveField } from '../../../../../models/recipes/cyclegan/discriminator';
+import { AgeDiscriminator, patchReceptiveField } from '../../../../../models/recipes/cyclegan/networks';
 import { defaultCycleGanConfig } from '../../../../../models/recipes/cyclegan/config';
 import { AgeClassifierNet } from '../../../../../models/recipes/age-classifier/networks';
 import { frozenAgeClassifier } from '../../../../../models/recipes/age-classifier/model';
