@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ResnetGenerator } from '../../nn/resnet-generator';
 import { FilmResnetGenerator } from '../../nn/film-resnet';
 import { ParamStore } from '../../nn/params';
-import { concatCondition, conv2d, instanceNorm, leakyRelu } from '../../nn/ops';
+import { PatchGan } from '../../nn/patchgan';
 import type { CycleGanConfig, DiscriminatorConditioning, GeneratorOutput } from './config';
 
 export interface Translation {
@@ -87,33 +87,21 @@ export function patchReceptiveField(nLayers: number): number {
   return r;
 }
 
-type Conv = { w: tf.Variable; b: tf.Variable; stride: number; norm: boolean };
-
 export class AgeDiscriminator {
   readonly params: ParamStore;
   readonly conditioning: DiscriminatorConditioning;
-  private readonly layers: Conv[] = [];
-  private readonly head: Conv;
+  private readonly net: PatchGan;
 
   constructor(config: CycleGanConfig, seed = config.seed + 100) {
     const { ndf, nLayers, conditioning } = config.discriminator;
     const g = config.domains.length;
     this.conditioning = conditioning;
-    const p = (this.params = new ParamStore('D', seed));
-    const conv = (id: string, cin: number, cout: number, stride: number, norm: boolean): Conv => ({
-      w: p.create(`${id}.w`, [4, 4, cin, cout]),
-      b: p.create(`${id}.b`, [cout], { kind: 'zeros' }),
-      stride,
-      norm,
-    });
-    let cin = 3 + (conditioning === 'channels' ? g : 0);
-    let cout = ndf;
-    for (let i = 0; i <= nLayers; i++) {
-      this.layers.push(conv(`l${i}`, cin, cout, i < nLayers ? 2 : 1, i > 0));
-      cin = cout;
-      cout = Math.min(cout * 2, ndf * 8);
-    }
-    this.head = conv('head', cin, conditioning === 'projection' ? 1 + g : 1, 1, false);
+    this.net = new PatchGan(
+      { inChannels: 3, condChannels: conditioning === 'channels' ? g : 0, ndf, nLayers, headChannels: conditioning === 'projection' ? 1 + g : 1 },
+      'D',
+      seed,
+    );
+    this.params = this.net.params;
   }
 
   /** x: [N, H, W, 3]; code: [N, G]. Returns patch scores [N, h, w, 1]. */
@@ -123,12 +111,7 @@ export class AgeDiscriminator {
 
   /** Patch features [N, h+1, w+1, C]; with projection they do not depend on the code. */
   features(x: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
-    let h = this.conditioning === 'channels' ? concatCondition(x, code) : x;
-    for (const l of this.layers) {
-      h = conv2d(h, l.w as tf.Tensor4D, l.b as tf.Tensor1D, l.stride, 'zero', 1);
-      h = leakyRelu(l.norm ? instanceNorm(h) : h);
-    }
-    return h;
+    return this.net.features(x, this.conditioning === 'channels' ? code : null);
   }
 
   /**
@@ -136,7 +119,7 @@ export class AgeDiscriminator {
    * several codes (real faces at their own and at a wrong age) for one feature pass.
    */
   score(h: tf.Tensor4D, code: tf.Tensor2D): tf.Tensor4D {
-    const o = conv2d(h, this.head.w as tf.Tensor4D, this.head.b as tf.Tensor1D, 1, 'zero', 1);
+    const o = this.net.scores(h);
     if (this.conditioning !== 'projection') return o;
     const [n, oh, ow, c] = o.shape;
     const uncond = tf.slice(o, [0, 0, 0, 0], [n, oh, ow, 1]);
@@ -146,6 +129,6 @@ export class AgeDiscriminator {
   }
 
   dispose(): void {
-    this.params.dispose();
+    this.net.dispose();
   }
 }
