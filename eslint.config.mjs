@@ -1,7 +1,10 @@
 // ESLint flat config: TypeScript rules plus import boundaries between the process folders.
 // renderer/ never imports main/, models/, node built-ins or electron; models/ never imports
-// electron, react or main/; preload/ imports only electron, zod and its own files; main/ imports
-// models/ only on the engine worker side and electron only in main/electron/.
+// electron, react, main/ or preload/; preload/ imports only electron, zod, shared/ and its own
+// files; main/ imports models/ only on the engine worker side and electron only in main/electron/;
+// shared/ imports nothing of the project; no product folder imports tools/ (benchmarks, research).
+// tests/unit/architecture.test.ts checks the same directions on the whole import graph, the layers
+// inside models/ and that no import cycle exists.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -45,6 +48,7 @@ export default defineConfig(
     rules: restrict(
       folder('main', 'the renderer talks to main only through window.studio (preload/api.ts)'),
       folder('models', 'tensor code runs in the engine process, never in the renderer'),
+      folder('tools', 'product code never imports a benchmark or research tool'),
       { regex: '^electron(/.*)?$', message: 'the renderer is sandboxed: use window.studio' },
       { regex: builtinRegex, message: 'no Node built-ins in the renderer' },
     ),
@@ -53,20 +57,22 @@ export default defineConfig(
     files: ['models/**/*.ts'],
     rules: restrict(
       folder('main', 'models/ is host-independent: main calls models, not the other way round'),
+      folder('preload', 'models/ never imports the IPC contract: constants it shares with main live in shared/'),
+      folder('tools', 'product code never imports a benchmark or research tool'),
       { regex: '^(electron|react|react-dom|@mui/.*)(/.*)?$', message: 'models/ never imports electron or UI code' },
     ),
   },
   {
     files: ['preload/*.ts'],
     rules: restrict(
-      { regex: '^\\.\\./', message: 'preload imports only its own files' },
+      { regex: '^\\.\\./(?!shared/)', message: 'preload imports only its own files and shared/' },
       { regex: '^(?!electron$|zod$|\\.)', message: 'preload imports only electron, zod and its own files' },
     ),
   },
   {
     files: ['preload/*/**/*.ts'],
     rules: restrict(
-      { regex: '^\\.\\./\\.\\./', message: 'preload imports only its own files' },
+      { regex: '^\\.\\./\\.\\./(?!shared/)', message: 'preload imports only its own files and shared/' },
       { regex: '^(?!electron$|zod$|\\.)', message: 'preload imports only electron, zod and its own files' },
     ),
   },
@@ -79,7 +85,12 @@ export default defineConfig(
         allowTypeImports: true,
       }),
       { regex: '^electron(/.*)?$', message: 'only main/electron/ may import electron; the core is shared by every host' },
+      folder('tools', 'product code never imports a benchmark or research tool'),
     ),
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict({ regex: '^\\.\\./', message: 'shared/ is the bottom layer: it imports nothing of the project' }),
   },
   {
     files: ['main/electron/**/*.ts'],

@@ -133,10 +133,6 @@ export function isRequestChannel(name: unknown): name is RequestChannel {
   return typeof name === 'string' && Object.hasOwn(requestChannels, name);
 }
 
-export function isEventChannel(name: unknown): name is EventChannel {
-  return typeof name === 'string' && Object.hasOwn(eventChannels, name);
-}
-
 /**
  * Electron IPC channel names. Requests and events live in separate namespaces so an event can
  * share its `<domain>:<name>` with a request (e.g. finetune:identityCheck).

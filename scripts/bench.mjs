@@ -1,5 +1,5 @@
 // `npm run bench [-- section...] [--runs N] [--photos N] [--resolutions 64,128] [--megapixels 1,12]`:
-// bundles scripts/bench-entry.ts with esbuild (externals as scripts/build.mjs) into .tmp/ and runs
+// bundles tools/bench/bench-entry.ts with esbuild (externals as scripts/build.mjs) into .tmp/ and runs
 // the chosen sections (default: all but the opt-in `slider`), printing one JSON document on stdout (progress on stderr).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -62,7 +62,7 @@ const outDir = join(root, '.tmp', 'bench');
 mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, 'bench.cjs');
 await build({
-  entryPoints: [join(root, 'scripts', 'bench-entry.ts')],
+  entryPoints: [join(root, 'tools', 'bench', 'bench-entry.ts')],
   outfile,
   bundle: true,
   platform: 'node',

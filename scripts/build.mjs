@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds everything the hosts run: the renderer (vite -> dist/renderer) and the Node/Electron
-// bundles (esbuild -> dist/*.cjs). Usage: node scripts/build.mjs [--only=renderer|node]
+// bundles (esbuild -> dist/*.cjs). Usage: node scripts/build.mjs [--only=renderer|node|tools]
+// --only=tools bundles the research entry points of tools/research/ into dist/tools/ (not part of
+// the product, so the default build leaves them out).
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +38,18 @@ const NODE_BUNDLES = [
   { entry: 'tools/research/judge-calibration.ts', out: 'judge-calibration.cjs' },
 ];
 
-async function buildNode() {
+// Long-running research jobs, run as `node dist/tools/<name>.cjs ...` (see each file's header).
+const TOOL_BUNDLES = [
+  'eval-main',
+  'baselines-main',
+  'prepare-dataset-main',
+  'build-prototype-main',
+  'train-main',
+].map((name) => ({ entry: `tools/research/${name}.ts`, out: `tools/${name}.cjs` }));
+
+async function buildNode(bundles = NODE_BUNDLES) {
   await Promise.all(
-    NODE_BUNDLES.map((b) =>
+    bundles.map((b) =>
       esbuild({
         absWorkingDir: root,
         entryPoints: [b.entry],
@@ -86,6 +97,7 @@ if (!only || only === 'node') {
 }
 const jobs = [];
 if (!only || only === 'node') jobs.push(buildNode());
+if (only === 'tools') jobs.push(buildNode(TOOL_BUNDLES));
 if (!only || only === 'renderer') jobs.push(buildRenderer());
 await Promise.all(jobs);
 if ((!only || only === 'renderer') && !existsSync(join(dist, 'renderer', 'index.html'))) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pretraining of the shipped models, in the background, at low priority, resumable.
 #
-#   scripts/pretrain.sh start     bundle models/train/train-main.ts and launch the pipeline (nohup, nice 19)
+#   scripts/pretrain.sh start     bundle tools/research/train-main.ts (scripts/build.mjs --only=tools) and launch the pipeline (nohup, nice 19)
 #   scripts/pretrain.sh status    meta.json of every run + the pipeline log tail
 #   scripts/pretrain.sh stop      SIGTERM the running trainer (it checkpoints, then exits) and the pipeline
 #
@@ -37,9 +37,7 @@ PIDFILE="$RUNS/pretrain.pid"
 
 bundle() {
   mkdir -p "$BIN"
-  (cd "$ROOT" && npx esbuild models/train/train-main.ts --bundle --platform=node --format=cjs \
-    --outfile="$BIN/train-main.cjs" '--external:@tensorflow/*' --external:sharp \
-    --external:@vladmandic/face-api --log-level=error)
+  (cd "$ROOT" && node scripts/build.mjs --only=tools >/dev/null && cp dist/tools/train-main.cjs dist/tools/train-main.cjs.map "$BIN/")
 }
 
 data_for_gans() {

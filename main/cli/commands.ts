@@ -2,49 +2,13 @@
  * The `face-age` commands as data: name, summary, usage, options and a run function. A command a
  * later issue fills in answers "not available yet" with exit code 2, never fake output.
  */
-import type { ParseArgsConfig } from 'node:util';
 import { dirname, join } from 'node:path';
 import { EVAL_ARG_OPTIONS, runEvalCommand } from '../engine/ops/eval';
-import { runFoundationBench } from './foundation-bench';
+import { runFoundationBench } from './bench-command';
 import { runAge, runDetect } from './image-commands';
 import { FINETUNE_CLI_OPTIONS, runFinetuneCli } from './finetune-command';
 import { TRAIN_CLI_OPTIONS, runTrainCli } from './train-command';
-
-export interface GlobalOptions {
-  library: string | undefined;
-  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-  /** --threads N (wasm threads of this process); null: initBackend's default (FACE_AGE_THREADS, else 1). */
-  threads: number | null;
-  json: boolean;
-  enginePath: string;
-}
-
-export interface CommandOutput {
-  /** Human-readable lines (printed without --json). */
-  text: string[];
-  /** Machine-readable result (printed with --json). */
-  json: unknown;
-}
-
-export class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
-export const EXIT = { ok: 0, failed: 1, notAvailable: 2, usage: 64 } as const;
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(args: { values: Record<string, unknown>; positionals: string[]; global: GlobalOptions }): Promise<CommandOutput>;
-}
+import { CliError, EXIT, type Command } from './command';
 
 /** Progress of long commands goes to stderr; stdout carries only the result. */
 function stderrLine(line: string): void {
@@ -83,7 +47,7 @@ export const COMMANDS: Command[] = [
     summary: 'Train an Age-cGAN, CycleGAN or age classifier on a folder of labelled faces',
     usage:
       'face-age train --kind <age-cgan|cyclegan|age-classifier> --data <dir|packed dir> --run <dir> [--steps N] [--resolution 64|96|128] [--batch N] [--resume] [--export <dir>] [--classifier <dir>] [--config <json|file>] [--teacher <dir|none>] [--teacher-options <json>] [--max-minutes N] [--threads N] [--json]\n\n' +
-      '--kind cyclegan without --config trains the distil-prototype recipe (models/cyclegan/recipes/distil-prototype.json:\n' +
+      '--kind cyclegan without --config trains the distil-prototype recipe (models/recipes/cyclegan/presets/distil-prototype.json:\n' +
       'teacher 50, Charbonnier cycle/identity, five coarse age domains; 64 px, batch 2, 3000 steps unless given),\n' +
       'distilling the shipped prototype (assets/models/prototype, strength 3.5/2.6) unless --teacher is given.\n' +
       '--config: merged over the plain default config instead (a teacher only if it sets loss.teacher or generator.prior).\n' +

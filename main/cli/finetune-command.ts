@@ -13,7 +13,7 @@ import { createStudioCore, type StudioCore } from '../core/core';
 import { forkLauncher } from '../engine/launcher';
 import { defaultFinetuneSteps } from '../engine/ops/train';
 import type { Library } from '../library/library';
-import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
 export const FINETUNE_CLI_OPTIONS = {
@@ -142,7 +142,7 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
     const lib = await core.context.library();
     const baseId = await resolveBase(lib, base);
     const baseModel = lib.getModel(baseId);
-    // Each recipe has its own default (models/train/finetune.ts).
+    // Each recipe has its own default (models/training/finetune.ts).
     const steps = stepsOption ?? defaultFinetuneSteps(baseModel.kind);
     const imported = await importPhotos(core, lib, photoDir, (s) => say(s, { event: 'import', message: s }));
     if (imported.ids.length === 0) throw new CliError('no-face', 'no photo could be imported', EXIT.failed);

@@ -9,7 +9,7 @@ import { initEngineBackend } from '../engine/backend';
 import { exportPhotoOp } from '../engine/ops/export';
 import { analyzeOp } from '../engine/ops/faces';
 import type { AnalyzeWire } from '../engine/protocol';
-import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
 import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 
 /** Used when a face has no age estimate (as the studio's previews do). */

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../core/app-info';
-import { COMMANDS, CliError, EXIT, type Command, type GlobalOptions } from './commands';
+import { COMMANDS } from './commands';
+import { CliError, EXIT, type Command, type GlobalOptions } from './command';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const GLOBAL_OPTIONS = {

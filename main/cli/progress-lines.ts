@@ -2,7 +2,7 @@
  * Progress lines of `face-age train` and `face-age finetune` on stderr (stdout carries only the
  * final result): text, or one JSON object per line with --json.
  */
-import type { WorkerProgress } from '../training/train-protocol';
+import type { WorkerProgress } from '../engine/training/train-protocol';
 
 /** The training child's progress shape, which `train` fills from models/train's TrainingProgress too. */
 export type ProgressLine = WorkerProgress;

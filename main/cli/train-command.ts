@@ -1,5 +1,5 @@
 /**
- * `face-age train`: models/train/train-command.ts in this process (the CLI is its own engine, as
+ * `face-age train`: models/training/train-command.ts in this process (the CLI is its own engine, as
  * for `face-age eval`). Progress lines with steps/s and ETA on stderr; Ctrl-C stops after the
  * current step with a checkpoint, and `--resume` continues from it.
  */
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { initEngineBackend } from '../engine/backend';
 import { TRAIN_ARG_OPTIONS, TrainingController, parseTrainOptions, runTrainCommand } from '../engine/ops/train';
-import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './commands';
+import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
 import { onInterrupt, progressPrinter } from './progress-lines';
 
 /** TRAIN_ARG_OPTIONS; --json and --threads are global options of the CLI. */

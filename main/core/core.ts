@@ -18,7 +18,7 @@ import { exportHandlers } from './handlers/export';
 import { libraryHandlers } from './handlers/library';
 import { modelHandlers } from './handlers/models';
 import { trainingHandlers } from './handlers/training';
-import { TrainingRuns, type TrainingRunsOptions } from '../training/training-runs';
+import { TrainingRuns, type TrainingRunsOptions } from '../engine/training/training-runs';
 import { engineStatusOf, systemHandlers } from './handlers/system';
 import { createRouter, type CallContext, type HostKind, type Router } from './router';
 import { SettingsStore } from './settings-store';

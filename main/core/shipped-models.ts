@@ -11,7 +11,7 @@ import type { Library } from '../library/library';
 import type { JsonObject } from '../library/types';
 
 const KINDS = new Set(['age-cgan', 'cyclegan']);
-/** The prototype method's folder (models/prototype/prototype-store.ts) has its own meta format. */
+/** The prototype method's folder (models/recipes/prototype/checkpoint.ts) has its own meta format. */
 const PROTOTYPE_FORMAT = 'face-age-prototype';
 /** The engineered stages' folder (models/stages/engineered-model.ts): training-free, like the prototype. */
 const ENGINEERED_FORMAT = 'face-age-engineered';

@@ -1,6 +1,6 @@
 /**
  * What the studio window lets through, as pure functions with no electron import so unit tests can
- * drive them (tests/unit/reliability-electron-security.test.ts). The studio is one local page:
+ * drive them (tests/unit/main/electron/security.test.ts). The studio is one local page:
  * navigation, new windows, webviews, remote requests and permission prompts are all refused.
  * window.ts and main.ts wire these onto the session and onto every web contents.
  */

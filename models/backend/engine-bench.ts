@@ -2,7 +2,7 @@
  * Engine benchmark: inference latency of the reference generator on one 128x128 image and the
  * time of one full GAN training step (see reference-step.ts), medians over several runs, on the
  * backend initBackend chose. `face-age bench --json` prints what runEngineBench returns;
- * scripts/torch-peer.py prints the same fields for PyTorch, so the two can be compared side by side
+ * tools/bench/torch-peer.py prints the same fields for PyTorch, so the two can be compared side by side
  * (ratio = tfjs medianMs / torch medianMs, both at the same thread count, run back to back).
  * cpuMedianMs (process CPU time, all threads) is reported too: on a shared, busy machine it is a
  * steadier measure of the work done than wall time.
@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import { allCores, initBackend, type BackendInfo, type BackendName } from './select';
 import { createReferenceSession } from './reference-step';
+import { median } from '../../shared/stats';
 
 export interface EngineBenchOptions {
   backend?: BackendName;
@@ -41,12 +42,6 @@ export interface EngineBenchResult {
   kernels?: Array<{ name: string; ms: number; calls: number }>;
   loadAverage: number[];
   leakedTensorsPerStep: number;
-}
-
-function median(v: number[]): number {
-  const sorted = [...v].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function stats({ wall, cpu }: { wall: number[]; cpu: number[] }): TimingStats {

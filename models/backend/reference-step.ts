@@ -1,7 +1,7 @@
 /**
  * The bench's fixed workload: the reference CycleGAN-style pair from models/nn (ResNet generator,
  * 128x128, 32 base filters, 6 residual blocks, instance norm, reflection padding; 70x70 PatchGAN)
- * and one training step exactly as scripts/torch-peer.py does it:
+ * and one training step exactly as tools/bench/torch-peer.py does it:
  *   fake = tanh(G(x))                                   x, y: [1, 128, 128, 3] in [-1, 1]
  *   G step: lossG = mean((D(fake) - 1)^2) + 10 * mean|fake - y|     (Adam on G's variables)
  *   D step: lossD = 0.5 * (mean((D(y) - 1)^2) + mean(D(fake)^2))    (Adam on D's variables, fake held fixed)

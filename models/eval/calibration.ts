@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../nn/atomic-write';
+import { writeFileAtomic } from '../core/atomic-write';
 
 export interface ReferenceEntry {
   target: number;

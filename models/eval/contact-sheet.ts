@@ -6,7 +6,7 @@
  * young, middle-aged and old inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SampleGrid } from '../train/types';
+import type { SampleGrid } from '../core/trainer';
 import { readFaceAt, type EvalData } from './eval-data';
 import { asShown, type EvaluableModel } from './evaluate';
 import { floatsToBytes, toBytes } from './measure';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { initBackend, parseBackendName } from '../backend/select';
 import { loadFaceModels } from '../face/face-models';
-import { writeFileAtomic } from '../nn/atomic-write';
+import { writeFileAtomic } from '../core/atomic-write';
 import { DEFAULT_TARGETS, evaluateModel, type EvalProgress, type EvalReport } from './evaluate';
 import { loadEvalModel } from './load-model';
 import type { JudgeGroup } from './judge-metrics';

@@ -8,9 +8,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { IDENTITY_WARP, warpResize } from '../train/augment';
-import { SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource } from '../train/face-source';
-import { PackedFaceSource } from '../train/packed-source';
+import { IDENTITY_WARP, warpResize } from '../data/augment';
+import { SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource } from '../data/face-source';
+import { PackedFaceSource } from '../data/packed-source';
 
 export interface EvalData {
   source: FaceSource;

@@ -11,7 +11,7 @@
  * Requires initBackend() and loadFaceModels() first (and the judges' own loading).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AgingModel } from '../train/types';
+import type { EvaluableModel } from '../core/trainer';
 import { buildReferenceTable, readCachedTable, referenceMap, selectReferenceFaces, writeCachedTable, type ReferenceTable } from './calibration';
 import { openEvalData, readFaceAt, spreadPick, type DataSpec, type EvalData } from './eval-data';
 import { issue19Goals, summarizeJudge, type Issue19Goals, type JudgeInputRecord, type JudgeOutputRecord, type JudgeSummary } from './judge-metrics';
@@ -40,7 +40,7 @@ export function asShown(x: tf.Tensor4D, output: tf.Tensor4D, reconstruction: tf.
 }
 
 /** Anything with AgingModel's inference surface (the prototype declares its own kind). */
-export type EvaluableModel = Pick<AgingModel, 'resolution' | 'age' | 'dispose'> & { readonly kind: string };
+export type { EvaluableModel } from '../core/trainer';
 
 export interface EvalProgress {
   phase: 'reference' | 'faces';

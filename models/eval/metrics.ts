@@ -3,8 +3,8 @@
  * every formula is testable on hand-made records.
  */
 
-/** Descriptor distance below which face-api calls two faces the same person. */
-export const SAME_PERSON_THRESHOLD = 0.6;
+// Descriptor distance below which face-api calls two faces the same person.
+import { SAME_PERSON_DISTANCE as SAME_PERSON_THRESHOLD } from '../../shared/identity';
 
 export const GAP_BUCKETS = [
   { name: '0-10', lo: 0, hi: 10 },

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { encodeImage } from '../image/image-io';
-import { writeFileAtomic } from '../nn/atomic-write';
+import { writeFileAtomic } from '../core/atomic-write';
 import type { IdentityVerdict, JudgeMeasurement } from './judges/judge';
 
 export interface PairRow {

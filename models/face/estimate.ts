@@ -61,9 +61,4 @@ function faceRegion(crop: SquareCrop): tf.Tensor3D {
   return tf.tidy(() => tf.slice3d(tf.tensor3d(crop.data, [crop.size, crop.size, 3], 'int32'), [y0, x0, 0], [y1 - y0, x1 - x0, 3]));
 }
 
-/** Euclidean distance between two descriptors. */
-export function descriptorDistance(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-}
+export { descriptorDistance } from '../../shared/identity';

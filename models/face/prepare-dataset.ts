@@ -13,7 +13,7 @@ import { decodeImage } from '../image/image-io';
 import { isPhotoError } from '../image/photo-error';
 import { alignFace } from './align';
 import { locateFaces } from './analyze';
-import { dedupByHash, hashRows, parseLabelsCsv, splitOf, type HashedRow } from './dataset-labels';
+import { dedupByHash, hashRows, parseLabelsCsv, splitOf, type HashedRow } from '../data/labels';
 import { applyAffine } from './affine';
 import { INDEX_HEADER, LANDMARK_FLOATS, LANDMARK_ROW_BYTES, LANDMARKS_FILE, PACKED_FORMAT, REJECTED_HEADER } from './packed-format';
 import { CANONICAL_POINTS } from './template';

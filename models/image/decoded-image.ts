@@ -38,17 +38,6 @@ export function cropImage(img: DecodedImage, rect: PixelRect, fill = 128): Decod
   return out;
 }
 
-/** Writes `patch` into `img` at (x, y), clipped to the image. Mutates `img`. */
-export function writeRegion(img: DecodedImage, patch: DecodedImage, x: number, y: number): void {
-  const x0 = Math.max(0, x);
-  const x1 = Math.min(img.width, x + patch.width);
-  if (x1 <= x0) return;
-  for (let row = Math.max(0, y); row < Math.min(img.height, y + patch.height); row++) {
-    const src = ((row - y) * patch.width + (x0 - x)) * 3;
-    img.data.set(patch.data.subarray(src, src + (x1 - x0) * 3), (row * img.width + x0) * 3);
-  }
-}
-
 export function cloneImage(img: DecodedImage): DecodedImage {
   return { width: img.width, height: img.height, data: new Uint8Array(img.data) };
 }

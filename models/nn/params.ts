@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { float16ToFloat32, float32ToFloat16 } from './half';
-import { writeFileAtomic } from './atomic-write';
+import { float16ToFloat32, float32ToFloat16 } from '../core/half';
+import { writeFileAtomic } from '../core/atomic-write';
 
 export type StoredDtype = 'float32' | 'float16';
 

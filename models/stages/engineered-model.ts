@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { detectLandmarks } from '../face/landmarks';
 import { estimateAgeAndDescriptor } from '../face/estimate';
 import { CANONICAL_FACE_RECT } from '../face/template';
-import { loadTextureStage, type TextureStage } from '../prototype/prototype-texture';
+import { loadTextureStage, type TextureStage } from './texture';
 import { changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
 import { loadAppearanceMeans, type AppearanceMeans } from './appearance/normalised-means';
 import { DEFAULT_HAIR, hairChange, type HairOptions } from './hair/hair-stage';

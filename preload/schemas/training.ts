@@ -23,7 +23,7 @@ export const TrainingStartSchema = z.strictObject({
   selection: PhotoSelectionSchema,
   steps: z.number().int().min(1).max(1_000_000),
   resolution: z.union([z.literal(64), z.literal(128), z.literal(256)]).default(128),
-  /** Omitted: the run's own default (a fine-tune trains batch 1, as models/train/finetune.ts FINETUNE_DEFAULTS). */
+  /** Omitted: the run's own default (a fine-tune trains batch 1, as models/training/finetune.ts FINETUNE_DEFAULTS). */
   batchSize: z.number().int().min(1).max(64).optional(),
   /** Name of the model version the run produces. */
   name: z.string().trim().min(1).max(120).optional(),
@@ -90,13 +90,7 @@ export const SampleGridReadyEventSchema = z.object({ runId: IdSchema, step: z.nu
 /** Event: a run changed state (started, paused, resumed, completed, failed, cancelled). */
 export const RunStateEventSchema = RunSchema;
 
-/**
- * Steps of a fine-tune whose request leaves them out, by the base's kind: what finishes within the
- * 15-minute budget on 2 CPU cores (measured: an Age-cGAN's 600 steps in 6 min, a CycleGAN's 300 at
- * 128 px in the finetune bench). The one source: the studio's core and dialogs, and the recipes'
- * own defaults in models/train (finetune.ts, finetune-age-cgan.ts) read it.
- */
-export const FINETUNE_DEFAULT_STEPS = { 'age-cgan': 600, cyclegan: 300 } as const;
+export { FINETUNE_DEFAULT_STEPS } from '../../shared/training-defaults';
 
 export const FinetuneStartSchema = z.strictObject({
   baseModelId: IdSchema,

@@ -1,7 +1,7 @@
-/** React access to the studio API and a few shared hooks (engine status, settings). */
+/** React access to the studio API and a few shared hooks (engine status). */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { StudioApi } from '../../preload/api';
-import type { EngineStatus, PingResponse, Settings, StudioError } from '../../preload/contract';
+import type { EngineStatus, PingResponse, StudioError } from '../../preload/contract';
 
 const StudioContext = createContext<StudioApi | null>(null);
 
@@ -47,21 +47,4 @@ export function useEnginePing(readyKey: unknown): [PingState, () => void] {
   }, [studio]);
   useEffect(() => ping(), [ping, readyKey]);
   return [state, ping];
-}
-
-/** Settings with an optimistic setter. */
-export function useSettings(): [Settings | null, (patch: Partial<Pick<Settings, 'theme' | 'backendOverride' | 'threads'>>) => void] {
-  const studio = useStudio();
-  const [settings, setSettings] = useState<Settings | null>(null);
-  useEffect(() => {
-    void studio.settings.get().then((r) => r.ok && setSettings(r.value));
-  }, [studio]);
-  const update = useCallback(
-    (patch: Partial<Pick<Settings, 'theme' | 'backendOverride' | 'threads'>>) => {
-      setSettings((cur) => (cur ? { ...cur, ...patch } : cur));
-      void studio.settings.set(patch).then((r) => r.ok && setSettings(r.value.settings));
-    },
-    [studio],
-  );
-  return [settings, update];
 }

@@ -63,7 +63,10 @@ test('killing the engine mid-request gives a clear error and the next request wo
   await page.evaluate(() => {
     (window as unknown as { slow: Promise<unknown> }).slow = window.studio!.system.ping({ delayMs: 30_000 });
   });
-  await page.waitForTimeout(300);
+  // A ping sent after it travels the same ordered channels (page -> main -> engine) and the engine
+  // serves requests concurrently: once the ping is answered, the slow request is in the engine.
+  const behind = await page.evaluate(() => window.studio!.system.ping({ echo: 'behind the slow one' }));
+  expect(behind).toMatchObject({ ok: true, value: { echo: 'behind the slow one' } });
   process.kill(pid!, 'SIGKILL');
   const crashed = await page.evaluate(() => (window as unknown as { slow: Promise<unknown> }).slow);
   expect(crashed).toMatchObject({ ok: false, error: { code: 'engine-crashed' } });

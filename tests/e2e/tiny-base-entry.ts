@@ -7,7 +7,7 @@
  * TypeScript transform.
  */
 import { Library } from '../../main/library/library';
-import { exportTinyAgingModel } from '../unit/core-fixtures';
+import { exportTinyAgingModel } from '../helpers/core-fixtures';
 
 async function main(): Promise<void> {
   const [libraryDir, exportDir, res] = process.argv.slice(2);

@@ -27,15 +27,15 @@ import { analyzePhoto } from '../../models/face/analyze';
 import { alignFace } from '../../models/face/align';
 import { loadFaceModels } from '../../models/face/face-models';
 import { decodeImage, resizeImage } from '../../models/image/image-io';
-import { writeFileAtomic } from '../../models/nn/atomic-write';
+import { writeFileAtomic } from '../../models/core/atomic-write';
 import { JUDGE_CROPS, cutCrop, type JudgeCropName } from '../../models/eval/judges/crops';
 import { argmaxNeighbourAge, expectedAge, loadHumanNets, runFaceres, runMobileface, type HumanNets } from '../../models/eval/judges/human-nets';
 import { cosineDistance } from '../../models/eval/judges/judge';
 import { calibrateThreshold, matchedImpostorPairs, rateAtOrBelow } from '../../models/eval/judges/calibrate';
-import { mulberry32 } from '../../models/train/rng';
-import { IDENTITY_WARP, warpResize } from '../../models/train/augment';
-import { SPLIT_VAL } from '../../models/train/face-source';
-import { PackedFaceSource } from '../../models/train/packed-source';
+import { mulberry32 } from '../../models/core/rng';
+import { IDENTITY_WARP, warpResize } from '../../models/data/augment';
+import { SPLIT_VAL } from '../../models/data/face-source';
+import { PackedFaceSource } from '../../models/data/packed-source';
 
 // Candidates per net (the machine is shared: faceres-deep runs cost ~0.2-1 s each).
 const CROP_NAMES: JudgeCropName[] = ['face-rect', 'whole', 'loose', 'arcface'];

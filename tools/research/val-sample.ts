@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../models/backend/select';
-import { dedupByHash, hashRows, parseLabelsCsv, splitOf } from '../../models/face/dataset-labels';
+import { dedupByHash, hashRows, parseLabelsCsv, splitOf } from '../../models/data/labels';
 import { loadFaceModels } from '../../models/face/face-models';
 import { prepareDataset } from '../../models/face/prepare-dataset';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CoreContext } from '../context';
 import { modelDto, runDto } from '../dto';
-import { lastRunLosses } from '../../training/training-runs';
+import { lastRunLosses } from '../../engine/training/training-runs';
 import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
 

@@ -5,7 +5,7 @@
 import type { CoreContext } from '../context';
 import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
-import type { TrainingRuns } from '../../training/training-runs';
+import type { TrainingRuns } from '../../engine/training/training-runs';
 
 export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
   async function selectionPhotoIds(sel: { by: 'project'; projectId: string } | { by: 'tag'; tag: string } | { by: 'photos'; photoIds: string[] }): Promise<number[]> {
@@ -27,7 +27,7 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       if (req.baseModelId === null) {
         throw new StudioFailure('not-available-yet', 'training from scratch runs from the command line (face-age train); the studio fine-tunes a base model');
       }
-      // The base's kind picks the fine-tune recipe (models/train/finetune.ts); both kinds have one.
+      // The base's kind picks the fine-tune recipe (models/training/finetune.ts); both kinds have one.
       if (req.kind !== 'cyclegan' && req.kind !== 'age-cgan') throw new StudioFailure('unsupported', `training ${String(req.kind)} from the studio is not possible`);
       const photoIds = await selectionPhotoIds(req.selection);
       if (photoIds.length === 0) throw new StudioFailure('not-found', 'the selection holds no photos');

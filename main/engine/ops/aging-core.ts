@@ -6,13 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fitAlignment, type AlignedFace } from '../../../models/face/align';
 import type { Point } from '../../../models/face/affine';
 import { decodeImage, type DecodedPhoto } from '../../../models/image/image-io';
-import { loadEvalModel } from '../../../models/eval/load-model';
-import { PrototypeAgingModel } from '../../../models/prototype/prototype-model';
-import { TexturedAgingModel } from '../../../models/prototype/prototype-texture';
+import { loadAgingModel } from '../../../models/registry';
+import { PrototypeAgingModel } from '../../../models/recipes/prototype/model';
+import { TexturedAgingModel } from '../../../models/stages/textured-model';
+import type { EvaluableModel } from '../../../models/core/trainer';
 import { EngineeredAgingModel } from '../../../models/stages/engineered-model';
 import { applyAffine } from '../../../models/face/affine';
 import type { PasteMask } from '../../../models/face/paste-back';
-import type { EvaluableModel } from '../../../models/eval/evaluate';
 import { LruCache } from './lru';
 
 const photos = new LruCache<string, Promise<DecodedPhoto>>(2);
@@ -34,11 +34,7 @@ function cached<T>(cache: LruCache<string, Promise<T>>, key: string, load: () =>
 
 /** A model folder (checkpoint, export or prototype), loaded once and kept warm. */
 export function agingModel(dir: string): Promise<EvaluableModel> {
-  return cached(models, dir, async () => {
-    const { model } = await loadEvalModel(dir);
-    if (model === 'no-change') throw new Error(`${dir} is not an aging model`);
-    return model;
-  });
+  return cached(models, dir, () => loadAgingModel(dir));
 }
 
 /** Largest crop side a face is aged at for the texture stage (its cost grows with the square). */
@@ -60,11 +56,6 @@ export function cropSizeFor(model: EvaluableModel, landmarks: readonly Point[]):
 /** A library photo, decoded once while it is being worked on. */
 export function decodedPhoto(path: string): Promise<DecodedPhoto> {
   return cached(photos, path, () => decodeImage(path));
-}
-
-/** Drops a cached model (e.g. after a model was deleted or retrained). */
-export function forgetModel(dir: string): void {
-  models.delete(dir);
 }
 
 /** [1, size, size, 3] in [-1, 1] -> [size*size*3] uint8. */

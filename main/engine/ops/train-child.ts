@@ -4,9 +4,9 @@
  * here, not in the engine process, keeps previews responsive while a fine-tune uses the cores.
  */
 import { initBackend, parseBackendName } from '../../../models/backend/select';
-import { runFinetune } from '../../../models/train/finetune';
-import { TrainingController } from '../../../models/train/training-control';
-import type { FinetuneJob, FromWorker, ToWorker } from '../../training/train-protocol';
+import { runFinetune } from '../../../models/training/finetune';
+import { TrainingController } from '../../../models/training/training-control';
+import type { FinetuneJob, FromWorker, ToWorker } from '../training/train-protocol';
 
 /** Resolves once the message is handed to the IPC channel (so exiting next does not drop it). */
 function send(msg: FromWorker): Promise<void> {

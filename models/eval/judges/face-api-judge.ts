@@ -5,7 +5,7 @@
  * one judge among two.
  */
 import { estimateAgeAndDescriptor } from '../../face/estimate';
-import { SAME_PERSON_THRESHOLD } from '../metrics';
+import { SAME_PERSON_DISTANCE as SAME_PERSON_THRESHOLD } from '../../../shared/identity';
 import { euclidean, type IdentityNetInfo, type Judge, type JudgeMeasurement } from './judge';
 
 const NET: IdentityNetInfo = { name: 'face-api', metric: 'euclidean', threshold: SAME_PERSON_THRESHOLD };

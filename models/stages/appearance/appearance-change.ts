@@ -13,7 +13,7 @@
  *     face keeps matching the neck and ears;
  *   faded out at the face's outline (jaw and forehead) so hair, ears and background are untouched.
  */
-import { gaussianBlur } from '../../prototype/prototype-filters';
+import { gaussianBlur } from '../../recipes/prototype/filters';
 import { controlPoints } from '../shape/face-points';
 import { denseMap, fitTps, remap } from '../shape/tps';
 import { appearanceAt, type AppearanceMeans } from './normalised-means';

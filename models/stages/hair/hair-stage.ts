@@ -13,7 +13,7 @@
  *
  * Works on [-1, 1] RGB crops in place, [S, S, 3], with the shape the face has in that crop.
  */
-import { gaussianBlur } from '../../prototype/prototype-filters';
+import { gaussianBlur } from '../../recipes/prototype/filters';
 import { LANDMARK_COUNT } from '../shape/face-points';
 
 export interface HairOptions {

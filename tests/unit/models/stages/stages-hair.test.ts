@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HAIR, greyAt, hairChange, hairEdgeFade, hairRegions } from '../../../../models/stages/hair/hair-stage';
+import { faceShape } from './face-shape-fixture';
+
+const S = 96;
+const SKIN = [200, 150, 120];
+const HAIR = [45, 35, 30];
+
+/** A synthetic crop: skin inside the jaw oval, dark hair above the forehead and on the brows; optionally a beard. */
+function crop(beard: boolean): { img: Float32Array; shape: Float32Array } {
+  const shape = faceShape();
+  const img = new Float32Array(S * S * 3);
+  const regions = hairRegions(S, shape, new Float32Array(S * S).fill(1));
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      const p = y * S + x;
+      const v = (y + 0.5) / S;
+      const hair = v < 0.12 || regions[3 * p] > 0.5 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0.5 && v < 0.95);
+      const c = hair ? HAIR : SKIN;
+      for (let k = 0; k < 3; k++) img[3 * p + k] = c[k] / 127.5 - 1;
+    }
+  }
+  return { img, shape };
+}
+
+const px = (img: Float32Array, x: number, y: number) => {
+  const o = (Math.floor(y * S) * S + Math.floor(x * S)) * 3;
+  return [0, 1, 2].map((k) => (img[o + k] + 1) * 127.5);
+};
+const sat = (c: number[]) => Math.max(...c) - Math.min(...c);
+
+describe('hair stage', () => {
+  it('greys scalp hair and brows when aged, leaves skin alone, and does nothing at the same age', () => {
+    const { img, shape } = crop(false);
+    const same = img.slice();
+    hairChange(same, S, shape, 30, 30, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
+    expect(Array.from(same)).toEqual(Array.from(img));
+    const old = img.slice();
+    hairChange(old, S, shape, 30, 85, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
+    // The scalp pixel of most weight away from the crop's edge (the temples, beside the forehead).
+    const regions = hairRegions(S, shape, new Float32Array(S * S).fill(1));
+    let best = 0;
+    for (let p = 0; p < S * S; p++) {
+      const w = (q: number) => regions[3 * q] * hairEdgeFade(((q % S) + 0.5) / S, (Math.floor(q / S) + 0.5) / S);
+      if (w(p) > w(best)) best = p;
+    }
+    const [bx, by] = [((best % S) + 0.5) / S, (Math.floor(best / S) + 0.5) / S];
+    const scalpBefore = px(img, bx, by);
+    const scalpAfter = px(old, bx, by);
+    expect(scalpAfter[1]).toBeGreaterThan(scalpBefore[1] + 40); // much lighter
+    // ...fading out toward the crop's edge, where the hair beyond the crop is unchanged.
+    expect(px(old, 0.5, 0.01)).toEqual(px(img, 0.5, 0.01));
+    expect(sat(scalpAfter)).toBeLessThan(sat(scalpBefore) + 3); // and not more colourful
+    const brow = px(old, 0.3, 0.3);
+    expect(brow[1]).toBeGreaterThan(px(img, 0.3, 0.3)[1] + 40);
+    // Cheek skin is untouched; a clean chin (no beard) too.
+    expect(px(old, 0.3, 0.55)).toEqual(px(img, 0.3, 0.55));
+    expect(px(old, 0.5, 0.82)).toEqual(px(img, 0.5, 0.82));
+    expect(greyAt(85, DEFAULT_HAIR)).toBeGreaterThan(greyAt(30, DEFAULT_HAIR));
+  });
+
+  it('without a person mask the scalp is left alone (a wall cannot be told from hair by colour)', () => {
+    const { img, shape } = crop(false);
+    const old = img.slice();
+    hairChange(old, S, shape, 30, 85, false, DEFAULT_HAIR, null);
+    expect(px(old, 0.07, 0.3)).toEqual(px(img, 0.07, 0.3));
+    expect(px(old, 0.5, 0.05)).toEqual(px(img, 0.5, 0.05));
+  });
+
+  it('fades a beard toward the skin for a child target, and keeps a greyscale photo grey', () => {
+    const { img, shape } = crop(true);
+    const child = img.slice();
+    hairChange(child, S, shape, 40, 5, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
+    const before = px(img, 0.5, 0.85);
+    const after = px(child, 0.5, 0.85);
+    const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    expect(dist(after, SKIN)).toBeLessThan(0.5 * dist(before, SKIN));
+    // Greyscale: the same crop in grey stays grey after greying.
+    const grey = Float32Array.from(img);
+    for (let p = 0; p < S * S; p++) {
+      const y = 0.299 * grey[3 * p] + 0.587 * grey[3 * p + 1] + 0.114 * grey[3 * p + 2];
+      grey[3 * p] = grey[3 * p + 1] = grey[3 * p + 2] = y;
+    }
+    hairChange(grey, S, shape, 30, 85, true, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
+    for (let p = 0; p < S * S; p += 7) {
+      expect(Math.abs(grey[3 * p] - grey[3 * p + 1])).toBeLessThan(1e-6);
+      expect(Math.abs(grey[3 * p + 1] - grey[3 * p + 2])).toBeLessThan(1e-6);
+    }
+  });
+});
