@@ -21,7 +21,7 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-const ALL = ['engine', 'face', 'library', 'cyclegan', 'age-cgan', 'export', 'finetune', 'checkpoint', 'soak'];
+const ALL = ['threads', 'engine', 'import', 'face', 'library', 'cyclegan', 'age-cgan', 'export', 'finetune', 'checkpoint', 'soak'];
 // Opt-in (needs Chromium and a build): the age slider's release-to-preview latency in the studio,
 // measured by tests/e2e/age-bench.spec.ts through the browser host and the real engine.
 const SLIDER = 'slider';

@@ -7,7 +7,7 @@ import type { ParseArgsConfig } from 'node:util';
 export interface GlobalOptions {
   library: string | undefined;
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-  /** --threads N (wasm threads of this process); null: initBackend's default (FACE_AGE_THREADS, else 1). */
+  /** --threads N (wasm threads of this process); null: initBackend's default (FACE_AGE_THREADS, else the physical cores up to 8). */
   threads: number | null;
   json: boolean;
   enginePath: string;

@@ -16,7 +16,7 @@ import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 const FALLBACK_SOURCE_AGE = 35;
 
 async function backend(global: GlobalOptions): Promise<void> {
-  // global.threads null: initBackend's default (FACE_AGE_THREADS, else 1 thread).
+  // global.threads null: initBackend's default (FACE_AGE_THREADS, else the physical cores up to 8).
   await initEngineBackend(global.backend, global.threads);
 }
 

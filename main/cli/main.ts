@@ -18,7 +18,7 @@ const GLOBAL_OPTIONS = {
   version: { type: 'boolean', default: false },
 } as const;
 
-/** --threads N (wasm threads of this process); absent: null, initBackend's default (FACE_AGE_THREADS, else 1). */
+/** --threads N (wasm threads of this process); absent: null, initBackend's default (FACE_AGE_THREADS, else the physical cores up to 8). */
 export function parseThreads(raw: unknown): number | null {
   if (raw === undefined) return null;
   const n = Number(raw);
@@ -39,7 +39,7 @@ function mainHelp(): string {
     'Global options:',
     '  --library DIR   use the studio library in DIR',
     `  --backend NAME  tfjs backend: ${BACKENDS.join(', ')} (default auto)`,
-    '  --threads N     wasm threads (default FACE_AGE_THREADS, else 1; more are faster on an idle machine)',
+    '  --threads N     wasm threads (default FACE_AGE_THREADS, else the physical cores up to 8, on 1 while the machine is busy)',
     '  --json          print one JSON document instead of text',
     '  -h, --help      show help (also after a command)',
     '  --version       print the version',

@@ -150,6 +150,36 @@ interface Prepared {
   thumbRel: string;
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+async function checkAndThumb(bytes: Buffer, name: string): Promise<{ header: ImageHeader; thumb: Buffer }> {
+  const header = await checkImage(bytes, name);
+  // Before the analyzer: a file whose pixels cannot be decoded costs no engine work.
+  const thumb = await makeThumbnail(bytes).catch((err: unknown) => {
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/^Vips\w*:\s*/, '');
+    throw new LibraryError('truncated', `"${name}" is damaged: its image data cannot be decoded (${why}).`, { cause: err });
+  });
+  return { header, thumb };
+}
+
+/**
+ * Read and hash a file; unless the library already holds those bytes, also check it and make its
+ * thumbnail (a repeat within the batch is only known in order, so it may get a wasted thumbnail).
+ */
+async function prepareFile(
+  file: ImportFile,
+  name: string,
+  known: (sha256: string) => unknown,
+): Promise<{ bytes: Buffer; sha256: string; checked: { header: ImageHeader; thumb: Buffer } | null }> {
+  const bytes = await readSource(file, name);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { bytes, sha256, checked: known(sha256) ? null : await checkAndThumb(bytes, name) };
+}
+
 // Photos are committed in groups: files of a group are written concurrently, each folder is
 // fsynced once, then one transaction inserts the group's rows. This shares fsyncs (about 7 ms
 // each on a desktop SSD) between photos; a group is flushed at GROUP_SIZE photos or after
@@ -192,23 +222,27 @@ export async function importPhotos(
     repeats = [];
   };
 
+  // The next file is read, hashed, checked and thumbnailed while this one is analysed (sharp
+  // works off the JS thread, the analyzer usually in the engine process): import overlaps its own
+  // work with the face analysis instead of adding to it.
+  const nameOf = (file: ImportFile) => (file.name || (file.path ? path.basename(file.path.toString()) : '')).trim() || 'untitled';
+  const start = (i: number) => (i < files.length ? settle(prepareFile(files[i]!, nameOf(files[i]!), (sha) => findDup.get(projectId, sha))) : null);
+  let next = start(0);
   for (const [index, file] of files.entries()) {
-    const name = (file.name || (file.path ? path.basename(file.path.toString()) : '')).trim() || 'untitled';
+    const name = nameOf(file);
+    const current = next!;
+    next = start(index + 1);
     try {
-      const bytes = await readSource(file, name);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const pre = await current;
+      if (!pre.ok) throw pre.error;
+      const { bytes, sha256 } = pre.value;
       const dup = findDup.get(projectId, sha256);
       if (dup) {
         report(index, { name, status: 'duplicate', photoId: dup.id });
       } else if (group.some((g) => g.sha256 === sha256)) {
         repeats.push({ index, name, sha256 });
       } else {
-        const header = await checkImage(bytes, name);
-        // Before the analyzer: a file whose pixels cannot be decoded costs no engine work.
-        const thumb = await makeThumbnail(bytes).catch((err: unknown) => {
-          const why = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/^Vips\w*:\s*/, '');
-          throw new LibraryError('truncated', `"${name}" is damaged: its image data cannot be decoded (${why}).`, { cause: err });
-        });
+        const { header, thumb } = pre.value.checked ?? (await checkAndThumb(bytes, name));
         let analysis: AnalyzeResult;
         try {
           analysis = await analyze(bytes);

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import { registerFusedKernels } from './fused-kernels';
 import { registerGradientFixes } from './grad-fixes';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
-import { ThreadGovernor } from './thread-governor';
+import { defaultThreadChoice, type ThreadChoice } from './thread-choice';
+import { setWasmThreads, spareWasmWorkers, ThreadGovernor } from './thread-governor';
 import { loadWasmBackend } from './wasm-setup';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -27,13 +28,16 @@ export interface BackendInfo {
   fallbacksTried: Array<{ name: BackendName; error: string }>;
   /** Set when wasm runs with fewer threads than requested (with the reason), or with several on a busy machine. */
   threadsNote?: string;
+  /** How the wasm thread count was chosen (thread-choice.ts): pool size, start, source. */
+  threadChoice: ThreadChoice;
 }
 
 export interface InitBackendOptions {
   backend?: BackendName;
   /**
-   * wasm threads; default FACE_AGE_THREADS, else 1 (see defaultThreads). More threads are an
-   * explicit choice: the caller, the environment or the studio's Threads setting.
+   * wasm threads; default FACE_AGE_THREADS, else the machine's physical cores capped at 8,
+   * starting at 1 on a busy machine (thread-choice.ts). The caller's count (the studio's Threads
+   * setting, --threads) wins.
    */
   threads?: number;
   /**
@@ -42,6 +46,11 @@ export interface InitBackendOptions {
    * thread count turn it off).
    */
   adaptiveThreads?: boolean;
+  /**
+   * Loads a native package by name (default: require). Tests pass a fake that registers a
+   * 'tensorflow' backend, throws, or registers one whose first operation throws.
+   */
+  loadNative?: (pkg: string) => unknown;
 }
 
 let chosen: Promise<BackendInfo> | null = null;
@@ -74,22 +83,6 @@ function cpuDevice(): string {
   return `CPU: ${model} (${cpus.length} logical cores)`;
 }
 
-/**
- * One wasm thread unless asked for more (issue 5). XNNPACK's pool meets at a barrier in every
- * kernel, so each op waits for its slowest thread; when the machine has more runnable threads than
- * cores, one of ours is usually descheduled and every op pays a scheduler wake-up. Measured on 2
- * cores with 6 busy processes beside: evaluation took 13-30 s per face with 2 threads against 6 s
- * with 1, getting slower as it ran (it looked stalled); training steps were no faster. On an idle
- * machine 2 threads are about 1.7x faster, so benchmarks and users who know their machine is free
- * opt in; with them a ThreadGovernor (thread-governor.ts) drops to 1 thread while the machine is
- * oversubscribed, but it reacts only after an interval of evidence, hence the safe default.
- */
-function defaultThreads(): number {
-  const env = process.env.FACE_AGE_THREADS;
-  if (env && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
-  return 1;
-}
-
 /** Cores for a caller that wants them all (benchmarks): every logical core. */
 export function allCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -114,25 +107,67 @@ async function choose(opts: InitBackendOptions): Promise<BackendInfo> {
   // Gradients: @tensorflow/tfjs registered its set at import; ours replace the faulty ones.
   registerGradientFixes();
   registerFusedKernels();
+  const threadChoice = defaultThreadChoice(opts.threads);
   for (const name of order) {
     try {
-      const info = await tryBackend(name, opts.threads ?? defaultThreads(), opts.adaptiveThreads ?? true);
-      return { ...info, fallbacksTried };
+      const info = await tryBackend(name, threadChoice, opts);
+      return { ...info, fallbacksTried, threadChoice };
     } catch (e) {
       // First line only: Node appends the whole require stack to module-not-found errors.
-      fallbacksTried.push({ name, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] });
+      fallbacksTried.push({ name, error: firstLine(e) });
     }
   }
   throw new Error(`no tfjs backend could start: ${fallbacksTried.map((f) => `${f.name}: ${f.error}`).join('; ')}`);
 }
 
-async function tryBackend(name: BackendName, threads: number, adaptive: boolean): Promise<Omit<BackendInfo, 'fallbacksTried'>> {
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/**
+ * Loads @tensorflow/tfjs-node(-gpu), which registers the native 'tensorflow' backend, makes it
+ * current and runs one operation on it: a CUDA build whose libraries are missing or mismatched can
+ * load and then fail on its first kernel. Every failure says what to install (README, "GPU").
+ */
+export async function startNativeBackend(name: 'tensorflow-gpu' | 'tensorflow', load: (pkg: string) => unknown): Promise<void> {
+  const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  const needs = name === 'tensorflow-gpu' ? 'Linux x64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1' : 'Linux, macOS or Windows x64';
+  try {
+    load(pkg);
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && firstLine(e).includes(pkg);
+    throw new Error(
+      missing
+        ? `${pkg} is not installed (optional; \`npm install ${pkg}\` on ${needs})`
+        : `${pkg} did not load (${firstLine(e)}); it needs ${needs}`,
+      { cause: e },
+    );
+  }
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend('tensorflow');
+  } catch (e) {
+    throw new Error(`${pkg} loaded but its backend did not start (${firstLine(e)}); it needs ${needs}`, { cause: e });
+  }
+  if (!ok) throw new Error(`${pkg} loaded but its backend did not start; it needs ${needs}`);
+  try {
+    const sum = tf.tidy(() => tf.add(tf.scalar(2), tf.scalar(3)));
+    const v = (await sum.data())[0];
+    sum.dispose();
+    if (v !== 5) throw new Error(`2 + 3 gave ${v}`);
+  } catch (e) {
+    // Forget the broken backend so that the next candidate (tfjs-node after tfjs-node-gpu) can register its own.
+    tf.removeBackend('tensorflow');
+    throw new Error(`${pkg} started but its first operation failed (${firstLine(e)}); it needs ${needs}`, { cause: e });
+  }
+}
+
+async function tryBackend(name: BackendName, choice: ThreadChoice, opts: InitBackendOptions): Promise<Omit<BackendInfo, 'fallbacksTried' | 'threadChoice'>> {
+  const adaptive = opts.adaptiveThreads ?? true;
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
-      const pkg = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-      nodeRequire()(pkg); // registers the native 'tensorflow' backend; throws when not installed
-      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend did not start`);
+      await startNativeBackend(name, opts.loadNative ?? ((pkg) => nodeRequire()(pkg)));
       const binding = (tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } }).binding;
       const gpu = binding?.isUsingGpuDevice?.() ?? false;
       if (name === 'tensorflow-gpu' && !gpu) {
@@ -143,10 +178,14 @@ async function tryBackend(name: BackendName, threads: number, adaptive: boolean)
     }
     case 'wasm': {
       registerWasmTrainingKernels();
-      const r = await loadWasmBackend(threads);
+      const r = await loadWasmBackend(choice.threads);
+      // A busy machine: the pool is there, but computing starts on 1 thread until the governor sees
+      // calm (only when the glue has the workers left to come back to the pool).
+      const startLow = adaptive && choice.startThreads < r.threads && spareWasmWorkers() >= r.threads - 1;
+      const now = startLow ? setWasmThreads(choice.startThreads) : r.threads;
       if (r.threads > 1 && adaptive) governor = new ThreadGovernor({ requested: r.threads }).start();
-      const note = r.threadsNote ?? busyNote(r.threads);
-      return { name, device: cpuDevice(), threads: r.threads, simd: r.simd, ...(note ? { threadsNote: note } : {}) };
+      const note = r.threadsNote ?? busyNote(now);
+      return { name, device: cpuDevice(), threads: now, simd: r.simd, ...(note ? { threadsNote: note } : {}) };
     }
     case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend did not start');

@@ -43,6 +43,11 @@ export function wasmThreads(): number {
   return threadedModule()?.tfjs?.getThreadsCount?.() ?? 1;
 }
 
+/** Idle pre-loaded pthread workers left (a switch up to n threads needs n - 1 of them). */
+export function spareWasmWorkers(): number {
+  return threadedModule()?.PThread?.unusedWorkers?.length ?? 0;
+}
+
 /** Lets the process exit while pool threads wait for work: the glue refs every worker running a pthread. */
 export function releasePoolWorkers(): void {
   for (const w of threadedModule()?.PThread?.runningWorkers ?? []) w.unref?.();

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     adaptiveThreads: false,
     ...(threadsArg === 'default' ? {} : { threads: Number(threadsArg) }),
   });
-  process.stdout.write(`${JSON.stringify({ backend: info.name, threads: info.threads, note: info.threadsNote ?? null })}\n`);
+  process.stdout.write(`${JSON.stringify({ backend: info.name, threads: info.threads, source: info.threadChoice.source, note: info.threadsNote ?? null })}\n`);
   const governor = governed ? new ThreadGovernor({ requested: info.threads, intervalMs: 1000 }).start() : null;
   // 32 px, narrow nets: a few hundred XNNPACK ops per step, each a barrier of the thread pool.
   const session = createReferenceSession({ size: 32, ngf: 8, ndf: 16, nBlocks: 2 });

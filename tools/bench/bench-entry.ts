@@ -3,8 +3,9 @@
  * function its area exports and returns its JSON-able result; a failing section reports its
  * error and the others still run.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { initEngineBackend } from '../../main/engine/backend';
@@ -20,6 +21,8 @@ import { runFacePipelineBench } from './face-bench';
 import { runCheckpointBench } from './checkpoint-bench';
 import { runFinetuneBench } from './finetune-bench';
 import { runFinetuneIdentityBench } from './finetune-identity-bench';
+import { initBackend } from '../../models/backend/select';
+import { defaultThreadChoice, logicalCores, physicalCores } from '../../models/backend/thread-choice';
 
 export interface BenchArgs {
   sections: string[];
@@ -106,9 +109,89 @@ async function runLibrarySection(a: BenchArgs) {
   return { ...metadataOnly, realPhotos: { backend: backend.backend, threads: backend.threads, ...realPhotos } };
 }
 
+const load = () => loadavg().map((v) => +v.toFixed(2));
+
+/** The default wasm thread count on this machine now and where it comes from (thread-choice.ts). */
+function threadsSection() {
+  const c = defaultThreadChoice();
+  return { default: c.threads, startsAt: c.startThreads, source: c.source, summary: c.summary, physicalCores: physicalCores(), logicalCores: logicalCores(), loadAverage: load() };
+}
+
+/**
+ * Child process of the import section (a fresh process per measurement: the backend starts once
+ * per process, and its peak memory is the import's alone): imports `files` into a new library
+ * through the engine's analyzer on `threads` fixed wasm threads and prints one JSON line.
+ */
+export async function importBenchChild(args: { files: string[]; threads: number; rounds: number }): Promise<void> {
+  const backend = await initBackend({ threads: args.threads, adaptiveThreads: false });
+  const c0 = process.cpuUsage();
+  const r = await runRealPhotoImportBench({ files: args.files, analyzer: (bytes) => analyzeOp({ bytes }), rounds: args.rounds });
+  const cpu = process.cpuUsage(c0);
+  const line = {
+    backend: backend.name,
+    threads: backend.threads,
+    ...r,
+    cpuMsPerPhoto: Math.round((cpu.user + cpu.system) / 1000 / r.photos),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    loadAverage: load(),
+  };
+  process.stdout.write(`\n${JSON.stringify(line)}\n`);
+}
+
+function importChild(args: { files: string[]; threads: number; rounds: number }): Record<string, unknown> {
+  const code = `require(${JSON.stringify(__filename)}).importBenchChild(${JSON.stringify(args)}).catch((e) => { console.error(e); process.exit(1); })`;
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as Record<string, unknown>;
+  } catch {
+    return { threads: args.threads, error: `child failed (${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-400)}` };
+  }
+}
+
+/**
+ * Import throughput with face analysis (library import of the real photos: decode, detection,
+ * landmarks, age, descriptor, thumbnail, files, SQLite), at 1 wasm thread and at the default count,
+ * each in its own process with the load average beside it; and the memory peak of importing one
+ * 40 MP photo (one-face.jpg upscaled) in a fresh process. Target (issue 22): 3 photos/s on 2 cores.
+ */
+async function runImportSection(a: BenchArgs) {
+  const files = realPhotoFiles();
+  const choice = defaultThreadChoice();
+  const counts = [...new Set([1, choice.threads])];
+  const scaling = counts.map((threads) => importChild({ files, threads, rounds: a.runs ?? 2 }));
+  const pps = (t: number) => Number(scaling.find((s) => s.threads === t)?.photosPerSecond ?? Number.NaN);
+  const dir = mkdtempSync(join(tmpdir(), 'import-40mp-'));
+  let memory40Mp: Record<string, unknown>;
+  try {
+    const src = resolve('tests', 'fixtures', 'photos', 'one-face.jpg');
+    const meta = await sharp(src).rotate().metadata();
+    const scale = Math.sqrt(40e6 / ((meta.width ?? 1) * (meta.height ?? 1)));
+    const big = join(dir, 'photo-40mp.jpg');
+    await sharp(src).rotate().resize(Math.round((meta.width ?? 1) * scale)).jpeg({ quality: 90 }).toFile(big);
+    const r = importChild({ files: [big], threads: choice.threads, rounds: 1 });
+    memory40Mp = { megapixels: r.meanMegapixels, faces: r.faces, importSeconds: r.importSeconds, peakRssMb: r.peakRssMb, threads: r.threads, loadAverage: r.loadAverage, ...(r.error ? { error: r.error } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    defaultThreads: choice.summary,
+    photos: files.length * (a.runs ?? 2),
+    target: { photosPerSecond: 3, on: '2 cores, ~1 MP portraits' },
+    scaling,
+    speedup: counts.length > 1 ? +(pps(choice.threads) / pps(1)).toFixed(2) : null,
+    memory40Mp,
+  };
+}
+
 export const SECTIONS: Record<string, (a: BenchArgs) => Promise<unknown>> = {
-  // tfjs engine vs tools/bench/torch-peer.py, alternating rounds at the same thread count (torch skipped with a note when absent).
-  engine: (a) => runEngineVsTorchBench({ runs: a.runs }),
+  // The default wasm thread count and its source (no backend started).
+  threads: async () => threadsSection(),
+  // tfjs engine vs tools/bench/torch-peer.py, alternating rounds at the same thread count (the default
+  // one; torch skipped with a note when absent); each round carries both sides' load averages.
+  engine: (a) => runEngineVsTorchBench({ runs: a.runs, threads: defaultThreadChoice().threads }),
+  // Library import with face analysis at 1 and the default threads, and a 40 MP import's memory peak.
+  import: runImportSection,
   face: (a) => runFacePipelineBench({ megapixels: a.megapixels }),
   library: runLibrarySection,
   cyclegan: (a) => runCycleGanBench({ runs: a.runs, resolutions: a.resolutions }),

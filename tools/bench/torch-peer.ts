@@ -33,6 +33,8 @@ export interface EngineVsTorchRound {
   tfjs: { inferenceMs: number; trainStepMs: number; inferenceCpuMs: number; trainStepCpuMs: number; loadAverage: number[] };
   torch?: { inferenceMs: number; trainStepMs: number; inferenceCpuMs: number; trainStepCpuMs: number; loadAverage: number[] };
   ratio?: { inference: number; trainStep: number };
+  /** The same ratios over process CPU time: steadier than wall time on a busy, shared machine. */
+  cpuRatio?: { inference: number; trainStep: number };
 }
 
 export interface EngineVsTorchResult {
@@ -43,6 +45,8 @@ export interface EngineVsTorchResult {
   rounds: EngineVsTorchRound[];
   /** Median over rounds of tfjs median / torch median (same thread count); absent when torch was skipped. */
   ratio?: { inference: number; trainStep: number; targets: { inference: 1.2; trainStep: 1.5 } };
+  /** Median over rounds of the CPU-time ratios. */
+  cpuRatio?: { inference: number; trainStep: number };
   threads: number;
 }
 
@@ -95,6 +99,7 @@ export async function runEngineVsTorchBench(opts: EngineVsTorchOptions = {}): Pr
         loadAverage: torch.loadAverage ?? os.loadavg(),
       };
       round.ratio = { inference: r2(round.tfjs.inferenceMs / round.torch.inferenceMs), trainStep: r2(round.tfjs.trainStepMs / round.torch.trainStepMs) };
+      round.cpuRatio = { inference: r2(round.tfjs.inferenceCpuMs / round.torch.inferenceCpuMs), trainStep: r2(round.tfjs.trainStepCpuMs / round.torch.trainStepCpuMs) };
     }
     out.push(round);
   }
@@ -109,6 +114,10 @@ export async function runEngineVsTorchBench(opts: EngineVsTorchOptions = {}): Pr
             inference: r2(median(withRatio.map((r) => r.ratio!.inference))),
             trainStep: r2(median(withRatio.map((r) => r.ratio!.trainStep))),
             targets: { inference: 1.2, trainStep: 1.5 },
+          },
+          cpuRatio: {
+            inference: r2(median(withRatio.map((r) => r.cpuRatio!.inference))),
+            trainStep: r2(median(withRatio.map((r) => r.cpuRatio!.trainStep))),
           },
         }
       : {}),

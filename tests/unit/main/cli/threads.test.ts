@@ -1,10 +1,11 @@
 /**
- * The CLI's wasm threads (issue 5): --threads N, else FACE_AGE_THREADS, else 1, as initBackend
+ * The CLI's wasm threads (issue 5): --threads N, else FACE_AGE_THREADS, else the machine's cores, as initBackend
  * defaults (the CLI used to force 1 because a thread pool kept the process alive; the pool's
  * workers are unref'd now). Each case is its own process: the backend starts once per process.
  * `detect` on a missing photo starts the backend first, then fails with not-found, so no model
  * is needed to see which pool the command got, and that the process exits by itself.
  */
+import { defaultThreadChoice } from '../../../../models/backend/thread-choice';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,11 +59,13 @@ describe('face-age --threads', () => {
     expect(r.threads).toBe(2);
   }, 90_000);
 
-  it('without --threads, FACE_AGE_THREADS decides, else 1 thread', async () => {
+  it('without --threads, FACE_AGE_THREADS decides, else the machine\'s cores (1 thread while it is busy)', async () => {
     const fromEnv = await runChild(['detect', missing(), '--backend', 'wasm', '--json'], { FACE_AGE_THREADS: '2' });
     expect(fromEnv).toMatchObject({ code: 1, threads: 2 });
     const plain = await runChild(['detect', missing(), '--backend', 'wasm', '--json'], { FACE_AGE_THREADS: undefined });
-    expect(plain).toMatchObject({ code: 1, threads: 1 });
+    // The default pool starts on 1 thread on a machine busier than its cores (this shared one often is).
+    const choice = defaultThreadChoice();
+    expect([choice.startThreads, choice.threads]).toContain(plain.threads);
   }, 120_000);
 
   it('rejects a bad count as a usage error', async () => {

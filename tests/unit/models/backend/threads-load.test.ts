@@ -5,6 +5,7 @@
  * With a ThreadGovernor, an oversubscribed machine makes it drop to 1 thread. The default, with no
  * thread count given, is 1 thread (models/backend/README.md).
  */
+import { defaultThreadChoice } from '../../../../models/backend/thread-choice';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -133,10 +134,13 @@ describe('threaded wasm under load', () => {
     expect(run.exitAfterDoneMs!).toBeLessThan(10_000);
   });
 
-  it('defaults to one thread when no count is given', async () => {
+  it('defaults to the machine\'s physical cores (capped) when no count is given', async () => {
     const run = await runChild('default', 2, 30_000, 10_000);
     expect(run.stderr).toBe('');
-    expect(run.lines[0]).toMatchObject({ backend: 'wasm', threads: 1, note: null });
+    // adaptiveThreads is off in the child: the whole default pool computes from the start.
+    const expected = defaultThreadChoice();
+    expect(run.lines[0]).toMatchObject({ backend: 'wasm', threads: expected.threads, source: expected.source });
+    expect(run.lines[0].note === null || /busy machine/.test(String(run.lines[0].note))).toBe(true);
     expect(run.code).toBe(0);
     expect(run.exitAfterDoneMs!).toBeLessThan(10_000);
   });
