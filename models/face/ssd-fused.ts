@@ -14,7 +14,7 @@
  * its scaling are face-api's own); restoreSsd() puts face-api's pass back.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { faceapi } from './face-models';
+import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 
 // The batch-norm epsilon of the converted TensorFlow graph (float32 of 0.001).
 const BN_EPSILON = 0.0010000000474974513;
