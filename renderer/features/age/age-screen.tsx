@@ -23,6 +23,8 @@ export default function AgeScreen() {
   const { session, update } = w;
   const { scheduler, shown, busy, error } = usePreview();
   const dragging = useRef(false);
+  /** An arrow key's auto-repeat is running. */
+  const keyRepeat = useRef(false);
   const bench = useRef<HTMLDivElement>(null);
 
   // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
@@ -31,13 +33,40 @@ export default function AgeScreen() {
       ? { photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: session.targetAge }
       : null;
 
-  // Keyboard steps and picker changes land here; drags are marked non-final.
+  // Keyboard steps and picker changes land here; drags and held arrow keys are marked non-final.
   useEffect(() => {
     if (scheduler && target) scheduler.request(target, { final: !dragging.current });
   }, [scheduler, target?.photoId, target?.faceIndex, target?.modelId, target?.age]);
 
+  // An arrow key held down repeats: those steps are drag frames, and letting go is the release.
+  // Capture phase, so the flag is set before the shortcut (or a focused slider) moves the age.
+  const latest = useRef(target);
+  latest.current = target;
+  useEffect(() => {
+    const arrow = (e: KeyboardEvent) => e.key.startsWith('Arrow');
+    const down = (e: KeyboardEvent) => {
+      if (!arrow(e)) return;
+      keyRepeat.current = e.repeat;
+      dragging.current = e.repeat;
+    };
+    const up = (e: KeyboardEvent) => {
+      if (!arrow(e) || !keyRepeat.current) return;
+      keyRepeat.current = false;
+      dragging.current = false;
+      if (scheduler && latest.current) scheduler.request(latest.current, { final: true });
+    };
+    window.addEventListener('keydown', down, true);
+    window.addEventListener('keyup', up, true);
+    return () => {
+      window.removeEventListener('keydown', down, true);
+      window.removeEventListener('keyup', up, true);
+    };
+  }, [scheduler]);
+
   const onRelease = useCallback(
     (age: number) => {
+      // A focused slider commits at every key repeat: held keys are released on keyup instead.
+      if (keyRepeat.current) return;
       dragging.current = false;
       const a = clampAge(age);
       bench.current?.setAttribute('data-committed-at', String(performance.now()));

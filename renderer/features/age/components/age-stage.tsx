@@ -48,6 +48,7 @@ export const AgeStage = memo(function AgeStage({ beforeUrl, beforeKind, preview,
           data-testid={showing === 'before' ? 'before-image' : 'preview-image'}
           data-age={showing === 'after' && preview ? preview.target.age : undefined}
           data-from-cache={showing === 'after' && preview ? String(preview.fromCache) : undefined}
+          data-draft={showing === 'after' && preview ? String(preview.draft) : undefined}
           data-engine-ms={showing === 'after' && preview ? preview.value.engineMs.toFixed(1) : undefined}
           onLoad={(e) => onPreviewShown?.(e.currentTarget)}
           sx={{ width: 1, height: 1, objectFit: beforeKind === 'photo' && showing === 'before' ? 'contain' : 'cover', display: 'block' }}
