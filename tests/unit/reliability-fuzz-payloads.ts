@@ -108,6 +108,7 @@ export const CHANNELS = {
     ids: [['baseModelId'], ['photoIds', 0]],
   },
   'finetune:identityCheck': { templates: [{ modelId: NOPE }], ids: [['modelId']] },
+  'finetune:checkPhotos': { templates: [{ photoIds: [NOPE] }], ids: [['photoIds', 0]] },
   'dialogs:openFiles': { templates: [{ title: 'x', multiple: true }] },
   'dialogs:openFolder': { templates: [{ title: 'x' }] },
   'dialogs:chooseExportDestination': { templates: [{ title: 'x' }] },

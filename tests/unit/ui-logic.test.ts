@@ -113,6 +113,22 @@ describe('fine-tune selection check', () => {
     expect(checkSelection(ps.slice(0, 5)).blockers[0]).toMatch(/at least 10/);
     expect(checkSelection(Array.from({ length: 51 }, (_, i) => photo(`q${i}`, 1))).blockers[0]).toMatch(/at most 50/);
   });
+
+  it('leaves out faces the identity descriptors place away from the others, unless kept', () => {
+    const ps = Array.from({ length: 11 }, (_, i) => photo(`p${i}`, 1));
+    const verdict = {
+      threshold: 0.6,
+      faces: ps.map((p, i) => ({ photoId: p.id, faceIndex: 0, distance: i === 3 ? 0.82 : 0.3, flagged: i === 3 })),
+      skipped: [],
+    };
+    expect(checkSelection(ps, null).blockers).toEqual(['Comparing the faces…']);
+    const c = checkSelection(ps, verdict);
+    expect(c.strangers.map((s) => s.photo.id)).toEqual(['p3']);
+    expect(c.strangers[0]!.reason).toMatch(/0\.82/);
+    expect(c.usable.map((p) => p.id)).not.toContain('p3');
+    expect(c.usable).toHaveLength(10);
+    expect(checkSelection(ps, verdict, ['p3']).usable).toHaveLength(11);
+  });
 });
 
 const run = (over: Partial<Run> = {}): Run => ({
