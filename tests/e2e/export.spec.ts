@@ -224,3 +224,26 @@ test('location metadata: absent from exports by default, copied only when asked'
   await page.getByTestId('layout-contact-sheet').click();
   await expect(keep).toBeDisabled();
 });
+
+test('the ages counted are the chips lit: the slider age has its own chip', async ({ page, host }) => {
+  await openStudio(page, host, 'library');
+  await seedPhotos(page, [fixturePhoto('one-face.jpg')]);
+  await page.getByTestId('nav-age').click();
+  await expect(page.getByTestId('target-age')).toHaveText('60');
+  await page.getByTestId('age-stage').click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('target-age')).toHaveText('72');
+  await page.getByTestId('nav-export').click();
+  const lit = page.getByTestId('export-ages').locator('.MuiChip-filled');
+  await expect(page.getByTestId('export-age-72')).toContainText('72 · from the slider');
+  await expect(lit).toHaveCount(1);
+  for (const a of [30, 50, 70, 90]) await page.getByTestId(`export-age-${a}`).click();
+  await expect(lit).toHaveCount(5);
+  await expect(page.getByTestId('export-summary')).toHaveText('5 images from 1 photo at 5 ages');
+  await page.getByTestId('export-age-72').click();
+  await expect(lit).toHaveCount(4);
+  await expect(page.getByTestId('export-summary')).toHaveText('4 images from 1 photo at 4 ages');
+  await shot(page, 'export-ages');
+});

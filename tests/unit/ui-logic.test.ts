@@ -5,7 +5,7 @@ import { formatAge, formatAgeLabel, formatDuration, formatTargetAge } from '../.
 import { LruCache } from '../../renderer/hooks/lru-cache';
 import { defaultModel } from '../../renderer/hooks/default-model';
 import type { ModelSummary } from '../../preload/contract';
-import { DEFAULT_FORM, outputCount, toRequest, toggleAge, validateExport } from '../../renderer/features/export/api/export-form';
+import { DEFAULT_FORM, PRESET_AGES, ageChoices, outputCount, toRequest, toggleAge, validateExport } from '../../renderer/features/export/api/export-form';
 import { isImageFile, planImport } from '../../renderer/features/library/api/import-plan';
 import { checkSelection } from '../../renderer/features/training/api/finetune-selection';
 import { appendHistory, applyProgress, applyRunState, fromList, lossSeries, progressPercent } from '../../renderer/features/training/api/run-state';
@@ -94,6 +94,18 @@ describe('export form', () => {
     expect(validateExport({ ...form, photoIds: [], modelId: null })).toHaveLength(2);
     expect(validateExport({ ...form, layout: 'animated-timeline', ages: [30], format: 'webp' })[0]).toMatch(/two or more/);
     expect(validateExport({ ...form, layout: 'animated-timeline', format: 'png' })[0]).toMatch(/PNG/);
+  });
+});
+
+describe('export age chips', () => {
+  it('every counted age has a chip: presets, the slider age, and other chosen ages', () => {
+    expect(ageChoices([72, 30], 72)).toEqual([5, 10, 20, 30, 40, 50, 60, 70, 72, 80, 90]);
+    expect(ageChoices([33], 60)).toContain(33);
+    expect(ageChoices([], null)).toEqual([...PRESET_AGES]);
+    // Whatever the user does, the count equals the chips lit.
+    let ages = [72];
+    for (const a of [30, 50, 70, 90]) ages = toggleAge(ages, a);
+    expect(ages.every((a) => ageChoices(ages, 72).includes(a))).toBe(true);
   });
 });
 
