@@ -148,6 +148,7 @@ export const ipcEventName = (e: EventChannel): string => `studio:evt:${e}`;
 
 export type { EngineStatus, PingResponse, Settings, ThemeMode, BackendName, EngineState } from './schemas/system';
 export type { Project, Photo, Face, PhotoListRequest } from './schemas/library';
+export { MIN_EYE_DISTANCE_PX } from './schemas/library';
 export type { ModelSummary, ModelDetail, ModelKind } from './schemas/models';
 export type { PreviewRequest, PreviewResponse } from './schemas/aging';
 export type { ExportJob, ExportStartRequest } from './schemas/export';

@@ -11,6 +11,12 @@ import {
   pageOf,
 } from './common';
 
+/**
+ * Faces are editable from this many pixels between the eyes: models/face/analyze.ts
+ * MIN_EYE_DISTANCE_FOR_EDITING, repeated here for the UI's words (a test keeps the two equal).
+ */
+export const MIN_EYE_DISTANCE_PX = 40;
+
 export const ProjectNameSchema = z.string().trim().min(1).max(120);
 export const TagSchema = z.string().trim().min(1).max(60);
 

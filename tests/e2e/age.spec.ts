@@ -42,6 +42,7 @@ test('a photo without a face: one readable message, no engine errors', async ({ 
   await page.getByTestId('nav-age').click();
   await pickerPhoto(page, faceless!).click();
   await expect(page.getByTestId('no-face')).toContainText('No face was found in this photo');
+  await expect(page.getByTestId('no-face')).toContainText('at least 40 px apart');
   await expect(page.getByTestId('error-notice')).toHaveCount(0);
   await shot(page, 'age-no-face');
   // Picking a portrait brings the real preview back.

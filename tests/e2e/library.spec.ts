@@ -3,8 +3,8 @@
  * dialog, so the UI falls back to <input type=file>), a folder input and drag and drop, progress
  * and per-file errors, the grid with age and face count, search, delete with undo.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, openStudio, shot, test } from './ui-fixtures';
 
 test('a new user imports photos, searches, deletes and undoes', async ({ page, host, photos }) => {
@@ -99,4 +99,38 @@ test('folders and drag and drop import with a progress bar', async ({ page, host
   await expect(page.getByTestId('import-summary')).toContainText('already in the library');
   await expect(page.getByTestId('photo-card')).toHaveCount(photos.length);
   await shot(page, 'library-folder');
+});
+
+test('import: progress photo by photo, no empty-library message meanwhile; Enter creates one project', async ({ page, host }) => {
+  await openStudio(page, host, 'library');
+  await expect(page.getByTestId('library-empty')).toContainText('Your library is empty');
+  // Every text the progress line shows, and whether the empty message was up at the same time.
+  await page.evaluate(() => {
+    const w = window as unknown as { __progress: { text: string; empty: boolean }[] };
+    w.__progress = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="import-progress"][data-running="true"]');
+      const text = el?.textContent ?? '';
+      if (text && w.__progress.at(-1)?.text !== text) w.__progress.push({ text, empty: !!document.querySelector('[data-testid="library-empty"]') });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const faces = resolve('tests/fixtures/faces');
+  const files = readdirSync(faces).filter((f) => f.endsWith('.jpg')).slice(0, 6).map((f) => join(faces, f));
+  await page.getByTestId('file-input').setInputFiles(files);
+  await expect(page.getByTestId('import-summary')).toContainText('6 photos imported', { timeout: 60_000 });
+  const seen = await page.evaluate(() => (window as unknown as { __progress: { text: string; empty: boolean }[] }).__progress);
+  const counts = seen.map((s) => Number(/Importing (\d+) of/.exec(s.text)?.[1] ?? -1));
+  // The bar moved photo by photo inside the one request: intermediate counts were on screen.
+  expect(counts.filter((n) => n > 0 && n < 6).length, seen.map((s) => s.text).join(' | ')).toBeGreaterThanOrEqual(2);
+  expect(seen.some((s) => s.empty), 'the empty-library message stayed up during the import').toBe(false);
+
+  // Enter in "New project": one project is created and the dialog stays closed.
+  await page.getByTestId('new-project').click();
+  await page.getByTestId('project-name').fill('Holiday');
+  await page.getByTestId('project-name').press('Enter');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('project-item').filter({ hasText: 'Holiday' })).toHaveCount(1);
+  // The new project is empty while the library is not: it says so.
+  await expect(page.getByTestId('library-empty')).toContainText('This project is empty');
+  await shot(page, 'library-new-project');
 });

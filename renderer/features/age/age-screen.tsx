@@ -11,7 +11,7 @@ import { clampAge } from '../../hooks/session-store';
 import { useBeforeImage } from '../../hooks/use-face-crop';
 import { useWorkContext } from '../../hooks/use-work-context';
 import { useStudio } from '../../lib/use-studio';
-import type { Photo } from '../../../preload/contract';
+import { MIN_EYE_DISTANCE_PX, type Photo } from '../../../preload/contract';
 import { AgeSidePanel } from './components/age-side-panel';
 import { AgeSlider } from './components/age-slider';
 import { AgeStage } from './components/age-stage';
@@ -130,7 +130,7 @@ export default function AgeScreen() {
           )}
           {w.photo?.faceCount === 0 && (
             <Alert severity="warning" data-testid="no-face">
-              No face was found in this photo, or it is too small to age (the eyes need to be at least 64 px apart). Pick a larger portrait with a clear view of the face.
+              No face was found in this photo, or it is too small to age (the eyes need to be at least {MIN_EYE_DISTANCE_PX} px apart). Pick a larger portrait with a clear view of the face.
             </Alert>
           )}
           {w.models.data && w.modelList.length === 0 && (
