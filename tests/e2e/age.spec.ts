@@ -6,7 +6,7 @@
  * Space shows the original, and revisited ages come from the cache.
  */
 import { stubAging } from './aging-stub';
-import { expect, fixturePhoto, openStudio, pickerPhoto, seedPhotos, shot, test } from './ui-fixtures';
+import { expect, fixturePhoto, imageDifference, openStudio, pickerPhoto, seedPhotos, shot, test } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
 
@@ -180,4 +180,41 @@ test('real engine: the face follows a drag (draft frames while the button is dow
     expect(d, `frame at ${f.age}`).toBeLessThan(25);
     expect(d).toBeLessThan(diff(f.px, flipped) / 1.5);
   }
+
+  // The face is fitted whole in the stage (contain): no forehead or chin cut off.
+  const fit = await preview.evaluate((img: HTMLImageElement) => {
+    const r = img.getBoundingClientRect();
+    const scale = getComputedStyle(img).objectFit === 'cover' ? Math.max(r.width / img.naturalWidth, r.height / img.naturalHeight) : Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight);
+    return { shownHeight: img.naturalHeight * scale, boxHeight: r.height, shownWidth: img.naturalWidth * scale, boxWidth: r.width };
+  });
+  expect(fit.shownHeight).toBeLessThanOrEqual(fit.boxHeight + 0.5);
+  expect(fit.shownWidth).toBeLessThanOrEqual(fit.boxWidth + 0.5);
+
+  // Whole photo: the photo at its own proportions inside the stage, the aged face laid in place.
+  await page.getByTestId('stage-view-photo').click();
+  const whole = page.getByTestId('whole-photo');
+  await expect(page.getByTestId('whole-photo-aged')).toHaveAttribute('data-age', '24', { timeout: 60_000 });
+  const [stage, box] = [await page.getByTestId('age-stage').boundingBox(), await whole.boundingBox()];
+  expect(box!.width / box!.height).toBeCloseTo(640 / 800, 2);
+  expect(box!.height).toBeLessThanOrEqual(stage!.height + 1);
+  expect(box!.width).toBeLessThanOrEqual(stage!.width + 1);
+  const overlay = await page.getByTestId('whole-photo-aged').boundingBox();
+  // The overlay sits inside the photo, around the face (upper half of this portrait).
+  expect(overlay!.x).toBeGreaterThanOrEqual(box!.x - 0.5);
+  expect(overlay!.y).toBeGreaterThanOrEqual(box!.y - 0.5);
+  expect(overlay!.x + overlay!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
+  expect(overlay!.y + overlay!.height / 2).toBeLessThan(box!.y + box!.height * 0.75);
+  // Its pixels: the aged face differs from the photo under it, yet it is the same face in place.
+  const under = await page.evaluate(() => {
+    const photo = document.querySelector('[data-testid="whole-photo"] img[alt="Whole photo"]') as HTMLImageElement;
+    const aged = document.querySelector('[data-testid="whole-photo-aged"]') as HTMLImageElement;
+    const p = photo.getBoundingClientRect();
+    const a = aged.getBoundingClientRect();
+    const sx = photo.naturalWidth / p.width;
+    return { x: Math.round((a.x - p.x) * sx), y: Math.round((a.y - p.y) * sx), width: Math.round(a.width * sx), height: Math.round(a.height * sx) };
+  });
+  const d = await imageDifference(page, '[data-testid="whole-photo"] img[alt="Whole photo"]', '[data-testid="whole-photo-aged"]', under);
+  expect(d, 'aged face vs the photo under it').toBeGreaterThan(1.5);
+  expect(d).toBeLessThan(40);
+  await shot(page, 'age-whole-photo');
 });

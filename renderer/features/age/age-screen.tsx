@@ -1,7 +1,7 @@
 /** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
 import { Alert, Button, Stack } from '@mui/material';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
@@ -23,6 +23,11 @@ export default function AgeScreen() {
   const { session, update } = w;
   const { scheduler, shown, busy, error } = usePreview();
   const dragging = useRef(false);
+  // The whole-photo view ages the full photo region: only at released ages, never per drag frame.
+  const [releasedAge, setReleasedAge] = useState(session.targetAge);
+  useEffect(() => {
+    if (!dragging.current) setReleasedAge(session.targetAge);
+  }, [session.targetAge]);
   /** An arrow key's auto-repeat is running. */
   const keyRepeat = useRef(false);
   const bench = useRef<HTMLDivElement>(null);
@@ -72,6 +77,7 @@ export default function AgeScreen() {
       bench.current?.setAttribute('data-committed-at', String(performance.now()));
       bench.current?.setAttribute('data-committed-age', String(a));
       update({ targetAge: a });
+      setReleasedAge(a);
       if (scheduler && session.photoId && session.modelId) {
         scheduler.request({ photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: a }, { final: true });
       }
@@ -144,11 +150,15 @@ export default function AgeScreen() {
           )}
           <AgeStage
             beforeUrl={before.url}
-            beforeKind={before.kind}
             preview={preview}
             showBefore={session.showBefore}
             busy={busy}
             onPreviewShown={onPreviewShown}
+            whole={
+              target && w.photo
+                ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, width: w.photo.width, height: w.photo.height }
+                : null
+            }
           />
           <AgeSlider
             value={session.targetAge}

@@ -16,7 +16,7 @@ import { useWorkContext } from '../../hooks/use-work-context';
 import { AgeStrip } from './components/age-strip';
 import { CompareViewer } from './components/compare-viewer';
 import { useAgeStrip } from './hooks/use-age-strip';
-import { useAgedPhoto } from './hooks/use-aged-photo';
+import { useAgedPhoto } from '../../hooks/use-aged-photo';
 import { useZoomPan } from './hooks/use-zoom-pan';
 
 export default function CompareScreen() {
