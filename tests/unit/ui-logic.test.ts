@@ -8,7 +8,8 @@ import type { ModelSummary } from '../../preload/contract';
 import { DEFAULT_FORM, PRESET_AGES, ageChoices, outputCount, toRequest, toggleAge, validateExport } from '../../renderer/features/export/api/export-form';
 import { isImageFile, planImport } from '../../renderer/features/library/api/import-plan';
 import { checkSelection } from '../../renderer/features/training/api/finetune-selection';
-import { appendHistory, applyProgress, applyRunState, fromList, lossSeries, progressPercent } from '../../renderer/features/training/api/run-state';
+import { appendHistory, applyProgress, applyRunState, fromList, liveSpeed, lossSeries, progressPercent } from '../../renderer/features/training/api/run-state';
+import { lossLabel } from '../../renderer/features/training/api/loss-names';
 
 describe('age formatting', () => {
   it('rounds ages for display and keeps one decimal for targets', () => {
@@ -210,5 +211,25 @@ describe('default model of a new session', () => {
     expect(defaultModel([mine, proto])?.id).toBe('p');
     expect(defaultModel([mine])?.id).toBe('m');
     expect(defaultModel([])).toBeNull();
+  });
+});
+
+describe('dashboard words and figures', () => {
+  it('speed and time left survive leaving the tab: taken from the run history when the list has none', () => {
+    const [listed] = fromList([run({ step: 40, steps: 100 })]);
+    expect(listed!.stepsPerSec).toBeNull();
+    const history = [
+      { step: 20, losses: { G: 1 }, stepsPerSec: 1.5 },
+      { step: 40, losses: { G: 0.9 }, stepsPerSec: 2 },
+    ];
+    expect(liveSpeed(listed!, history)).toEqual({ stepsPerSec: 2, etaSec: 30 });
+    expect(liveSpeed({ ...listed!, state: 'completed' }, history)).toEqual({ stepsPerSec: null, etaSec: null });
+    expect(liveSpeed({ ...listed!, stepsPerSec: 3, etaSec: 20 }, history)).toEqual({ stepsPerSec: 3, etaSec: 20 });
+  });
+
+  it('loss names in words', () => {
+    expect(lossLabel('G_rec')).toBe('Reconstruction of the input face');
+    expect(lossLabel('G_teacher')).toBe('Agreement with the teacher model');
+    expect(lossLabel('G_unknown_term')).toBe('G unknown term');
   });
 });
