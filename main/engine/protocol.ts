@@ -17,6 +17,8 @@ export interface EngineInfo {
   /** How many times the thread governor switched the count since the engine started. */
   threadSwitches: number;
   device: string;
+  /** Backends tried before the one in use, each with why it could not start ("name: reason"). */
+  fallbacks?: string[];
   pid: number;
   versions: { tfjs: string | null; node: string };
 }
