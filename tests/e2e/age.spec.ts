@@ -92,10 +92,10 @@ test('stub aging engine: drag, release, keys, before/after and the preview cache
   await expect(page.getByTestId('target-age')).toHaveText('31');
   await expect(preview).toHaveAttribute('data-age', '31');
 
-  // Space shows the original, again shows the aged face.
-  await page.keyboard.press('Space');
+  // Space held shows the original; letting go shows the aged face again.
+  await page.keyboard.down('Space');
   await expect(page.getByTestId('age-stage')).toHaveAttribute('data-showing', 'before');
-  await page.keyboard.press('Space');
+  await page.keyboard.up('Space');
   await expect(page.getByTestId('age-stage')).toHaveAttribute('data-showing', 'after');
 
   // Back to an age already seen: served from the cache, no new request for it.

@@ -99,7 +99,8 @@ export default function AgeScreen() {
   // Stable handlers so the memoised picker and panel skip re-rendering while the slider moves.
   const onPickPhoto = useCallback((p: Photo) => update({ photoId: p.id, faceIndex: 0, showBefore: false }), [update]);
   const onFace = useCallback((i: number) => update({ faceIndex: i }), [update]);
-  const onModel = useCallback((id: string) => update({ modelId: id }), [update]);
+  // A new model shows its own result, not the original left on from before.
+  const onModel = useCallback((id: string) => update({ modelId: id, showBefore: false }), [update]);
   const onToggleBefore = useCallback(() => update((s) => ({ showBefore: !s.showBefore })), [update]);
 
   const sameSubject =

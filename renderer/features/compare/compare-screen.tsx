@@ -124,7 +124,7 @@ export default function CompareScreen() {
         </Stack>
         <Paper variant="outlined" sx={{ width: 260, flexShrink: 0, p: 2.5 }}>
           <Stack spacing={2}>
-            <ModelPicker models={w.modelList} value={session.modelId} onChange={(id) => update({ modelId: id })} />
+            <ModelPicker models={w.modelList} value={session.modelId} onChange={(id) => update({ modelId: id, showBefore: false })} />
             <Typography variant="body2" color="text.secondary">
               Scroll to zoom, drag to pan: both sides move together. Double-click for full resolution. Space shows the original on both sides.
             </Typography>
