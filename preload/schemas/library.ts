@@ -44,6 +44,8 @@ export const PhotoSchema = z.object({
   sizeBytes: z.number().int().min(0),
   /** SHA-256 of the file bytes: importing the same file twice yields the same photo. */
   contentHash: z.string(),
+  /** Centre of the largest face as fractions of the photo (0..1): thumbnails crop around it. */
+  faceFocus: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).nullable().optional(),
   importedAt: TimestampSchema,
   /** Faces found at import (null until detection ran). */
   faceCount: z.number().int().min(0).nullable(),

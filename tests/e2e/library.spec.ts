@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { expect, openStudio, shot, test } from './ui-fixtures';
 
 test('a new user imports photos, searches, deletes and undoes', async ({ page, host, photos }) => {
@@ -133,4 +134,38 @@ test('import: progress photo by photo, no empty-library message meanwhile; Enter
   // The new project is empty while the library is not: it says so.
   await expect(page.getByTestId('library-empty')).toContainText('This project is empty');
   await shot(page, 'library-new-project');
+
+  // A tall portrait with the face near the top: its square thumbnail is cropped around the face,
+  // not the centre (which would show the body).
+  const tall = join(host.dir, 'tall-portrait.jpg');
+  await sharp(join(faces, 'face-00-obama-1.jpg')).resize(256, 256).extend({ top: 60, bottom: 700, left: 40, right: 40, background: '#3a4a5a' }).jpeg().toFile(tall);
+  await page.getByTestId('file-input').setInputFiles([tall]);
+  await expect(page.getByTestId('import-summary')).toContainText('1 photo imported', { timeout: 60_000 });
+  const thumb = page.getByTestId('photo-card').first().locator('img');
+  await expect(thumb).toHaveAttribute('data-focus', /.+/);
+  const [fx, fy] = (await thumb.getAttribute('data-focus'))!.split(',').map(Number);
+  // Face centre: x about the middle, y about (60 + 128) / 1016 of the height.
+  expect(fx).toBeGreaterThan(0.35);
+  expect(fx).toBeLessThan(0.65);
+  expect(fy).toBeGreaterThan(0.1);
+  expect(fy).toBeLessThan(0.28);
+  // Its pixels: the thumbnail's middle row is the face's colours, not the plain background below it.
+  const centre = await thumb.evaluate((img: HTMLImageElement) => {
+    const c = document.createElement('canvas');
+    const r = img.getBoundingClientRect();
+    c.width = Math.round(r.width);
+    c.height = Math.round(r.height);
+    const g = c.getContext('2d')!;
+    // Draw as object-fit: cover with the element's object-position does.
+    const scale = Math.max(c.width / img.naturalWidth, c.height / img.naturalHeight);
+    const [px, py] = getComputedStyle(img).objectPosition.split(' ').map((v) => parseFloat(v) / 100);
+    const w = img.naturalWidth * scale;
+    const h = img.naturalHeight * scale;
+    g.drawImage(img, (c.width - w) * px!, (c.height - h) * py!, w, h);
+    const d = g.getImageData(0, Math.round(c.height / 2), c.width, 1).data;
+    let bg = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0x3a) < 12 && Math.abs(d[i + 1]! - 0x4a) < 12 && Math.abs(d[i + 2]! - 0x5a) < 12) bg++;
+    return bg / (d.length / 4);
+  });
+  expect(centre, 'share of background in the thumbnail middle row').toBeLessThan(0.5);
 });

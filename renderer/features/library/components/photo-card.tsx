@@ -42,7 +42,7 @@ export function PhotoCard({ photo, selected, onSelect, onOpen }: PhotoCardProps)
         aria-pressed={selected}
       >
         <Box sx={{ aspectRatio: '1 / 1', bgcolor: 'action.hover', overflow: 'hidden' }}>
-          <PhotoThumb photoId={photo.id} alt={photo.name} />
+          <PhotoThumb photoId={photo.id} alt={photo.name} focus={photo.faceFocus} />
         </Box>
         {selected && (
           <CheckCircleIcon color="primary" sx={{ position: 'absolute', top: 8, right: 8, bgcolor: 'background.paper', borderRadius: '50%' }} />

@@ -173,7 +173,7 @@ export function FinetuneDialog({ open, onClose, onStarted, projects, initialProj
                   data-testid="finetune-photo"
                   sx={{ aspectRatio: '1 / 1', borderRadius: 1.5, overflow: 'hidden', outline: 3, outlineColor: picked.includes(p.id) ? 'primary.main' : 'transparent', outlineOffset: -3 }}
                 >
-                  <PhotoThumb photoId={p.id} alt={p.name} maxEdge={160} />
+                  <PhotoThumb photoId={p.id} alt={p.name} maxEdge={160} focus={p.faceFocus} />
                 </ButtonBase>
               ))}
             </Box>
@@ -203,7 +203,7 @@ export function FinetuneDialog({ open, onClose, onStarted, projects, initialProj
                   {check.strangers.map((s) => (
                     <ListItem key={s.photo.id} disableGutters data-testid="finetune-stranger" data-photo-id={s.photo.id}>
                       <Box sx={{ width: 48, height: 48, borderRadius: 1, overflow: 'hidden', mr: 1.5, flexShrink: 0 }}>
-                        <PhotoThumb photoId={s.photo.id} alt={s.photo.name} maxEdge={96} />
+                        <PhotoThumb photoId={s.photo.id} alt={s.photo.name} maxEdge={96} focus={s.photo.faceFocus} />
                       </Box>
                       <ListItemText primary={s.photo.name} secondary={s.reason} />
                       <FormControlLabel
