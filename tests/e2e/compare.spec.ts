@@ -39,6 +39,11 @@ test('compare on the real engine: aged face pasted back, synced zoom and pan, wi
   expect(changed).toBeGreaterThan(1);
   expect(changed).toBeLessThan(60);
   const fit = await before.getAttribute('data-scale');
+  // It opens framed on the face, not on the whole photo at a small scale.
+  const paneBox = (await page.getByTestId('before-pane').boundingBox())!;
+  const natural = await before.locator('img').first().evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
+  const wholeScale = Math.min(paneBox.width / natural.w, paneBox.height / natural.h);
+  expect(Number(fit)).toBeGreaterThan(wholeScale * 1.2);
 
   // Zoom with the wheel over the left pane: both panes follow.
   const pane = page.getByTestId('before-pane');

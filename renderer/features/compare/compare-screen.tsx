@@ -28,7 +28,8 @@ export default function CompareScreen() {
   const age = Math.round(session.targetAge);
   const { aged, error, busy } = useAgedPhoto(session.photoId, session.faceIndex, session.modelId, age);
   const content = useMemo(() => (full.image ? { width: full.image.width, height: full.image.height } : null), [full.image]);
-  const zoom = useZoomPan(content);
+  // Opens framed on the face being compared rather than on the whole photo at a small scale.
+  const zoom = useZoomPan(content, w.face?.box ?? null);
   const strip = useAgeStrip();
   const { reset: resetStrip } = strip;
   useEffect(() => resetStrip(), [session.photoId, session.faceIndex, session.modelId, resetStrip]);
