@@ -121,6 +121,7 @@ export default function CompareScreen() {
             error={strip.error}
             disabled={!session.photoId || !session.modelId || faceless}
             onRun={() => session.photoId && session.modelId && void strip.run(session.photoId, session.faceIndex, session.modelId)}
+            onPick={(a) => update({ targetAge: a, showBefore: false })}
           />
         </Stack>
         <Paper variant="outlined" sx={{ width: 260, flexShrink: 0, p: 2.5 }}>
