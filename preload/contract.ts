@@ -91,6 +91,8 @@ export const requestChannels = {
   // fine-tune (runs appear in training:list with kind 'fine-tune')
   'finetune:start': channel(trainS.FinetuneStartSchema, trainS.RunStartResponseSchema),
   'finetune:identityCheck': channel(trainS.IdentityCheckRequestSchema, trainS.IdentityCheckSchema),
+  /** Before a fine-tune: which picked photos look like someone else (identity descriptors). */
+  'finetune:checkPhotos': channel(trainS.CheckPhotosRequestSchema, trainS.CheckPhotosResponseSchema),
 
   // dialogs (Electron only; the browser host answers 'unsupported')
   'dialogs:openFiles': channel(dialogS.OpenFilesSchema, dialogS.OpenFilesResponseSchema),
@@ -142,9 +144,10 @@ export const ipcEventName = (e: EventChannel): string => `studio:evt:${e}`;
 
 export type { EngineStatus, PingResponse, Settings, ThemeMode, BackendName, EngineState } from './schemas/system';
 export type { Project, Photo, Face, PhotoListRequest } from './schemas/library';
+export { MIN_EYE_DISTANCE_PX } from './schemas/library';
 export type { ModelSummary, ModelDetail, ModelKind } from './schemas/models';
 export type { PreviewRequest, PreviewResponse } from './schemas/aging';
 export type { ExportJob, ExportStartRequest } from './schemas/export';
-export type { Run, RunState, TrainingStartRequest, TrainingProgressEvent, FinetuneStartRequest, IdentityCheck } from './schemas/training';
+export type { Run, RunState, TrainingStartRequest, TrainingProgressEvent, FinetuneStartRequest, IdentityCheck, CheckPhotosResponse } from './schemas/training';
 export { FINETUNE_DEFAULT_STEPS } from './schemas/training';
 export { SHIPPED_MODEL_RANK } from './schemas/models';

@@ -28,6 +28,10 @@ export function photoDto(p: L.Photo): Photo {
     contentHash: p.sha256,
     importedAt: iso(p.importedAt),
     faceCount: p.faceCount,
+    faceFocus:
+      p.faceCentre && p.width > 0 && p.height > 0
+        ? { x: Math.min(1, Math.max(0, p.faceCentre.x / p.width)), y: Math.min(1, Math.max(0, p.faceCentre.y / p.height)) }
+        : null,
     estimatedAge: p.estimatedAge,
     tags: p.tags,
   };

@@ -17,6 +17,8 @@ export interface EngineInfo {
   /** How many times the thread governor switched the count since the engine started. */
   threadSwitches: number;
   device: string;
+  /** Backends tried before the one in use, each with why it could not start ("name: reason"). */
+  fallbacks?: string[];
   pid: number;
   versions: { tfjs: string | null; node: string };
 }
@@ -40,7 +42,7 @@ export interface AnalyzeWire {
 }
 
 export interface FaceCropWire {
-  mime: 'image/png';
+  mime: 'image/png' | 'image/jpeg';
   width: number;
   height: number;
   bytes: Uint8Array<ArrayBuffer>;
@@ -59,6 +61,8 @@ export interface AgeFacesRequest {
   output: 'crop' | 'pasted' | 'both';
   /** Also estimate each aged face's age (face-api's age net on the shown crop), for the preview. */
   estimate?: boolean;
+  /** The slider's cheaper pass while dragging: crop side capped at DRAFT_CROP, crop sent as JPEG. */
+  draft?: boolean;
 }
 
 export interface AgedFrameWire {

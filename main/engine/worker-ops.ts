@@ -49,6 +49,7 @@ export function engineInfoOf(backend: BackendChoice, tfjsVersion: string | null)
     backend: backend.backend,
     ...liveThreads(backend),
     device: backend.device,
+    fallbacks: backend.fallbacks,
     pid: process.pid,
     versions: { tfjs: tfjsVersion, node: process.versions.node },
   };

@@ -50,6 +50,7 @@ export interface PhotoRow {
   primary_age: number | null;
   missing: number;
   face_count: number;
+  face_centre?: string | null;
   tag_list: string | null;
 }
 
@@ -128,6 +129,8 @@ export const TAG_SEP = '\u001f';
 export const PHOTO_COLUMNS = `p.id, p.project_id, p.name, p.sha256, p.file_path, p.thumb_path, p.format,
   p.byte_size, p.width, p.height, p.orientation, p.imported_at, p.label_age, p.primary_age, p.missing,
   (SELECT count(*) FROM faces f WHERE f.photo_id = p.id) AS face_count,
+  (SELECT (f.box_x + f.box_w / 2) || ',' || (f.box_y + f.box_h / 2) FROM faces f WHERE f.photo_id = p.id
+     ORDER BY f.box_w * f.box_h DESC LIMIT 1) AS face_centre,
   (SELECT group_concat(t.name, char(31)) FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
      WHERE pt.photo_id = p.id) AS tag_list`;
 
@@ -138,6 +141,13 @@ export function parseJson(text: string): JsonObject {
 
 export function toProject(r: ProjectRow): Project {
   return { id: r.id, name: r.name, description: r.description, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+/** "x,y" of the largest face's box centre, in photo pixels. */
+function parseCentre(text: string | null | undefined): { x: number; y: number } | null {
+  if (!text) return null;
+  const [x, y] = text.split(',').map(Number);
+  return Number.isFinite(x) && Number.isFinite(y) ? { x: x!, y: y! } : null;
 }
 
 export function toPhoto(r: PhotoRow): Photo {
@@ -153,6 +163,7 @@ export function toPhoto(r: PhotoRow): Photo {
     orientation: r.orientation,
     importedAt: r.imported_at,
     faceCount: r.face_count,
+    faceCentre: parseCentre(r.face_centre),
     estimatedAge: r.primary_age,
     labelAge: r.label_age,
     missing: r.missing === 1,

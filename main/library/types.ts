@@ -102,6 +102,8 @@ export interface Photo {
   orientation: number;
   importedAt: number;
   faceCount: number;
+  /** Centre of the largest face's box in photo pixels (thumbnails are cropped around it), or null. */
+  faceCentre: { x: number; y: number } | null;
   /** Estimated age of the largest face, or null. */
   estimatedAge: number | null;
   /** Age the user typed for this photo (used for fine-tuning), or null. */

@@ -14,6 +14,11 @@ export const PreviewRequestSchema = z.strictObject({
   targetAge: AgeSchema,
   /** 'crop' = aligned face crop only (fast); 'pasted' = region of the photo with the face pasted back. */
   output: z.enum(['crop', 'pasted', 'both']).default('crop'),
+  /**
+   * 'draft' = the cheaper pass shown while the slider is dragged or an arrow key held: the face
+   * aligned at no more than DRAFT_CROP px and sent as JPEG; 'full' = the face at its own size.
+   */
+  quality: z.enum(['full', 'draft']).default('full'),
 });
 export type PreviewRequest = z.input<typeof PreviewRequestSchema>;
 
@@ -33,7 +38,7 @@ export type PreviewResponse = z.infer<typeof PreviewResponseSchema>;
  * settled (it costs about as much as the preview), so the slider stays fast; a newer estimate for
  * the same photo supersedes older ones.
  */
-export const EstimateRequestSchema = PreviewRequestSchema.omit({ output: true });
+export const EstimateRequestSchema = PreviewRequestSchema.omit({ output: true, quality: true });
 export type EstimateRequest = z.input<typeof EstimateRequestSchema>;
 export const EstimateResponseSchema = z.object({ requestId: IdSchema, targetAge: z.number(), estimatedAge: z.number() });
 

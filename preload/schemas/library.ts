@@ -11,6 +11,12 @@ import {
   pageOf,
 } from './common';
 
+/**
+ * Faces are editable from this many pixels between the eyes: models/face/analyze.ts
+ * MIN_EYE_DISTANCE_FOR_EDITING, repeated here for the UI's words (a test keeps the two equal).
+ */
+export const MIN_EYE_DISTANCE_PX = 40;
+
 export const ProjectNameSchema = z.string().trim().min(1).max(120);
 export const TagSchema = z.string().trim().min(1).max(60);
 
@@ -38,6 +44,8 @@ export const PhotoSchema = z.object({
   sizeBytes: z.number().int().min(0),
   /** SHA-256 of the file bytes: importing the same file twice yields the same photo. */
   contentHash: z.string(),
+  /** Centre of the largest face as fractions of the photo (0..1): thumbnails crop around it. */
+  faceFocus: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).nullable().optional(),
   importedAt: TimestampSchema,
   /** Faces found at import (null until detection ran). */
   faceCount: z.number().int().min(0).nullable(),

@@ -28,6 +28,10 @@ export const EngineStatusSchema = z.object({
   threadSwitches: z.number().int().min(0),
   /** Human-readable device, e.g. "CPU (wasm SIMD)" or "CUDA GPU 0". */
   device: z.string().nullable(),
+  /** Backends tried before the one in use, each "name: why it could not start" (e.g. the chosen one). */
+  fallbacks: z.array(z.string()).default([]),
+  /** Which host serves the studio: the browser host has no native dialogs (no library move). */
+  host: z.enum(['electron', 'web', 'cli', 'test']).default('test'),
   /** Engine OS process id (diagnostics; end-to-end tests use it to kill the engine). */
   pid: z.number().int().nullable(),
   /** How many times the supervisor restarted the engine since launch. */

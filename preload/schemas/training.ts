@@ -104,6 +104,19 @@ export const FinetuneStartSchema = z.strictObject({
 });
 export type FinetuneStartRequest = z.input<typeof FinetuneStartSchema>;
 
+/**
+ * Before a fine-tune: are the picked photos one person? Each photo's largest face's identity
+ * descriptor (face-api, stored at import) against the element-wise median of all of them.
+ */
+export const CheckPhotosRequestSchema = z.strictObject({ photoIds: z.array(IdSchema).min(1).max(500) });
+export const CheckPhotosResponseSchema = z.object({
+  /** Distances above this are flagged as someone else. */
+  threshold: z.number(),
+  faces: z.array(z.object({ photoId: IdSchema, faceIndex: z.number().int().min(0), distance: z.number(), flagged: z.boolean() })),
+  skipped: z.array(z.object({ photoId: IdSchema, reason: z.string() })),
+});
+export type CheckPhotosResponse = z.infer<typeof CheckPhotosResponseSchema>;
+
 /** Identity check: descriptor distance between each input face and its aged outputs. */
 export const IdentityCheckSchema = z.object({
   modelId: IdSchema,

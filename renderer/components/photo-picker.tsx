@@ -52,7 +52,7 @@ export const PhotoPicker = memo(function PhotoPicker({ photos, activeId, onPick,
                     '&:hover': { opacity: 1 },
                   }}
                 >
-                  <PhotoThumb photoId={p.id} alt={p.name} maxEdge={160} />
+                  <PhotoThumb photoId={p.id} alt={p.name} maxEdge={160} focus={p.faceFocus} />
                 </ButtonBase>
               </Tooltip>
             );

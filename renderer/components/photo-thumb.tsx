@@ -8,9 +8,11 @@ export interface PhotoThumbProps {
   alt: string;
   maxEdge?: number;
   fit?: 'cover' | 'contain';
+  /** Where to crop a 'cover' thumbnail around (the face's centre, 0..1); centre when absent. */
+  focus?: { x: number; y: number } | null;
 }
 
-export function PhotoThumb({ photoId, alt, maxEdge = 256, fit = 'cover' }: PhotoThumbProps) {
+export function PhotoThumb({ photoId, alt, maxEdge = 256, fit = 'cover', focus }: PhotoThumbProps) {
   const { image, error } = usePhotoImage(photoId, maxEdge);
   if (error) {
     return (
@@ -26,7 +28,8 @@ export function PhotoThumb({ photoId, alt, maxEdge = 256, fit = 'cover' }: Photo
       src={image.url}
       alt={alt}
       draggable={false}
-      sx={{ width: 1, height: 1, objectFit: fit, display: 'block' }}
+      data-focus={focus ? `${focus.x.toFixed(3)},${focus.y.toFixed(3)}` : undefined}
+      sx={{ width: 1, height: 1, objectFit: fit, objectPosition: focus ? `${(focus.x * 100).toFixed(1)}% ${(focus.y * 100).toFixed(1)}%` : '50% 50%', display: 'block' }}
     />
   );
 }

@@ -39,8 +39,21 @@ export function ScreenFrame({ children, onEffect, testId }: ScreenFrameProps) {
       if (effect.kind === 'navigate') go(effect.section);
       else if (effect.kind === 'show-shortcuts') setHelpOpen(true);
     };
+    // Space held shows the original; letting go (or the window losing focus) shows the aged face.
+    const endHold = (e?: KeyboardEvent) => {
+      if (e && e.key !== ' ') return;
+      if (sessionStore.get().showBefore && (section === 'age' || section === 'compare')) sessionStore.set((s) => ({ ...s, showBefore: false }));
+    };
+    const onKeyUp = (e: KeyboardEvent) => endHold(e);
+    const onBlur = () => endHold();
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
   }, [section, go]);
 
   return (

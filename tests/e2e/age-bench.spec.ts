@@ -68,6 +68,68 @@ async function releaseAt(page: Page, age: number): Promise<Release> {
   });
 }
 
+/**
+ * A continuous drag (a year per pointer move, 60 -> 20 -> 60 -> 30) with the real engine: the
+ * intervals between frames shown while the button is down (draft previews), and release ->
+ * full preview on screen.
+ */
+async function measureDrag(page: Page, end: number) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __shown: { t: number; down: boolean; draft: boolean; age: number }[]; __down: boolean; __upAt: number };
+    const first = w.__shown === undefined;
+    w.__shown = [];
+    if (!first) return;
+    window.addEventListener('pointerdown', () => (w.__down = true), true);
+    window.addEventListener('pointerup', (e) => {
+      w.__down = false;
+      w.__upAt = e.timeStamp;
+    }, true);
+    document.addEventListener('load', (e) => {
+      const img = e.target as HTMLElement;
+      if (!(img instanceof HTMLImageElement) || img.dataset.testid !== 'preview-image') return;
+      const down = w.__down;
+      const draft = img.dataset.draft === 'true';
+      const age = Number(img.dataset.age);
+      requestAnimationFrame((t) => w.__shown.push({ t, down, draft, age }));
+    }, true);
+  });
+  const rail = await page.getByTestId('age-slider').evaluate((el) => {
+    const r = el.querySelector('.MuiSlider-rail')!.getBoundingClientRect();
+    return { x: r.x, y: r.y + r.height / 2, width: r.width };
+  });
+  const xOf = (age: number) => rail.x + (rail.width * age) / 90;
+  const steps = (a: number, b: number) => Array.from({ length: Math.abs(b - a) }, (_, i) => a + Math.sign(b - a) * (i + 1));
+  const path = [...steps(60, 20), ...steps(20, 60), ...steps(60, end)];
+  await page.mouse.move(xOf(60), rail.y);
+  await page.mouse.down();
+  const t0 = await page.evaluate(() => performance.now());
+  for (const age of path) await page.mouse.move(xOf(age), rail.y);
+  const t1 = await page.evaluate(() => performance.now());
+  await page.mouse.up();
+  const preview = page.getByTestId('preview-image');
+  await expect(preview).toHaveAttribute('data-age', String(end), { timeout: 30_000 });
+  await expect(preview).toHaveAttribute('data-draft', 'false', { timeout: 30_000 });
+  await expect
+    .poll(() => page.evaluate((e) => (window as unknown as { __shown: { draft: boolean; age: number }[] }).__shown.some((s) => s.age === e && !s.draft), end))
+    .toBe(true);
+  const { shown, upAt } = await page.evaluate(() => {
+    const w = window as unknown as { __shown: { t: number; down: boolean; draft: boolean; age: number }[]; __upAt: number };
+    return { shown: w.__shown, upAt: w.__upAt };
+  });
+  const during = shown.filter((s) => s.down && s.t >= t0).map((s) => s.t);
+  const gaps = during.slice(1).map((t, i) => t - during[i]!);
+  // A full preview of `end` already shown mid-drag (a cache hit) is on screen at the release itself.
+  const final = shown.find((s) => s.age === end && !s.draft)!;
+  return {
+    moves: path.length,
+    dragMs: +(t1 - t0).toFixed(0),
+    frames: during.length,
+    framesPerSecond: +((during.length / (t1 - t0)) * 1000).toFixed(1),
+    gaps,
+    releaseToFinalMs: +Math.max(0, final.t - upAt).toFixed(1),
+  };
+}
+
 async function measure(page: Page, ages: readonly number[], settleMs = 0) {
   const fresh: Release[] = [];
   const cached: Release[] = [];
@@ -114,12 +176,20 @@ test('release to preview on screen: real engine at 128 px, and the studio around
   // still prefetching its neighbours (cancelled, but a running engine op finishes its work).
   const settled = await measure(page, AGES_SETTLED, SETTLE_MS);
   const backToBack = await measure(page, AGES_BACK_TO_BACK);
+  const drags = [];
+  // Release ages that are neither a release age above nor one of their prefetched neighbours.
+  for (const end of [47, 67, 16]) drags.push(await measureDrag(page, end));
   expect(settled.n, 'most releases need a new preview from the engine').toBeGreaterThanOrEqual(AGES_SETTLED.length / 2);
   result.realEngine = {
     model: `${real!.name} (${real!.kind}, ${real!.resolution} px)`,
     photo: 'one-face.jpg 640x800',
     settled,
     backToBack,
+    drag: {
+      runs: drags.map(({ gaps, ...d }) => ({ ...d, frameIntervalMs: stats(gaps) })),
+      frameIntervalMs: stats(drags.flatMap((d) => d.gaps)),
+      releaseToFinalMs: stats(drags.map((d) => d.releaseToFinalMs)),
+    },
   };
 
   // The studio around the engine: the same releases answered at the socket in 0 ms.

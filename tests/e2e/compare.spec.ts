@@ -39,6 +39,11 @@ test('compare on the real engine: aged face pasted back, synced zoom and pan, wi
   expect(changed).toBeGreaterThan(1);
   expect(changed).toBeLessThan(60);
   const fit = await before.getAttribute('data-scale');
+  // It opens framed on the face, not on the whole photo at a small scale.
+  const paneBox = (await page.getByTestId('before-pane').boundingBox())!;
+  const natural = await before.locator('img').first().evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, h: img.naturalHeight }));
+  const wholeScale = Math.min(paneBox.width / natural.w, paneBox.height / natural.h);
+  expect(Number(fit)).toBeGreaterThan(wholeScale * 1.2);
 
   // Zoom with the wheel over the left pane: both panes follow.
   const pane = page.getByTestId('before-pane');
@@ -73,6 +78,10 @@ test('compare on the real engine: aged face pasted back, synced zoom and pan, wi
   await page.getByTestId('run-strip').click();
   const frames = page.getByTestId('strip-frame');
   await expect(frames).toHaveCount(6, { timeout: 60_000 });
+  // A frame is a shortcut to its age: clicking it moves the comparison there.
+  const pickAge = Number((await frames.nth(1).getAttribute('alt'))!.replace('Age ', ''));
+  await page.getByTestId('strip-pick').nth(1).click();
+  await expect(page.getByText(`Age ${pickAge}`, { exact: true }).first()).toBeVisible();
   await expect(page.getByTestId('run-strip')).toHaveText('Regenerate');
   await expect(frames.first()).toHaveAttribute('alt', 'Age 10');
   const youngOld = await imageDifference(page, '[data-testid="strip-frame"][alt="Age 10"]', '[data-testid="strip-frame"][alt="Age 85"]');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import sharp from 'sharp';
 import { readGpsTags } from '../../models/image/exif-gps';
+import { rowCorrelation } from '../helpers/pixels';
 import { expect, fixturePhoto, openStudio, pickerPhoto, seedPhotos, shot, test, type Crop, type Host } from './ui-fixtures';
 
 test.use({ colorScheme: 'dark' });
@@ -134,7 +135,7 @@ test('real export: JPEG, PNG and WebP at full resolution, contact sheet, animate
   await expect(page.getByTestId('export-summary')).toHaveText('1 image from 2 photos at 3 ages');
   const [sheet] = await exportAndDownload(page, host, 1);
   const sheetMeta = await sharp(sheet!.bytes).metadata();
-  expect(sheet!.name).toBe('contact-sheet.jpg');
+  expect(sheet!.name).toBe('2-photos-contact-sheet-ages-20-50-80.jpg');
   // Square cells under a label row, sized to the largest face as it was aged (at its size in the
   // photo, for a model with the texture stage): at least 128 px, at most 256.
   const side = sheetMeta.width! / 3;
@@ -148,6 +149,11 @@ test('real export: JPEG, PNG and WebP at full resolution, contact sheet, animate
   // Different ages in a row differ; the two rows are two different people.
   expect(await cellDifference(sheet!.bytes, cell(0, 0), cell(0, 2))).toBeGreaterThan(1);
   expect(await cellDifference(sheet!.bytes, cell(0, 0), cell(1, 0))).toBeGreaterThan(5);
+  // Each cell is a picture, not stripe noise: its rows follow each other, and the aged faces are
+  // lighter than the black letterbox around them.
+  for (const [r, c] of [[0, 0], [0, 2], [1, 1]] as const) {
+    expect(await rowCorrelation(sheet!.bytes, cell(r, c)), `cell ${r},${c}`).toBeGreaterThan(0.8);
+  }
 
   // Animated timeline (WebP only): one animation per face, a frame per age.
   await page.getByTestId('layout-animated-timeline').click();
@@ -217,4 +223,27 @@ test('location metadata: absent from exports by default, copied only when asked'
   // A contact sheet never carries metadata, so the option is off there.
   await page.getByTestId('layout-contact-sheet').click();
   await expect(keep).toBeDisabled();
+});
+
+test('the ages counted are the chips lit: the slider age has its own chip', async ({ page, host }) => {
+  await openStudio(page, host, 'library');
+  await seedPhotos(page, [fixturePhoto('one-face.jpg')]);
+  await page.getByTestId('nav-age').click();
+  await expect(page.getByTestId('target-age')).toHaveText('60');
+  await page.getByTestId('age-stage').click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('target-age')).toHaveText('72');
+  await page.getByTestId('nav-export').click();
+  const lit = page.getByTestId('export-ages').locator('.MuiChip-filled');
+  await expect(page.getByTestId('export-age-72')).toContainText('72 · from the slider');
+  await expect(lit).toHaveCount(1);
+  for (const a of [30, 50, 70, 90]) await page.getByTestId(`export-age-${a}`).click();
+  await expect(lit).toHaveCount(5);
+  await expect(page.getByTestId('export-summary')).toHaveText('5 images from 1 photo at 5 ages');
+  await page.getByTestId('export-age-72').click();
+  await expect(lit).toHaveCount(4);
+  await expect(page.getByTestId('export-summary')).toHaveText('4 images from 1 photo at 4 ages');
+  await shot(page, 'export-ages');
 });

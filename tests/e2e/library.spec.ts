@@ -3,8 +3,9 @@
  * dialog, so the UI falls back to <input type=file>), a folder input and drag and drop, progress
  * and per-file errors, the grid with age and face count, search, delete with undo.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { expect, openStudio, shot, test } from './ui-fixtures';
 
 test('a new user imports photos, searches, deletes and undoes', async ({ page, host, photos }) => {
@@ -99,4 +100,72 @@ test('folders and drag and drop import with a progress bar', async ({ page, host
   await expect(page.getByTestId('import-summary')).toContainText('already in the library');
   await expect(page.getByTestId('photo-card')).toHaveCount(photos.length);
   await shot(page, 'library-folder');
+});
+
+test('import: progress photo by photo, no empty-library message meanwhile; Enter creates one project', async ({ page, host }) => {
+  await openStudio(page, host, 'library');
+  await expect(page.getByTestId('library-empty')).toContainText('Your library is empty');
+  // Every text the progress line shows, and whether the empty message was up at the same time.
+  await page.evaluate(() => {
+    const w = window as unknown as { __progress: { text: string; empty: boolean }[] };
+    w.__progress = [];
+    new MutationObserver(() => {
+      const el = document.querySelector('[data-testid="import-progress"][data-running="true"]');
+      const text = el?.textContent ?? '';
+      if (text && w.__progress.at(-1)?.text !== text) w.__progress.push({ text, empty: !!document.querySelector('[data-testid="library-empty"]') });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const faces = resolve('tests/fixtures/faces');
+  const files = readdirSync(faces).filter((f) => f.endsWith('.jpg')).slice(0, 6).map((f) => join(faces, f));
+  await page.getByTestId('file-input').setInputFiles(files);
+  await expect(page.getByTestId('import-summary')).toContainText('6 photos imported', { timeout: 60_000 });
+  const seen = await page.evaluate(() => (window as unknown as { __progress: { text: string; empty: boolean }[] }).__progress);
+  const counts = seen.map((s) => Number(/Importing (\d+) of/.exec(s.text)?.[1] ?? -1));
+  // The bar moved photo by photo inside the one request: intermediate counts were on screen.
+  expect(counts.filter((n) => n > 0 && n < 6).length, seen.map((s) => s.text).join(' | ')).toBeGreaterThanOrEqual(2);
+  expect(seen.some((s) => s.empty), 'the empty-library message stayed up during the import').toBe(false);
+
+  // Enter in "New project": one project is created and the dialog stays closed.
+  await page.getByTestId('new-project').click();
+  await page.getByTestId('project-name').fill('Holiday');
+  await page.getByTestId('project-name').press('Enter');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('project-item').filter({ hasText: 'Holiday' })).toHaveCount(1);
+  // The new project is empty while the library is not: it says so.
+  await expect(page.getByTestId('library-empty')).toContainText('This project is empty');
+  await shot(page, 'library-new-project');
+
+  // A tall portrait with the face near the top: its square thumbnail is cropped around the face,
+  // not the centre (which would show the body).
+  const tall = join(host.dir, 'tall-portrait.jpg');
+  await sharp(join(faces, 'face-00-obama-1.jpg')).resize(256, 256).extend({ top: 60, bottom: 700, left: 40, right: 40, background: '#3a4a5a' }).jpeg().toFile(tall);
+  await page.getByTestId('file-input').setInputFiles([tall]);
+  await expect(page.getByTestId('import-summary')).toContainText('1 photo imported', { timeout: 60_000 });
+  const thumb = page.getByTestId('photo-card').first().locator('img');
+  await expect(thumb).toHaveAttribute('data-focus', /.+/);
+  const [fx, fy] = (await thumb.getAttribute('data-focus'))!.split(',').map(Number);
+  // Face centre: x about the middle, y about (60 + 128) / 1016 of the height.
+  expect(fx).toBeGreaterThan(0.35);
+  expect(fx).toBeLessThan(0.65);
+  expect(fy).toBeGreaterThan(0.1);
+  expect(fy).toBeLessThan(0.28);
+  // Its pixels: the thumbnail's middle row is the face's colours, not the plain background below it.
+  const centre = await thumb.evaluate((img: HTMLImageElement) => {
+    const c = document.createElement('canvas');
+    const r = img.getBoundingClientRect();
+    c.width = Math.round(r.width);
+    c.height = Math.round(r.height);
+    const g = c.getContext('2d')!;
+    // Draw as object-fit: cover with the element's object-position does.
+    const scale = Math.max(c.width / img.naturalWidth, c.height / img.naturalHeight);
+    const [px, py] = getComputedStyle(img).objectPosition.split(' ').map((v) => parseFloat(v) / 100);
+    const w = img.naturalWidth * scale;
+    const h = img.naturalHeight * scale;
+    g.drawImage(img, (c.width - w) * px!, (c.height - h) * py!, w, h);
+    const d = g.getImageData(0, Math.round(c.height / 2), c.width, 1).data;
+    let bg = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0x3a) < 12 && Math.abs(d[i + 1]! - 0x4a) < 12 && Math.abs(d[i + 2]! - 0x5a) < 12) bg++;
+    return bg / (d.length / 4);
+  });
+  expect(centre, 'share of background in the thumbnail middle row').toBeLessThan(0.5);
 });

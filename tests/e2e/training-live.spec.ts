@@ -104,11 +104,25 @@ test('live progress of a real run: loss chart, steps/s, ETA, sample grid, pause,
   await expect(state).toHaveText('running');
   await expect.poll(() => shownStep(page), { timeout: 30_000 }).toBeGreaterThan(pausedAt);
   lap('resumed');
+  // Leaving the tab and coming back: speed and time left are shown at once, not '--'.
+  await page.getByTestId('nav-library').click();
+  await page.getByTestId('nav-training').click();
+  await page.getByTestId('run-item').filter({ hasText: 'Live run' }).click();
+  await expect(page.getByTestId('run-speed')).toHaveText(/^\d+\.\d\d steps\/s$/);
+  await expect(page.getByTestId('run-eta')).not.toHaveText('--');
   // The grid refreshed to a later step while the run went on.
   await expect.poll(sampleStep, { timeout: 30_000 }).toBeGreaterThan(firstSample);
   lap('refreshed');
 
+  // Stopping asks first and says what is lost; "Keep training" leaves the run alone.
   await page.getByTestId('run-cancel').click();
+  const confirm = page.getByTestId('run-cancel-confirm');
+  await expect(confirm).toContainText('not saved as a model version');
+  await confirm.getByRole('button', { name: 'Keep training' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(state).toHaveText('running');
+  await page.getByTestId('run-cancel').click();
+  await page.getByTestId('run-cancel-confirmed').click();
   await expect(state).toHaveText('cancelled', { timeout: 15_000 });
   lap('cancelled');
   const endedAt = await shownStep(page);

@@ -60,7 +60,10 @@ export const CHANNELS = {
   'models:get': { templates: [{ modelId: NOPE }], ids: [['modelId']] },
   'models:delete': { templates: [{ modelId: NOPE }], ids: [['modelId']] },
   'aging:preview': {
-    templates: [{ requestId: 'r1', photoId: NOPE, faceIndex: 0, modelId: NOPE, targetAge: 60, output: 'crop' }],
+    templates: [
+      { requestId: 'r1', photoId: NOPE, faceIndex: 0, modelId: NOPE, targetAge: 60, output: 'crop' },
+      { requestId: 'r2', photoId: NOPE, faceIndex: 0, modelId: NOPE, targetAge: 40, output: 'crop', quality: 'draft' },
+    ],
     ids: [['photoId'], ['modelId']],
   },
   'aging:cancel': { templates: [{ requestId: 'r1' }] },
@@ -105,6 +108,7 @@ export const CHANNELS = {
     ids: [['baseModelId'], ['photoIds', 0]],
   },
   'finetune:identityCheck': { templates: [{ modelId: NOPE }], ids: [['modelId']] },
+  'finetune:checkPhotos': { templates: [{ photoIds: [NOPE] }], ids: [['photoIds', 0]] },
   'dialogs:openFiles': { templates: [{ title: 'x', multiple: true }] },
   'dialogs:openFolder': { templates: [{ title: 'x' }] },
   'dialogs:chooseExportDestination': { templates: [{ title: 'x' }] },

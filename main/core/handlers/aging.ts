@@ -40,7 +40,11 @@ export function agingHandlers(ctx: CoreContext) {
     const signal = ctx.cancellations.begin(requestId, supersedeKey);
     try {
       const where = await resolve(req.photoId, req.faceIndex, req.modelId);
-      const r = await ctx.supervisor.request('ageFaces', { ...where, ages: req.ages, output: req.output, estimate: req.estimate }, { signal });
+      const r = await ctx.supervisor.request(
+        'ageFaces',
+        { ...where, ages: req.ages, output: req.output, estimate: req.estimate, draft: req.draft },
+        { signal },
+      );
       if (!r.ok) throw new StudioFailure(r.error.code, r.error.message);
       return r.value;
     } finally {
@@ -49,8 +53,9 @@ export function agingHandlers(ctx: CoreContext) {
   }
 
   return defineHandlers({
-    'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output }) => {
-      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output });
+    'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output, quality }) => {
+      const draft = quality === 'draft';
+      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, draft });
       const frame = r.frames[0];
       return {
         requestId,

@@ -20,6 +20,12 @@ import { toLibraryId, viaLibrary } from '../errors';
 import { StudioFailure, defineHandlers } from '../router';
 import type { ExportImageWire } from '../../engine/protocol';
 
+/** A contact sheet's file name says what it holds: whose faces and at which ages. */
+export function contactSheetStem(photos: { stem: string }[], ages: number[]): string {
+  const who = photos.length === 1 ? photos[0]!.stem : `${photos.length}-photos`;
+  return `${who}-contact-sheet-ages-${ages.join('-')}`;
+}
+
 /** Smallest cell of contact sheets and timelines, px (crops are resized up to it). */
 export const MIN_CELL = 128;
 /** Largest cell, px: faces aged at their size in the photo (crops up to 512 px) are shrunk to it. */
@@ -200,7 +206,7 @@ export function exportHandlers(ctx: CoreContext, partials: ExportPartials) {
       const image = (await engine(job, 'exportCompose', {
         layout: 'contact-sheet', rows: rows.map((r) => r.crops), ages: req.ages, cellSize, format: req.format, quality, frameMs: req.frameMs,
       })) as ExportImageWire;
-      const name = `contact-sheet.${EXT[image.mime]}`;
+      const name = `${contactSheetStem(photos, req.ages)}.${EXT[image.mime]}`;
       await save(job, req, dir, name, image, photos[0].photoId, req.ages[0]);
       step(name);
     }

@@ -11,6 +11,8 @@ export function engineStatusOf(ctx: CoreContext, s: SupervisorStatus): EngineSta
     threads: s.info?.threads ?? null,
     threadSwitches: s.info?.threadSwitches ?? 0,
     device: s.info?.device ?? null,
+    fallbacks: s.info?.fallbacks ?? [],
+    host: ctx.host,
     pid: s.pid,
     restarts: s.restarts,
     lastError: s.lastError,

@@ -64,5 +64,13 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       return { runId: String(r.runId) };
     },
     'finetune:identityCheck': async ({ modelId }) => viaLibrary(() => runs.identityCheck(toLibraryId(modelId, 'model'))),
+    'finetune:checkPhotos': async ({ photoIds }) => {
+      const check = await viaLibrary(() => runs.checkPhotos(photoIds.map((id) => toLibraryId(id, 'photo'))));
+      return {
+        threshold: check.threshold,
+        faces: check.faces.map((f) => ({ ...f, photoId: String(f.photoId), distance: +f.distance.toFixed(4) })),
+        skipped: check.skipped.map((s) => ({ ...s, photoId: String(s.photoId) })),
+      };
+    },
   });
 }

@@ -53,6 +53,12 @@ export function cropSizeFor(model: EvaluableModel, landmarks: readonly Point[]):
   return Math.max(model.resolution, Math.min(MAX_DETAIL_CROP, native));
 }
 
+/**
+ * Largest crop side of the slider's draft pass (drag frames): the texture stage's cost grows with
+ * the square of the side, and a frame seen for a tenth of a second needs no pore-level detail.
+ */
+export const DRAFT_CROP = 160;
+
 /** A library photo, decoded once while it is being worked on. */
 export function decodedPhoto(path: string): Promise<DecodedPhoto> {
   return cached(photos, path, () => decodeImage(path));

@@ -12,7 +12,7 @@ import { composeAffine, type Affine } from '../../../models/face/affine';
 import { cropImage } from '../../../models/image/decoded-image';
 import { encodeImage, type DecodedPhoto } from '../../../models/image/image-io';
 import type { AgeFacesRequest, AgeFacesResponse, AgedFrameWire } from '../protocol';
-import { ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, pasteMaskFor, throwIfCancelled } from './aging-core';
+import { DRAFT_CROP, ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, pasteMaskFor, throwIfCancelled } from './aging-core';
 import { LruCache } from './lru';
 
 const crops = new LruCache<string, AlignedFace>(8);
@@ -34,7 +34,8 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
   const started = performance.now();
   const [img, model] = await Promise.all([decodedPhoto(req.path), agingModel(req.modelDir)]);
   throwIfCancelled(signal);
-  const size = cropSizeFor(model, req.landmarks);
+  const full = cropSizeFor(model, req.landmarks);
+  const size = req.draft ? Math.min(full, Math.max(model.resolution, DRAFT_CROP)) : full;
   const cropKey = `${req.path}|${size}|${req.landmarks.map((p) => `${p.x.toFixed(2)},${p.y.toFixed(2)}`).join(';')}`;
   let aligned = crops.get(cropKey);
   if (!aligned) {
@@ -54,8 +55,10 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     const wanted = req.output !== 'pasted' || req.estimate === true;
     const shown = !wanted ? null : recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
     if (shown && req.output !== 'pasted') {
-      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format: 'png' });
-      frame.crop = { mime: 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
+      // Drafts travel as JPEG: encoding is a few ms instead of PNG's tens at every drag frame.
+      const format = req.draft ? 'jpeg' : 'png';
+      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format, quality: 85 });
+      frame.crop = { mime: req.draft ? 'image/jpeg' : 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
     if (shown && req.estimate) {
       throwIfCancelled(signal);

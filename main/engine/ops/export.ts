@@ -63,9 +63,13 @@ export async function exportComposeOp(req: ExportComposeRequest, signal: AbortSi
         parts.push({ input: await cellRaw(png, cell), raw: { width: cell, height: cell, channels: 3 }, left: c * cell, top: header + r * cell });
       }
     }
+    // sharp composites in RGBA whatever the base's channels; the encoder takes packed RGB.
     const base = sharp({ create: { width, height, channels: 3, background: '#000000' } }).composite(parts);
-    const raw = await base.raw().toBuffer();
-    const bytes = await encodeImage({ width, height, data: new Uint8Array(raw) }, { format: req.format, quality: req.quality });
+    const { data: raw, info } = await base.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || info.width !== width || info.height !== height) {
+      throw new Error(`contact sheet rendered as ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x3`);
+    }
+    const bytes = await encodeImage({ width, height, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.length) }, { format: req.format, quality: req.quality });
     return { mime: MIME[req.format], width, height, bytes: new Uint8Array(bytes) };
   }
   // Animated timeline: frames stacked vertically in one raw buffer, split into pages by pageHeight.

@@ -97,11 +97,13 @@ export const COMMANDS: readonly Command[] = [
     perform: stepAge(-10),
   },
   {
-    name: 'toggle-before-after',
-    label: 'Toggle before / after',
-    keys: 'Space',
+    // Hold to compare: the original while Space is down, the aged face again on release
+    // (ScreenFrame's keyup ends it), as photo editors' before/after keys work.
+    name: 'hold-before',
+    label: 'Show the original while held',
+    keys: 'Space (hold)',
     keyTest: (e) => plain(e) && e.key === ' ',
-    perform: (state, ctx) => (onAgeScreens(ctx) ? { patch: { showBefore: !state.showBefore } } : null),
+    perform: (_state, ctx) => (onAgeScreens(ctx) ? { patch: { showBefore: true } } : null),
   },
   {
     name: 'delete',

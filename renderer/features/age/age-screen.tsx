@@ -1,7 +1,7 @@
 /** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
 import { Alert, Button, Stack } from '@mui/material';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
@@ -11,7 +11,7 @@ import { clampAge } from '../../hooks/session-store';
 import { useBeforeImage } from '../../hooks/use-face-crop';
 import { useWorkContext } from '../../hooks/use-work-context';
 import { useStudio } from '../../lib/use-studio';
-import type { Photo } from '../../../preload/contract';
+import { MIN_EYE_DISTANCE_PX, type Photo } from '../../../preload/contract';
 import { AgeSidePanel } from './components/age-side-panel';
 import { AgeSlider } from './components/age-slider';
 import { AgeStage } from './components/age-stage';
@@ -23,6 +23,13 @@ export default function AgeScreen() {
   const { session, update } = w;
   const { scheduler, shown, busy, error } = usePreview();
   const dragging = useRef(false);
+  // The whole-photo view ages the full photo region: only at released ages, never per drag frame.
+  const [releasedAge, setReleasedAge] = useState(session.targetAge);
+  useEffect(() => {
+    if (!dragging.current) setReleasedAge(session.targetAge);
+  }, [session.targetAge]);
+  /** An arrow key's auto-repeat is running. */
+  const keyRepeat = useRef(false);
   const bench = useRef<HTMLDivElement>(null);
 
   // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
@@ -31,18 +38,46 @@ export default function AgeScreen() {
       ? { photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: session.targetAge }
       : null;
 
-  // Keyboard steps and picker changes land here; drags are marked non-final.
+  // Keyboard steps and picker changes land here; drags and held arrow keys are marked non-final.
   useEffect(() => {
     if (scheduler && target) scheduler.request(target, { final: !dragging.current });
   }, [scheduler, target?.photoId, target?.faceIndex, target?.modelId, target?.age]);
 
+  // An arrow key held down repeats: those steps are drag frames, and letting go is the release.
+  // Capture phase, so the flag is set before the shortcut (or a focused slider) moves the age.
+  const latest = useRef(target);
+  latest.current = target;
+  useEffect(() => {
+    const arrow = (e: KeyboardEvent) => e.key.startsWith('Arrow');
+    const down = (e: KeyboardEvent) => {
+      if (!arrow(e)) return;
+      keyRepeat.current = e.repeat;
+      dragging.current = e.repeat;
+    };
+    const up = (e: KeyboardEvent) => {
+      if (!arrow(e) || !keyRepeat.current) return;
+      keyRepeat.current = false;
+      dragging.current = false;
+      if (scheduler && latest.current) scheduler.request(latest.current, { final: true });
+    };
+    window.addEventListener('keydown', down, true);
+    window.addEventListener('keyup', up, true);
+    return () => {
+      window.removeEventListener('keydown', down, true);
+      window.removeEventListener('keyup', up, true);
+    };
+  }, [scheduler]);
+
   const onRelease = useCallback(
     (age: number) => {
+      // A focused slider commits at every key repeat: held keys are released on keyup instead.
+      if (keyRepeat.current) return;
       dragging.current = false;
       const a = clampAge(age);
       bench.current?.setAttribute('data-committed-at', String(performance.now()));
       bench.current?.setAttribute('data-committed-age', String(a));
       update({ targetAge: a });
+      setReleasedAge(a);
       if (scheduler && session.photoId && session.modelId) {
         scheduler.request({ photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: a }, { final: true });
       }
@@ -64,7 +99,8 @@ export default function AgeScreen() {
   // Stable handlers so the memoised picker and panel skip re-rendering while the slider moves.
   const onPickPhoto = useCallback((p: Photo) => update({ photoId: p.id, faceIndex: 0, showBefore: false }), [update]);
   const onFace = useCallback((i: number) => update({ faceIndex: i }), [update]);
-  const onModel = useCallback((id: string) => update({ modelId: id }), [update]);
+  // A new model shows its own result, not the original left on from before.
+  const onModel = useCallback((id: string) => update({ modelId: id, showBefore: false }), [update]);
   const onToggleBefore = useCallback(() => update((s) => ({ showBefore: !s.showBefore })), [update]);
 
   const sameSubject =
@@ -101,7 +137,7 @@ export default function AgeScreen() {
           )}
           {w.photo?.faceCount === 0 && (
             <Alert severity="warning" data-testid="no-face">
-              No face was found in this photo, or it is too small to age (the eyes need to be at least 64 px apart). Pick a larger portrait with a clear view of the face.
+              No face was found in this photo, or it is too small to age (the eyes need to be at least {MIN_EYE_DISTANCE_PX} px apart). Pick a larger portrait with a clear view of the face.
             </Alert>
           )}
           {w.models.data && w.modelList.length === 0 && (
@@ -115,11 +151,15 @@ export default function AgeScreen() {
           )}
           <AgeStage
             beforeUrl={before.url}
-            beforeKind={before.kind}
             preview={preview}
             showBefore={session.showBefore}
             busy={busy}
             onPreviewShown={onPreviewShown}
+            whole={
+              target && w.photo
+                ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, width: w.photo.width, height: w.photo.height }
+                : null
+            }
           />
           <AgeSlider
             value={session.targetAge}

@@ -16,7 +16,7 @@ import { useWorkContext } from '../../hooks/use-work-context';
 import { AgeStrip } from './components/age-strip';
 import { CompareViewer } from './components/compare-viewer';
 import { useAgeStrip } from './hooks/use-age-strip';
-import { useAgedPhoto } from './hooks/use-aged-photo';
+import { useAgedPhoto } from '../../hooks/use-aged-photo';
 import { useZoomPan } from './hooks/use-zoom-pan';
 
 export default function CompareScreen() {
@@ -28,7 +28,8 @@ export default function CompareScreen() {
   const age = Math.round(session.targetAge);
   const { aged, error, busy } = useAgedPhoto(session.photoId, session.faceIndex, session.modelId, age);
   const content = useMemo(() => (full.image ? { width: full.image.width, height: full.image.height } : null), [full.image]);
-  const zoom = useZoomPan(content);
+  // Opens framed on the face being compared rather than on the whole photo at a small scale.
+  const zoom = useZoomPan(content, w.face?.box ?? null);
   const strip = useAgeStrip();
   const { reset: resetStrip } = strip;
   useEffect(() => resetStrip(), [session.photoId, session.faceIndex, session.modelId, resetStrip]);
@@ -120,11 +121,12 @@ export default function CompareScreen() {
             error={strip.error}
             disabled={!session.photoId || !session.modelId || faceless}
             onRun={() => session.photoId && session.modelId && void strip.run(session.photoId, session.faceIndex, session.modelId)}
+            onPick={(a) => update({ targetAge: a, showBefore: false })}
           />
         </Stack>
         <Paper variant="outlined" sx={{ width: 260, flexShrink: 0, p: 2.5 }}>
           <Stack spacing={2}>
-            <ModelPicker models={w.modelList} value={session.modelId} onChange={(id) => update({ modelId: id })} />
+            <ModelPicker models={w.modelList} value={session.modelId} onChange={(id) => update({ modelId: id, showBefore: false })} />
             <Typography variant="body2" color="text.secondary">
               Scroll to zoom, drag to pan: both sides move together. Double-click for full resolution. Space shows the original on both sides.
             </Typography>

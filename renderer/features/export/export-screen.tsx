@@ -60,7 +60,7 @@ export default function ExportScreen() {
           onPick={(p) => set({ photoIds: checked.has(p.id) ? form.photoIds.filter((id) => id !== p.id) : [...form.photoIds, p.id] })}
         />
         <Stack spacing={2.5} sx={{ flex: 1, minWidth: 0, maxWidth: 820 }}>
-          <ExportOptions form={form} set={set} models={w.modelList} />
+          <ExportOptions form={form} set={set} models={w.modelList} sliderAge={Math.round(session.targetAge)} />
           <Paper variant="outlined" sx={{ p: 2.5 }}>
             <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
               <Stack sx={{ flex: 1 }}>

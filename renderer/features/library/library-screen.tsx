@@ -148,7 +148,9 @@ export default function LibraryScreen() {
     await onPickedFiles(await filesFromDataTransfer(e.dataTransfer));
   };
 
-  const empty = !photos.loading && !photos.error && items.length === 0 && !query;
+  // Not while an import is filling it: the progress bar says what is happening.
+  const empty = !photos.loading && !photos.error && items.length === 0 && !query && !imp.state.running;
+  const otherProjectsHavePhotos = projectList.some((p) => p.id !== activeProjectId && p.photoCount > 0);
 
   return (
     <ScreenFrame onEffect={onEffect} testId="library-screen">
@@ -199,8 +201,8 @@ export default function LibraryScreen() {
             <EmptyState
               testId="library-empty"
               icon={<PhotoLibraryIcon />}
-              title="Your library is empty"
-              body="Drag photos or whole folders here, or import them. Portraits with a clear view of the face work best; everything stays on this computer."
+              title={otherProjectsHavePhotos ? 'This project is empty' : 'Your library is empty'}
+              body={`Drag photos or whole folders here, or import them${otherProjectsHavePhotos ? ' into this project' : ''}. Portraits with a clear view of the face work best; everything stays on this computer.`}
               action={
                 <Button variant="contained" onClick={() => void openImport('files')}>
                   Import photos

@@ -3,7 +3,7 @@ import DarkModeIcon from '@mui/icons-material/DarkModeOutlined';
 import KeyboardIcon from '@mui/icons-material/KeyboardOutlined';
 import LightModeIcon from '@mui/icons-material/LightModeOutlined';
 import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
-import { Button, Divider, MenuItem, Paper, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { Alert, Button, Divider, MenuItem, Paper, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { Settings } from '../../../preload/contract';
 import { ScreenFrame } from '../../components/screen-frame';
@@ -14,6 +14,7 @@ import { useEngineStatus, useStudio } from '../../lib/use-studio';
 import { EngineCard } from './components/engine-card';
 import { SettingRow } from './components/setting-row';
 import { threadsHelp } from './threads-help';
+import { backendFallbackNotice } from './backend-notice';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const BACKEND_HELP: Record<(typeof BACKENDS)[number], string> = {
@@ -67,6 +68,11 @@ export default function SettingsScreen() {
               ))}
             </TextField>
           </SettingRow>
+          {backendFallbackNotice(settings?.backendOverride, status) && (
+            <Alert severity="warning" sx={{ mb: 1.5 }} data-testid="backend-fallback">
+              {backendFallbackNotice(settings?.backendOverride, status)}
+            </Alert>
+          )}
           <Divider />
           <SettingRow title="Threads" help={<span data-testid="threads-help">{threadsHelp(status)}</span>}>
             <TextField
@@ -85,10 +91,25 @@ export default function SettingsScreen() {
             </TextField>
           </SettingRow>
           <Divider />
-          <SettingRow title="Library location" help={<span data-testid="library-dir">{settings?.libraryDir ?? '…'}</span>}>
-            <Button variant="outlined" onClick={() => void moveLibrary()} data-testid="move-library">
-              Move…
-            </Button>
+          <SettingRow
+            title="Library location"
+            help={
+              <>
+                <span data-testid="library-dir">{settings?.libraryDir ?? '…'}</span>
+                {status?.host === 'web' && (
+                  <span data-testid="library-dir-web">
+                    {' '}· In the browser host the library folder is chosen when the studio starts: <code>npm run web -- --library DIR</code>
+                  </span>
+                )}
+              </>
+            }
+          >
+            {/* Moving needs the native folder dialog, which only the desktop app has. */}
+            {status?.host !== 'web' && (
+              <Button variant="outlined" onClick={() => void moveLibrary()} data-testid="move-library">
+                Move…
+              </Button>
+            )}
           </SettingRow>
           <Divider />
           <SettingRow title="Theme" help="Follow the system, or keep the studio light or dark.">

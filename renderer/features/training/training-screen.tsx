@@ -9,6 +9,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { ScreenFrame } from '../../components/screen-frame';
 import { useStudioQuery } from '../../hooks/use-studio-query';
 import { useStudio } from '../../lib/use-studio';
+import { sessionStore } from '../../hooks/session-store';
 import { ACTIVE_STATES } from './api/run-state';
 import { FinetuneDialog } from './components/finetune-dialog';
 import { RunDetail } from './components/run-detail';
@@ -24,7 +25,6 @@ export default function TrainingScreen() {
   const models = useStudioQuery(() => studio.models.list(), [studio], ['models']);
   const projects = useStudioQuery(() => studio.projects.list(), [studio], ['projects', 'photos']);
   const tags = useStudioQuery(() => studio.photos.tags(), [studio], ['photos']);
-  const photos = useStudioQuery(dialog === 'finetune' ? () => studio.photos.list({ limit: 500 }) : null, [studio, dialog], ['photos', 'faces']);
 
   const list = runs ?? [];
   // Default to the run that is training now, else the newest.
@@ -79,7 +79,8 @@ export default function TrainingScreen() {
           open
           onClose={() => setDialog(null)}
           onStarted={setPicked}
-          photos={photos.data?.items ?? []}
+          projects={projects.data?.projects ?? []}
+          initialProjectId={sessionStore.get().projectId}
           models={models.data?.models ?? []}
         />
       )}

@@ -5,10 +5,11 @@ import { formatAge, formatAgeLabel, formatDuration, formatTargetAge } from '../.
 import { LruCache } from '../../../renderer/hooks/lru-cache';
 import { defaultModel } from '../../../renderer/hooks/default-model';
 import type { ModelSummary } from '../../../preload/contract';
-import { DEFAULT_FORM, outputCount, toRequest, toggleAge, validateExport } from '../../../renderer/features/export/api/export-form';
+import { DEFAULT_FORM, PRESET_AGES, ageChoices, outputCount, toRequest, toggleAge, validateExport } from '../../../renderer/features/export/api/export-form';
 import { isImageFile, planImport } from '../../../renderer/features/library/api/import-plan';
 import { checkSelection } from '../../../renderer/features/training/api/finetune-selection';
-import { appendHistory, applyProgress, applyRunState, fromList, lossSeries, progressPercent } from '../../../renderer/features/training/api/run-state';
+import { appendHistory, applyProgress, applyRunState, fromList, liveSpeed, lossSeries, progressPercent } from '../../../renderer/features/training/api/run-state';
+import { lossLabel } from '../../../renderer/features/training/api/loss-names';
 
 describe('age formatting', () => {
   it('rounds ages for display and keeps one decimal for targets', () => {
@@ -97,6 +98,18 @@ describe('export form', () => {
   });
 });
 
+describe('export age chips', () => {
+  it('every counted age has a chip: presets, the slider age, and other chosen ages', () => {
+    expect(ageChoices([72, 30], 72)).toEqual([5, 10, 20, 30, 40, 50, 60, 70, 72, 80, 90]);
+    expect(ageChoices([33], 60)).toContain(33);
+    expect(ageChoices([], null)).toEqual([...PRESET_AGES]);
+    // Whatever the user does, the count equals the chips lit.
+    let ages = [72];
+    for (const a of [30, 50, 70, 90]) ages = toggleAge(ages, a);
+    expect(ages.every((a) => ageChoices(ages, 72).includes(a))).toBe(true);
+  });
+});
+
 const photo = (id: string, faceCount: number | null): Photo => ({
   id, projectId: '1', name: `${id}.jpg`, mime: 'image/jpeg', width: 10, height: 10, sizeBytes: 1, contentHash: id,
   importedAt: '2026-01-01T00:00:00.000Z', faceCount, estimatedAge: null, tags: [],
@@ -112,6 +125,22 @@ describe('fine-tune selection check', () => {
     expect(c.blockers).toEqual([]);
     expect(checkSelection(ps.slice(0, 5)).blockers[0]).toMatch(/at least 10/);
     expect(checkSelection(Array.from({ length: 51 }, (_, i) => photo(`q${i}`, 1))).blockers[0]).toMatch(/at most 50/);
+  });
+
+  it('leaves out faces the identity descriptors place away from the others, unless kept', () => {
+    const ps = Array.from({ length: 11 }, (_, i) => photo(`p${i}`, 1));
+    const verdict = {
+      threshold: 0.6,
+      faces: ps.map((p, i) => ({ photoId: p.id, faceIndex: 0, distance: i === 3 ? 0.82 : 0.3, flagged: i === 3 })),
+      skipped: [],
+    };
+    expect(checkSelection(ps, null).blockers).toEqual(['Comparing the faces…']);
+    const c = checkSelection(ps, verdict);
+    expect(c.strangers.map((s) => s.photo.id)).toEqual(['p3']);
+    expect(c.strangers[0]!.reason).toMatch(/0\.82/);
+    expect(c.usable.map((p) => p.id)).not.toContain('p3');
+    expect(c.usable).toHaveLength(10);
+    expect(checkSelection(ps, verdict, ['p3']).usable).toHaveLength(11);
   });
 });
 
@@ -182,5 +211,25 @@ describe('default model of a new session', () => {
     expect(defaultModel([mine, proto])?.id).toBe('p');
     expect(defaultModel([mine])?.id).toBe('m');
     expect(defaultModel([])).toBeNull();
+  });
+});
+
+describe('dashboard words and figures', () => {
+  it('speed and time left survive leaving the tab: taken from the run history when the list has none', () => {
+    const [listed] = fromList([run({ step: 40, steps: 100 })]);
+    expect(listed!.stepsPerSec).toBeNull();
+    const history = [
+      { step: 20, losses: { G: 1 }, stepsPerSec: 1.5 },
+      { step: 40, losses: { G: 0.9 }, stepsPerSec: 2 },
+    ];
+    expect(liveSpeed(listed!, history)).toEqual({ stepsPerSec: 2, etaSec: 30 });
+    expect(liveSpeed({ ...listed!, state: 'completed' }, history)).toEqual({ stepsPerSec: null, etaSec: null });
+    expect(liveSpeed({ ...listed!, stepsPerSec: 3, etaSec: 20 }, history)).toEqual({ stepsPerSec: 3, etaSec: 20 });
+  });
+
+  it('loss names in words', () => {
+    expect(lossLabel('G_rec')).toBe('Reconstruction of the input face');
+    expect(lossLabel('G_teacher')).toBe('Agreement with the teacher model');
+    expect(lossLabel('G_unknown_term')).toBe('G unknown term');
   });
 });

@@ -1,9 +1,13 @@
 /**
  * Keeps the aged preview in step with the slider without piling up work in the engine.
  *
- * - At most one request is in flight. While the user drags, newer targets replace the one
- *   waiting (superseded targets are dropped, never sent). On release (`final`), a stale request in
- *   flight is cancelled with aging:cancel and the released target goes out at once.
+ * - At most one request is in flight, so frames never queue up in the engine. While the user
+ *   drags (or holds an arrow key), requests are drafts (a cheaper pass: smaller crop, JPEG) and
+ *   each draft that comes back is shown at once, even when the thumb has moved on since it was
+ *   asked for: the face follows the thumb at the engine's pace. Newer targets replace the one
+ *   waiting (superseded targets are dropped, never sent). On release (`final`), a stale request
+ *   in flight is cancelled with aging:cancel and the released target goes out at once, at full
+ *   quality; drafts never stand in for a released age.
  * - Answers land in an LRU cache keyed by (photo, face, model, age); a cached target shows
  *   immediately without touching the engine.
  * - When idle, neighbouring ages of the current target are prefetched one at a time; any
@@ -30,6 +34,7 @@ export interface PreviewRequestOut {
   modelId: string;
   targetAge: number;
   output: 'crop';
+  quality: 'full' | 'draft';
 }
 
 export interface ShownPreview<V> {
@@ -38,6 +43,8 @@ export interface ShownPreview<V> {
   fromCache: boolean;
   /** From the request(final) call to delivery. */
   latencyMs: number;
+  /** A drag frame (cheaper pass); the released age always ends on a full preview. */
+  draft: boolean;
 }
 
 export interface SchedulerStats {
@@ -47,6 +54,8 @@ export interface SchedulerStats {
   dropped: number;
   cacheHits: number;
   prefetched: number;
+  /** Drag frames shown (draft answers and cache hits while dragging). */
+  dragFrames: number;
 }
 
 export interface PreviewSchedulerOptions<V> {
@@ -66,9 +75,11 @@ export interface PreviewSchedulerOptions<V> {
   newId?: () => string;
 }
 
-export function previewKey(t: PreviewTarget): string {
-  return `${t.photoId}|${t.faceIndex}|${t.modelId}|${t.age.toFixed(1)}`;
+export function previewKey(t: PreviewTarget, draft = false): string {
+  return `${t.photoId}|${t.faceIndex}|${t.modelId}|${t.age.toFixed(1)}${draft ? '|draft' : ''}`;
 }
+
+const sameSubject = (a: PreviewTarget, b: PreviewTarget) => a.photoId === b.photoId && a.faceIndex === b.faceIndex && a.modelId === b.modelId;
 
 export const AGE_LIMITS = [0, 90] as const;
 
@@ -77,6 +88,7 @@ interface Flight {
   target: PreviewTarget;
   key: string;
   kind: 'foreground' | 'prefetch';
+  draft: boolean;
   /** We cancelled it ourselves (superseded); its answer only goes to the cache. */
   aborted: boolean;
 }
@@ -86,8 +98,10 @@ const defaultId = () => `pv-${Date.now().toString(36)}-${(++counter).toString(36
 
 export class PreviewScheduler<V> {
   readonly cache: LruCache<string, V>;
-  readonly stats: SchedulerStats = { sent: 0, cancelled: 0, dropped: 0, cacheHits: 0, prefetched: 0 };
+  readonly stats: SchedulerStats = { sent: 0, cancelled: 0, dropped: 0, cacheHits: 0, prefetched: 0, dragFrames: 0 };
   private want: PreviewTarget | null = null;
+  /** The last request was a drag step (not final): answers are drafts, shown as they come. */
+  private dragging = false;
   private wantedAt = 0;
   private flight: Flight | null = null;
   private waiting: PreviewTarget | null = null;
@@ -116,28 +130,33 @@ export class PreviewScheduler<V> {
   request(target: PreviewTarget, { final = true }: { final?: boolean } = {}): void {
     if (this.disposed) return;
     const key = previewKey(target);
-    const sameAsBefore = this.want !== null && previewKey(this.want) === key;
+    const sameAsBefore = this.want !== null && previewKey(this.want) === key && this.dragging === !final;
     this.want = target;
+    this.dragging = !final;
     if (!sameAsBefore) this.foreignCancels = 0;
     if (!sameAsBefore || final) this.wantedAt = this.now();
     // A new photo/face/model is a fresh chance for prefetching.
     this.prefetchBlocked = false;
 
-    const hit = this.cache.get(key);
+    // A full preview always serves; while dragging, so does a draft of the same age.
+    const hitKey = this.cache.has(key) ? key : !final && this.cache.has(previewKey(target, true)) ? previewKey(target, true) : null;
+    const hit = hitKey === null ? undefined : this.cache.get(hitKey);
     if (hit !== undefined) {
       this.stats.cacheHits++;
+      if (!final) this.stats.dragFrames++;
       if (this.waiting) {
         this.waiting = null;
         this.stats.dropped++;
       }
-      if (this.flight && this.flight.key !== key && this.flight.kind === 'foreground') this.abort(this.flight);
-      this.opts.onShow({ target, value: hit, fromCache: true, latencyMs: this.now() - this.wantedAt });
-      this.setBusy(false);
+      if (this.flight && this.flight.key !== hitKey && this.flight.kind === 'foreground' && final) this.abort(this.flight);
+      this.opts.onShow({ target, value: hit, fromCache: true, latencyMs: this.now() - this.wantedAt, draft: hitKey !== key });
+      this.setBusy(this.flight !== null && this.flight.kind === 'foreground');
       this.pump();
       return;
     }
 
-    if (this.flight?.key === key) {
+    const wantKey = previewKey(target, !final);
+    if (this.flight?.key === wantKey || (this.flight?.key === key && !final)) {
       // Already on its way; promote a prefetch so its answer is shown.
       this.flight.kind = 'foreground';
       if (this.waiting) {
@@ -158,7 +177,7 @@ export class PreviewScheduler<V> {
         this.waiting = null;
         this.stats.dropped++;
       }
-      this.launch(target, 'foreground');
+      this.launch(target, 'foreground', !final);
     }
     this.setBusy(true);
   }
@@ -182,8 +201,8 @@ export class PreviewScheduler<V> {
     void this.opts.cancel(f.id);
   }
 
-  private launch(target: PreviewTarget, kind: Flight['kind']) {
-    const flight: Flight = { id: this.newId(), target, key: previewKey(target), kind, aborted: false };
+  private launch(target: PreviewTarget, kind: Flight['kind'], draft = false) {
+    const flight: Flight = { id: this.newId(), target, key: previewKey(target, draft), kind, draft, aborted: false };
     this.flight = flight;
     this.stats.sent++;
     if (kind === 'prefetch') this.stats.prefetched++;
@@ -195,6 +214,7 @@ export class PreviewScheduler<V> {
         modelId: target.modelId,
         targetAge: target.age,
         output: 'crop',
+        quality: draft ? 'draft' : 'full',
       })
       .then((r) => this.settle(flight, r));
   }
@@ -202,14 +222,19 @@ export class PreviewScheduler<V> {
   private settle(flight: Flight, r: Result<PreviewResponse>) {
     if (this.flight === flight) this.flight = null;
     if (this.disposed) return;
-    const wantedKey = this.want ? previewKey(this.want) : null;
+    const wantedKey = this.want ? previewKey(this.want, this.dragging) : null;
     if (r.ok) {
       this.foreignCancels = 0;
       const value = this.opts.toValue(r.value);
       if (value !== null) {
         this.cache.set(flight.key, value);
         if (flight.key === wantedKey && this.want) {
-          this.opts.onShow({ target: this.want, value, fromCache: false, latencyMs: this.now() - this.wantedAt });
+          this.opts.onShow({ target: this.want, value, fromCache: false, latencyMs: this.now() - this.wantedAt, draft: flight.draft });
+          if (this.dragging) this.stats.dragFrames++;
+        } else if (this.dragging && this.want && flight.kind === 'foreground' && !flight.aborted && sameSubject(flight.target, this.want)) {
+          // A drag frame for where the thumb was a moment ago: shown now, the newer one follows.
+          this.opts.onShow({ target: flight.target, value, fromCache: false, latencyMs: this.now() - this.wantedAt, draft: flight.draft });
+          this.stats.dragFrames++;
         }
       }
     } else if (r.error.code === 'cancelled') {
@@ -231,19 +256,20 @@ export class PreviewScheduler<V> {
     const wait = this.waiting;
     this.waiting = null;
     if (wait) {
-      const key = previewKey(wait);
-      const hit = this.cache.get(key);
-      if (hit === undefined) return this.launch(wait, 'foreground');
+      const draft = this.dragging && wait === this.want;
+      const cached = this.cache.has(previewKey(wait)) || (draft && this.cache.has(previewKey(wait, true)));
+      if (!cached) return this.launch(wait, 'foreground', draft);
     }
     if (!this.want) return this.setBusy(false);
-    const wantKey = previewKey(this.want);
-    if (!this.cache.has(wantKey)) {
+    const wantKey = previewKey(this.want, this.dragging);
+    if (!this.cache.has(wantKey) && !this.cache.has(previewKey(this.want))) {
       // The wanted target's request was cancelled or failed before; failed ones are not retried.
       if (this.prefetchBlocked) return this.setBusy(false);
-      return this.launch(this.want, 'foreground');
+      return this.launch(this.want, 'foreground', this.dragging);
     }
     this.setBusy(false);
-    if (this.prefetchBlocked) return;
+    // Nothing is prefetched mid-drag: the engine's time goes to the frames the thumb asks for.
+    if (this.prefetchBlocked || this.dragging) return;
     for (const off of this.opts.prefetchOffsets ?? [1, -1, 2, -2, 5, -5]) {
       const age = Math.round(this.want.age) + off;
       if (age < AGE_LIMITS[0] || age > AGE_LIMITS[1]) continue;

@@ -34,7 +34,8 @@ export function AgeSlider({ value, estimatedAge, disabled, onDrag, onRelease }: 
           shiftStep={10}
           marks={marks}
           disabled={disabled}
-          valueLabelDisplay="auto"
+          // The large readout above shows the age; a bubble would cover its caption.
+          valueLabelDisplay="off"
           valueLabelFormat={formatTargetAge}
           onChange={(_, v) => onDrag(v as number)}
           onChangeCommitted={(_, v) => onRelease(v as number)}

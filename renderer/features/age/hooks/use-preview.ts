@@ -65,7 +65,7 @@ export function usePreview() {
   const [estimates, setEstimates] = useState<ReadonlyMap<string, number>>(new Map());
   useEffect(() => {
     // Not while a newer preview is on its way: the slider goes first (the effect's cleanup cancels).
-    if (!shown || busy || shown.value.estimatedAge !== null || estimates.has(estimateKey(shown.target))) return;
+    if (!shown || busy || shown.draft || shown.value.estimatedAge !== null || estimates.has(estimateKey(shown.target))) return;
     const t = shown.target;
     const requestId = `estimate-${++estimateSeq}`;
     let sent = false;

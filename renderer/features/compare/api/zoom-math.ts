@@ -50,3 +50,19 @@ export function panBy(v: View, dx: number, dy: number, content: Size, viewport: 
 export function actualSize(v: View, at: { x: number; y: number }, content: Size, viewport: Size): View {
   return zoomAt(v, 1 / v.scale, at, content, viewport);
 }
+
+/**
+ * The opening view: framed on the face (its box with a margin of half its size all round, so the
+ * head and some context show), never past 100% and never smaller than the whole photo; the whole
+ * photo when no face is known.
+ */
+export function focusView(content: Size, viewport: Size, face: { x: number; y: number; width: number; height: number } | null): View {
+  const fit = fitView(content, viewport);
+  if (!face || face.width <= 0 || face.height <= 0) return fit;
+  const w = face.width * 2;
+  const h = face.height * 2;
+  const scale = Math.max(fit.scale, Math.min(1, viewport.width / w, viewport.height / h));
+  const cx = face.x + face.width / 2;
+  const cy = face.y + face.height / 2;
+  return clampView({ scale, x: viewport.width / 2 - cx * scale, y: viewport.height / 2 - cy * scale }, content, viewport);
+}

@@ -1,6 +1,6 @@
 /** Six ages of the same face in a row, filling in as the engine streams frames. */
 import ViewWeekIcon from '@mui/icons-material/ViewWeekOutlined';
-import { Box, Button, Paper, Skeleton, Stack, Typography } from '@mui/material';
+import { Box, Button, ButtonBase, Paper, Skeleton, Stack, Typography } from '@mui/material';
 import type { StudioError } from '../../../../preload/contract';
 import { ErrorNotice } from '../../../components/error-notice';
 import type { StripFrame } from '../hooks/use-age-strip';
@@ -12,9 +12,11 @@ export interface AgeStripProps {
   error: StudioError | null;
   disabled: boolean;
   onRun: () => void;
+  /** A frame was clicked: show the photo at that age. */
+  onPick: (age: number) => void;
 }
 
-export function AgeStrip({ frames, running, error, disabled, onRun }: AgeStripProps) {
+export function AgeStrip({ frames, running, error, disabled, onRun, onPick }: AgeStripProps) {
   const cells = frames.length > 0 ? frames : STRIP_AGES.map(() => null);
   return (
     <Paper variant="outlined" sx={{ p: 2.5 }} data-testid="age-strip">
@@ -34,13 +36,19 @@ export function AgeStrip({ frames, running, error, disabled, onRun }: AgeStripPr
       <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${cells.length}, 1fr)`, gap: 1.5 }}>
         {cells.map((f, i) => (
           <Stack key={i} spacing={0.75} sx={{ alignItems: 'center' }}>
-            <Box sx={{ width: 1, aspectRatio: '1 / 1', borderRadius: 2, overflow: 'hidden', bgcolor: 'action.hover' }}>
+            <ButtonBase
+              disabled={!f}
+              onClick={() => f && onPick(f.age)}
+              aria-label={f ? `Show age ${f.age}` : undefined}
+              data-testid="strip-pick"
+              sx={{ width: 1, aspectRatio: '1 / 1', borderRadius: 2, overflow: 'hidden', bgcolor: 'action.hover', '&:hover': { outline: 2, outlineColor: 'primary.main' } }}
+            >
               {f ? (
                 <img src={f.url} alt={`Age ${f.age}`} data-testid="strip-frame" style={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block' }} />
               ) : running ? (
                 <Skeleton variant="rectangular" sx={{ width: 1, height: 1 }} />
               ) : null}
-            </Box>
+            </ButtonBase>
             <Typography variant="caption" color="text.secondary">
               {f ? f.age : STRIP_AGES[i] ?? ''}
             </Typography>

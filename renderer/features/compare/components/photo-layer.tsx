@@ -38,7 +38,9 @@ export function PhotoLayer({ photoUrl, width, height, view, overlay, testId }: P
           alt=""
           draggable={false}
           data-testid={`${testId}-overlay`}
-          style={{ position: 'absolute', left: overlay.region.x, top: overlay.region.y, width: overlay.region.width, height: overlay.region.height }}
+          // The same interpolation as the photo under it: a detail comparison must not be between
+          // a pixelated "before" and a smoothed "after".
+          style={{ position: 'absolute', left: overlay.region.x, top: overlay.region.y, width: overlay.region.width, height: overlay.region.height, imageRendering: view.scale > 2 ? 'pixelated' : 'auto' }}
         />
       )}
     </Box>

@@ -3,21 +3,24 @@
  * wheel zooms at the cursor, drag pans, double-click toggles fit / full resolution.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { actualSize, clampView, fitView, panBy, zoomAt, type Size, type View } from '../api/zoom-math';
+import { actualSize, clampView, fitView, focusView, panBy, zoomAt, type Size, type View } from '../api/zoom-math';
 
-export function useZoomPan(content: Size | null) {
+type Box = { x: number; y: number; width: number; height: number };
+
+/** `face`: the opening view is framed on it (see focusView); double-click still fits the whole photo. */
+export function useZoomPan(content: Size | null, face: Box | null = null) {
   const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
   const [view, setView] = useState<View | null>(null);
   const observed = useRef<HTMLElement | null>(null);
   const observer = useRef<ResizeObserver | null>(null);
   const drag = useRef<{ x: number; y: number } | null>(null);
-  const state = useRef({ view, content, viewport });
-  state.current = { view, content, viewport };
+  const state = useRef({ view, content, viewport, face });
+  state.current = { view, content, viewport, face };
 
   const current = (): View | null => {
     const s = state.current;
     if (!s.content || s.viewport.width === 0) return null;
-    return s.view ?? fitView(s.content, s.viewport);
+    return s.view ?? focusView(s.content, s.viewport, s.face);
   };
 
   // Re-fit when the photo changes or the viewport is resized.
@@ -93,7 +96,7 @@ export function useZoomPan(content: Size | null) {
     },
   };
 
-  const effective = content && viewport.width > 0 ? (view ?? fitView(content, viewport)) : null;
+  const effective = content && viewport.width > 0 ? (view ?? focusView(content, viewport, face)) : null;
   const zoomBy = (factor: number) => {
     const v = current();
     const s = state.current;
@@ -103,7 +106,10 @@ export function useZoomPan(content: Size | null) {
     view: effective,
     paneRef,
     bind,
-    fit: () => setView(null),
+    fit: () => {
+      const s = state.current;
+      if (s.content && s.viewport.width > 0) setView(fitView(s.content, s.viewport));
+    },
     actual: () => {
       const v = current();
       const s = state.current;

@@ -31,6 +31,15 @@ export const DEFAULT_FORM: ExportForm = {
   keepLocation: false,
 };
 
+/**
+ * The age chips the form shows: the presets, the Age slider's age, and any other chosen age, so
+ * every age that is counted is on screen (and can be switched off).
+ */
+export function ageChoices(ages: readonly number[], sliderAge: number | null): number[] {
+  const all = new Set<number>([...PRESET_AGES, ...ages, ...(sliderAge === null ? [] : [sliderAge])]);
+  return [...all].sort((a, b) => a - b);
+}
+
 export function toggleAge(ages: readonly number[], age: number): number[] {
   return ages.includes(age) ? ages.filter((a) => a !== age) : [...ages, age].sort((a, b) => a - b);
 }

@@ -13,7 +13,7 @@ import {
 } from '@mui/material';
 import type { ModelSummary } from '../../../../preload/contract';
 import { ModelPicker } from '../../../components/model-picker';
-import { PRESET_AGES, formatsFor, toggleAge, type ExportForm, type ExportLayout } from '../api/export-form';
+import { PRESET_AGES, ageChoices, formatsFor, toggleAge, type ExportForm, type ExportLayout } from '../api/export-form';
 
 const LAYOUTS: { value: ExportLayout; label: string; help: string }[] = [
   { value: 'files', label: 'Photos', help: 'Each photo at full resolution with the aged face pasted back, one file per age.' },
@@ -32,7 +32,15 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-export function ExportOptions({ form, set, models }: { form: ExportForm; set: (p: Partial<ExportForm>) => void; models: ModelSummary[] }) {
+export interface ExportOptionsProps {
+  form: ExportForm;
+  set: (p: Partial<ExportForm>) => void;
+  models: ModelSummary[];
+  /** The Age slider's age, offered (and at first chosen) beside the presets. */
+  sliderAge: number | null;
+}
+
+export function ExportOptions({ form, set, models, sliderAge }: ExportOptionsProps) {
   const formats = formatsFor(form.layout);
   return (
     <Paper variant="outlined" sx={{ p: 3 }}>
@@ -40,10 +48,10 @@ export function ExportOptions({ form, set, models }: { form: ExportForm; set: (p
         <ModelPicker models={models} value={form.modelId} onChange={(id) => set({ modelId: id })} />
         <Section title="Target ages">
           <Stack direction="row" useFlexGap spacing={1} sx={{ flexWrap: 'wrap' }} data-testid="export-ages">
-            {PRESET_AGES.map((a) => (
+            {ageChoices(form.ages, sliderAge).map((a) => (
               <Chip
                 key={a}
-                label={a}
+                label={a === sliderAge && !(PRESET_AGES as readonly number[]).includes(a) ? `${a} · from the slider` : a}
                 color={form.ages.includes(a) ? 'primary' : 'default'}
                 variant={form.ages.includes(a) ? 'filled' : 'outlined'}
                 onClick={() => set({ ages: toggleAge(form.ages, a) })}

@@ -2,7 +2,7 @@
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import FaceIcon from '@mui/icons-material/FaceOutlined';
 import { Box, Card, CardActionArea, Chip, Stack, Tooltip, Typography } from '@mui/material';
-import type { Photo } from '../../../../preload/contract';
+import { MIN_EYE_DISTANCE_PX, type Photo } from '../../../../preload/contract';
 import { formatAgeLabel, plural } from '../../../components/format-age';
 import { PhotoThumb } from '../../../components/photo-thumb';
 
@@ -14,7 +14,7 @@ export interface PhotoCardProps {
 }
 
 /** The library keeps faces big enough to edit; a small face in a small photo counts as none. */
-const NO_USABLE_FACE = 'No face big enough to age: the eyes must be at least 64 px apart in the photo.';
+const NO_USABLE_FACE = `No face big enough to age: the eyes must be at least ${MIN_EYE_DISTANCE_PX} px apart in the photo.`;
 
 function facesLabel(n: number | null): string {
   if (n === null) return 'faces ?';
@@ -42,7 +42,7 @@ export function PhotoCard({ photo, selected, onSelect, onOpen }: PhotoCardProps)
         aria-pressed={selected}
       >
         <Box sx={{ aspectRatio: '1 / 1', bgcolor: 'action.hover', overflow: 'hidden' }}>
-          <PhotoThumb photoId={photo.id} alt={photo.name} />
+          <PhotoThumb photoId={photo.id} alt={photo.name} focus={photo.faceFocus} />
         </Box>
         {selected && (
           <CheckCircleIcon color="primary" sx={{ position: 'absolute', top: 8, right: 8, bgcolor: 'background.paper', borderRadius: '50%' }} />

@@ -16,6 +16,7 @@ export interface TextPromptDialogProps {
 export function TextPromptDialog(p: TextPromptDialogProps) {
   const [text, setText] = useState('');
   const submit = () => {
+    if (!p.open) return;
     if (text.trim()) p.onSubmit(text.trim());
     setText('');
     p.onClose();
@@ -30,7 +31,13 @@ export function TextPromptDialog(p: TextPromptDialogProps) {
           label={p.label}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => e.key === 'Enter' && submit()}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+            // Without this, the Enter's keypress lands on the button that focus returns to as the
+            // dialog closes ("New project") and opens the dialog again.
+            e.preventDefault();
+            submit();
+          }}
           sx={{ mt: 1 }}
           slotProps={{ htmlInput: { maxLength: p.maxLength, 'data-testid': p.testIds.input } }}
         />

@@ -1,6 +1,7 @@
 /**
  * Import with progress: native dialog grants under Electron, picked or dropped File objects
- * elsewhere. Batches go one after another so the bar moves and one bad file fails alone.
+ * elsewhere. Batches go one after another so one bad file fails alone, and main's per-photo
+ * progress events (photos:importProgress, matched by importId) move the bar photo by photo.
  */
 import { useCallback, useState } from 'react';
 import type { StudioError } from '../../../../preload/contract';
@@ -19,6 +20,28 @@ export interface ImportState {
   finished: boolean;
 }
 
+let importSeq = 0;
+
+/**
+ * Sends one import request and follows its per-photo progress: `onDone(n)` with the number of
+ * its files done so far.
+ */
+async function importWithProgress<R>(
+  studio: ReturnType<typeof useStudio>,
+  send: (importId: string) => Promise<R>,
+  onDone: (n: number) => void,
+): Promise<R> {
+  const importId = `import-${Date.now().toString(36)}-${++importSeq}`;
+  const off = studio.photos.onImportProgress((p) => {
+    if (p.importId === importId) onDone(p.done);
+  });
+  try {
+    return await send(importId);
+  } finally {
+    off();
+  }
+}
+
 const IDLE: ImportState = { running: false, done: 0, total: 0, imported: 0, duplicates: 0, failed: [], error: null, finished: false };
 
 export function useImport(projectId: string | null) {
@@ -33,7 +56,12 @@ export function useImport(projectId: string | null) {
       setState(s);
       for (const batch of plan.batches) {
         const payload = await Promise.all(batch.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-        const r = await studio.photos.import({ projectId, source: { kind: 'bytes', files: payload } });
+        const base = s.done;
+        const r = await importWithProgress(
+          studio,
+          (importId) => studio.photos.import({ projectId, importId, source: { kind: 'bytes', files: payload } }),
+          (n) => setState((cur) => (cur.running ? { ...cur, done: Math.max(cur.done, base + n) } : cur)),
+        );
         if (r.ok) {
           s = {
             ...s,
@@ -64,7 +92,12 @@ export function useImport(projectId: string | null) {
       setState(s);
       for (let i = 0; i < grantIds.length; i += 100) {
         const chunk = grantIds.slice(i, i + 100);
-        const r = await studio.photos.import({ projectId, source: { kind: 'grants', grantIds: chunk } });
+        const base = s.done;
+        const r = await importWithProgress(
+          studio,
+          (importId) => studio.photos.import({ projectId, importId, source: { kind: 'grants', grantIds: chunk } }),
+          (n) => setState((cur) => (cur.running ? { ...cur, done: Math.max(cur.done, base + n) } : cur)),
+        );
         s = r.ok
           ? {
               ...s,

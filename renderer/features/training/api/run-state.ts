@@ -57,6 +57,18 @@ export function progressPercent(r: Pick<Run, 'step' | 'steps'>): number {
   return r.steps > 0 ? Math.min(100, (100 * r.step) / r.steps) : 0;
 }
 
+/**
+ * Speed and time left for the dashboard: the latest progress event's, else (the tab was left and
+ * the run list reloaded without them) the last logged speed in the run's history, with the time
+ * left worked out from the steps to go.
+ */
+export function liveSpeed(run: LiveRun, history: readonly HistoryPoint[]): { stepsPerSec: number | null; etaSec: number | null } {
+  if (run.stepsPerSec !== null) return { stepsPerSec: run.stepsPerSec, etaSec: run.etaSec };
+  const logged = [...history].reverse().find((h) => Number.isFinite(h.stepsPerSec) && h.stepsPerSec > 0)?.stepsPerSec ?? null;
+  if (logged === null || !ACTIVE_STATES.has(run.state)) return { stepsPerSec: null, etaSec: null };
+  return { stepsPerSec: logged, etaSec: Math.max(0, run.steps - run.step) / logged };
+}
+
 export interface HistoryPoint {
   step: number;
   losses: Record<string, number>;

@@ -3,6 +3,7 @@ import { Paper, Typography } from '@mui/material';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { useMemo } from 'react';
 import { lossSeries, type HistoryPoint } from '../api/run-state';
+import { lossLabel } from '../api/loss-names';
 
 export function LossChart({ history }: { history: HistoryPoint[] }) {
   const { steps, series } = useMemo(() => lossSeries(history), [history]);
@@ -19,7 +20,7 @@ export function LossChart({ history }: { history: HistoryPoint[] }) {
         <LineChart
           height={260}
           xAxis={[{ data: steps, label: 'step', scaleType: 'linear' }]}
-          series={series.map((s) => ({ data: s.data, label: s.name, showMark: false, connectNulls: true }))}
+          series={series.map((s) => ({ data: s.data, label: lossLabel(s.name), showMark: false, connectNulls: true }))}
           margin={{ left: 8, right: 16, top: 16, bottom: 8 }}
         />
       )}

@@ -2,13 +2,15 @@
 import CancelIcon from '@mui/icons-material/CancelOutlined';
 import PauseIcon from '@mui/icons-material/Pause';
 import PlayIcon from '@mui/icons-material/PlayArrow';
-import { Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Divider, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
 import { ErrorNotice } from '../../../components/error-notice';
 import { formatDuration } from '../../../components/format-age';
 import { LabeledValue } from '../../../components/labeled-value';
 import { notifyError } from '../../../hooks/notify-store';
 import { useStudio } from '../../../lib/use-studio';
-import { progressPercent, type LiveRun } from '../api/run-state';
+import { liveSpeed, progressPercent, type LiveRun } from '../api/run-state';
+import { lossLabel } from '../api/loss-names';
 import { useRunDetail } from '../hooks/use-run-detail';
 import { IdentityResult } from './identity-result';
 import { LossChart } from './loss-chart';
@@ -25,6 +27,9 @@ export function RunDetail({ run }: { run: LiveRun }) {
     });
   // An interrupted run can still be given up for good (Cancel) instead of resumed.
   const cancellable = run.state === 'running' || run.state === 'paused' || run.state === 'queued' || run.state === 'interrupted';
+  const [confirming, setConfirming] = useState(false);
+  // Coming back to the tab, the speed is the last logged one until the next progress event.
+  const { stepsPerSec, etaSec } = liveSpeed(run, d.history);
   return (
     <Stack spacing={2.5} sx={{ flex: 1, minWidth: 0 }} data-testid="run-detail">
       <Paper variant="outlined" sx={{ p: 2.5 }}>
@@ -40,17 +45,44 @@ export function RunDetail({ run }: { run: LiveRun }) {
               Resume from checkpoint
             </Button>
           )}
-          {cancellable && <Button color="error" startIcon={<CancelIcon />} onClick={() => act('cancel')} data-testid="run-cancel">Cancel</Button>}
+          {cancellable && (
+            <>
+              {/* Apart from Pause: stopping for good is not the same gesture as taking a break. */}
+              <Divider orientation="vertical" flexItem sx={{ mx: 1 }} />
+              <Button color="error" variant="outlined" startIcon={<CancelIcon />} onClick={() => setConfirming(true)} data-testid="run-cancel">
+                Stop training…
+              </Button>
+            </>
+          )}
         </Stack>
         <LinearProgress variant="determinate" value={Math.floor(progressPercent(run))} sx={{ mb: 2 }} />
         <Stack direction="row" spacing={5}>
           <LabeledValue large label="Step" value={`${run.step} / ${run.steps}`} testId="run-step" />
-          <LabeledValue large label="Speed" value={run.stepsPerSec !== null ? `${run.stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />
-          <LabeledValue large label="Time left" value={run.state === 'running' ? formatDuration(run.etaSec) : '--'} testId="run-eta" />
-          {Object.entries(run.lastLosses).slice(0, 3).map(([k, v]) => <LabeledValue large key={k} label={k} value={v.toFixed(4)} />)}
+          <LabeledValue large label="Speed" value={stepsPerSec !== null ? `${stepsPerSec.toFixed(2)} steps/s` : '--'} testId="run-speed" />
+          <LabeledValue large label="Time left" value={run.state === 'running' ? formatDuration(etaSec) : '--'} testId="run-eta" />
+          {Object.entries(run.lastLosses).slice(0, 3).map(([k, v]) => <LabeledValue large key={k} label={lossLabel(k)} value={v.toFixed(4)} />)}
         </Stack>
         {run.error && <Typography color="error" variant="body2" sx={{ mt: 2 }}>{run.error}</Typography>}
       </Paper>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} data-testid="run-cancel-confirm">
+        <DialogTitle>Stop this training run for good?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            {`The run stops after its current step (${run.step} of ${run.steps}). What it has learnt so far is not saved as a model version, and a stopped run cannot be continued. To take a break and continue later, use Pause instead.`}
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          {run.state === 'running' && (
+            <Button onClick={() => { setConfirming(false); act('pause'); }} data-testid="run-cancel-pause-instead">
+              Pause instead
+            </Button>
+          )}
+          <Button onClick={() => setConfirming(false)} autoFocus>Keep training</Button>
+          <Button color="error" variant="contained" onClick={() => { setConfirming(false); act('cancel'); }} data-testid="run-cancel-confirmed">
+            Stop and discard
+          </Button>
+        </DialogActions>
+      </Dialog>
       {d.error && <ErrorNotice error={d.error} action="Loading the run" />}
       {run.kind === 'fine-tune' && run.outputModelId && <IdentityResult runId={run.runId} modelId={run.outputModelId} />}
       <Stack direction="row" spacing={2.5} sx={{ alignItems: 'stretch' }}>

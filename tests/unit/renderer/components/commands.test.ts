@@ -21,11 +21,11 @@ describe('shortcut commands', () => {
     expect(dispatchKey(key(' '), at(), { section: 'settings' })).toBeNull();
   });
 
-  it('Space toggles before/after', () => {
+  it('Space held shows the original (key repeats keep it; the keyup in ScreenFrame ends it)', () => {
     const hit = dispatchKey(key(' '), at({ showBefore: false }), { section: 'age' });
-    expect(hit?.command.name).toBe('toggle-before-after');
+    expect(hit?.command.name).toBe('hold-before');
     expect(hit?.outcome.patch).toEqual({ showBefore: true });
-    expect(dispatchKey(key(' '), at({ showBefore: true }), { section: 'age' })?.outcome.patch).toEqual({ showBefore: false });
+    expect(dispatchKey(key(' '), at({ showBefore: true }), { section: 'age' })?.outcome.patch).toEqual({ showBefore: true });
   });
 
   it('Ctrl+O asks the library to import and Ctrl+E opens export, from any screen', () => {

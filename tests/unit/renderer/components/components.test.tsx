@@ -31,7 +31,7 @@ const press = (key: string, init: KeyboardEventInit = {}) =>
   });
 
 describe('ScreenFrame keyboard commands', () => {
-  it('steps the age with arrows, toggles before/after with Space, navigates on Ctrl+E', async () => {
+  it('steps the age with arrows, shows the original while Space is held, navigates on Ctrl+E', async () => {
     window.location.hash = '#/age';
     await act(async () => root.render(<ScreenFrame><p>screen</p></ScreenFrame>));
     sessionStore.set((s) => ({ ...s, targetAge: 40 }));
@@ -41,6 +41,9 @@ describe('ScreenFrame keyboard commands', () => {
     expect(sessionStore.get().targetAge).toBe(31);
     press(' ');
     expect(sessionStore.get().showBefore).toBe(true);
+    // Hold to compare: letting go of Space shows the aged face again.
+    window.dispatchEvent(new KeyboardEvent('keyup', { key: ' ', bubbles: true }));
+    expect(sessionStore.get().showBefore).toBe(false);
     press('e', { ctrlKey: true });
     expect(sessionStore.get().pending).toBe('export');
     expect(window.location.hash).toBe('#/export');

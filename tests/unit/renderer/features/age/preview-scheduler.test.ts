@@ -57,22 +57,47 @@ function setup(prefetchOffsets: number[] = []) {
 }
 
 describe('PreviewScheduler', () => {
-  it('keeps one request in flight while dragging and drops superseded targets', async () => {
-    const { engine, shown, s } = setup();
+  it('keeps one draft in flight while dragging, shows each answer as a frame and drops superseded targets', async () => {
+    const { engine, shown, s } = setup([1, -1]);
     s.request(at(30), { final: false });
     for (const a of [31, 32, 33, 34]) s.request(at(a), { final: false });
     expect(engine.calls).toHaveLength(1);
+    expect(engine.calls[0]!.req.quality).toBe('draft');
     expect(s.stats.dropped).toBe(3);
     engine.answer(0);
     await flush();
-    // 30 is no longer wanted: cached, not shown; only the latest waiting target (34) goes out.
-    expect(shown).toHaveLength(0);
+    // The thumb has moved on to 34, yet 30's answer is a drag frame, shown at once (labelled 30);
+    // then only the latest waiting target (34) goes out, as a draft.
+    expect(shown.map((x) => [x.target.age, x.draft])).toEqual([[30, true]]);
     expect(engine.calls).toHaveLength(2);
-    expect(engine.calls[1]!.req.targetAge).toBe(34);
+    expect(engine.calls[1]!.req).toMatchObject({ targetAge: 34, quality: 'draft' });
     engine.answer(1);
     await flush();
-    expect(shown.map((x) => x.target.age)).toEqual([34]);
-    expect(s.cache.has(previewKey(at(30)))).toBe(true);
+    expect(shown.map((x) => x.target.age)).toEqual([30, 34]);
+    expect(s.stats.dragFrames).toBe(2);
+    // Nothing is prefetched mid-drag.
+    expect(engine.calls).toHaveLength(2);
+    expect(s.cache.has(previewKey(at(30), true))).toBe(true);
+    expect(s.cache.has(previewKey(at(30)))).toBe(false);
+  });
+
+  it('a release never settles on a draft: the released age is asked for at full quality', async () => {
+    const { engine, shown, s } = setup();
+    s.request(at(40), { final: false });
+    engine.answer(0);
+    await flush();
+    expect(shown.at(-1)).toMatchObject({ value: 40, draft: true });
+    // Released where the last draft was: the draft stays on screen while the full one comes.
+    s.request(at(40), { final: true });
+    expect(engine.calls).toHaveLength(2);
+    expect(engine.calls[1]!.req).toMatchObject({ targetAge: 40, quality: 'full' });
+    engine.answer(1);
+    await flush();
+    expect(shown.at(-1)).toMatchObject({ value: 40, draft: false, fromCache: false });
+    // Dragging back over 40 later reuses the full preview rather than asking again.
+    s.request(at(40), { final: false });
+    expect(shown.at(-1)).toMatchObject({ fromCache: true, draft: false });
+    expect(engine.calls).toHaveLength(2);
   });
 
   it('on release cancels a stale request in flight and sends the released target at once', async () => {

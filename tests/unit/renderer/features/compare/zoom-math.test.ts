@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actualSize, clampView, fitView, panBy, zoomAt } from '../../../../../renderer/features/compare/api/zoom-math';
+import { actualSize, clampView, fitView, focusView, panBy, zoomAt } from '../../../../../renderer/features/compare/api/zoom-math';
 
 const content = { width: 4000, height: 3000 };
 const viewport = { width: 800, height: 600 };
@@ -44,5 +44,22 @@ describe('zoom math', () => {
     const v = actualSize(fitView(content, viewport), { x: 400, y: 300 }, content, viewport);
     expect(v.scale).toBe(1);
     expect(clampView(v, content, viewport)).toEqual(v);
+  });
+});
+
+describe('opening view', () => {
+  it('frames the face, at most 100%, never smaller than the whole photo', () => {
+    const photo = { width: 3000, height: 4000 };
+    const viewport = { width: 500, height: 500 };
+    const face = { x: 1300, y: 900, width: 400, height: 400 };
+    const v = focusView(photo, viewport, face);
+    // The face box, doubled, fills the pane: 500 / 800.
+    expect(v.scale).toBeCloseTo(0.625, 5);
+    expect(v.scale).toBeGreaterThan(fitView(photo, viewport).scale * 4);
+    // Its centre is the pane's centre.
+    expect(1500 * v.scale + v.x).toBeCloseTo(250, 5);
+    expect(1100 * v.scale + v.y).toBeCloseTo(250, 5);
+    expect(focusView(photo, viewport, { x: 0, y: 0, width: 50, height: 50 }).scale).toBe(1);
+    expect(focusView(photo, viewport, null)).toEqual(fitView(photo, viewport));
   });
 });

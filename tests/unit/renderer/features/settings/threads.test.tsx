@@ -16,7 +16,7 @@ import { useDomRoot } from '../../../../helpers/dom-root';
 const dom = useDomRoot();
 
 const status = (threads: number, threadSwitches: number): EngineStatus => ({
-  state: 'ready', backend: 'wasm', threads, threadSwitches, device: 'CPU (test), wasm SIMD', pid: 42, restarts: 0, lastError: null,
+  state: 'ready', backend: 'wasm', threads, threadSwitches, device: 'CPU (test), wasm SIMD', pid: 42, restarts: 0, lastError: null, fallbacks: [], host: 'web',
   versions: { app: '0.0.0', node: '20', electron: null, chrome: null, tfjs: '4.22.0' },
 });
 

@@ -3,9 +3,9 @@
  * A change of target cancels the previous request (aging:cancel) so only the latest is worked on.
  */
 import { useEffect, useState } from 'react';
-import type { Rect, StudioError } from '../../../../preload/contract';
-import { imageUrl } from '../../../lib/result';
-import { useStudio } from '../../../lib/use-studio';
+import type { Rect, StudioError } from '../../preload/contract';
+import { imageUrl } from '../lib/result';
+import { useStudio } from '../lib/use-studio';
 
 export interface AgedPhoto {
   key: string;
