@@ -38,12 +38,13 @@ export function outlineMask(shape: ArrayLike<number>, size: number, feather: num
   const pt = (i: number): [number, number] => [shape[2 * i], shape[2 * i + 1]];
   const poly: Array<[number, number]> = [];
   for (let i = 0; i <= 16; i++) poly.push(pt(i));
-  // The forehead up to 0.3 of the brow-to-chin height above the brows: higher, the mean faces hold
-  // hair (children's fringes), and their difference printed a grey patch on the forehead.
+  // Up to the brows (0.03 of the brow-to-chin height above them): above them the mean faces hold
+  // hair (children's fringes down to the brows), and their difference printed a grey band on the
+  // forehead. The forehead ages by the texture stage alone.
   const chinY = shape[2 * 8 + 1];
   for (const i of [26, 24, 21, 19, 17]) {
     const [x, y] = pt(i);
-    poly.push([x, y - 0.3 * (chinY - y)]);
+    poly.push([x, y - 0.03 * (chinY - y)]);
   }
   const hard = new Float32Array(size * size);
   for (let y = 0; y < size; y++) {
