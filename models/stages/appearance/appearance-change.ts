@@ -14,7 +14,7 @@
  *   faded out at the face's outline (jaw and forehead) so hair, ears and background are untouched.
  */
 import { gaussianBlur } from '../../recipes/prototype/filters';
-import { controlPoints } from '../shape/face-points';
+import { controlPoints, insidePolygon } from '../shape/face-points';
 import { denseMap, fitTps, remap } from '../shape/tps';
 import { appearanceAt, type AppearanceMeans } from './normalised-means';
 
@@ -51,13 +51,7 @@ export function outlineMask(shape: ArrayLike<number>, size: number, feather: num
     const v = (y + 0.5) / size;
     for (let x = 0; x < size; x++) {
       const u = (x + 0.5) / size;
-      let inside = false;
-      for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-        const [xi, yi] = poly[i];
-        const [xj, yj] = poly[j];
-        if (yi > v !== yj > v && u < ((xj - xi) * (v - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-      hard[y * size + x] = inside ? 1 : 0;
+      hard[y * size + x] = insidePolygon(u, v, poly) ? 1 : 0;
     }
   }
   // Shrink then soften: the blurred edge ends inside the outline, not across it.

@@ -12,9 +12,9 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { controlPoints } from '../shape/face-points';
+import { ageGroupIndex, controlPoints } from '../shape/face-points';
 import { denseMap, fitTps, remap } from '../shape/tps';
-import { anchorWeights, raceBalancedWeights } from '../shape/shape-means';
+import { anchorWeights, raceBalancedWeights, type AgeSexGroup } from '../shape/shape-means';
 
 export const APPEARANCE_FORMAT = 'face-age-appearance-means';
 export const APPEARANCE_JSON = 'appearance.json';
@@ -24,13 +24,7 @@ const PIXEL_SCALE = 200;
 /** Lower edges (years) of the appearance groups; the last is open. */
 export const APPEARANCE_EDGES: readonly number[] = [0, 4, 8, 13, 18, 25, 32, 40, 50, 60, 70, 80, 90];
 
-export interface AppearanceGroup {
-  lo: number;
-  hi: number | null;
-  gender: 0 | 1 | null;
-  anchorAge: number;
-  count: number;
-}
+export type AppearanceGroup = AgeSexGroup;
 
 export interface AppearanceMeans {
   format: typeof APPEARANCE_FORMAT;
@@ -68,11 +62,7 @@ export async function computeAppearanceMeans(
 ): Promise<AppearanceMeans> {
   const edges = opts.edges ?? APPEARANCE_EDGES;
   const S = opts.size;
-  const groupOf = (age: number) => {
-    let g = 0;
-    while (g + 1 < edges.length && age >= edges[g + 1]) g++;
-    return g;
-  };
+  const groupOf = (age: number) => ageGroupIndex(age, edges);
   type Cell = { sum: Float64Array; w: number; age: number; count: number };
   const cells = new Map<string, Cell>();
   const variants: Array<0 | 1 | null> = [0, 1, null];

@@ -14,7 +14,7 @@
  * Works on [-1, 1] RGB crops in place, [S, S, 3], with the shape the face has in that crop.
  */
 import { gaussianBlur } from '../../recipes/prototype/filters';
-import { LANDMARK_COUNT } from '../shape/face-points';
+import { insidePolygon, LANDMARK_COUNT } from '../shape/face-points';
 
 export interface HairOptions {
   /** 0 turns the stage off; 1 greys fully at old age. */
@@ -83,16 +83,6 @@ function skinOf(img: Float32Array, S: number, shape: ArrayLike<number>): Skin {
   };
   const m = [0, 1, 2].map((k) => median(samples.map((v) => v[k])));
   return { y: m[0], cb: m[1], cr: m[2] };
-}
-
-function insidePolygon(u: number, v: number, poly: ReadonlyArray<readonly [number, number]>): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > v !== yj > v && u < ((xj - xi) * (v - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 function distToSegment(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {

@@ -100,3 +100,21 @@ export function procrustesDistance(a: ArrayLike<number>, b: ArrayLike<number>): 
   }
   return Math.sqrt(err / n);
 }
+
+/** Even-odd test of a point against a polygon (unit coordinates). */
+export function insidePolygon(u: number, v: number, poly: ReadonlyArray<readonly [number, number]>): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > v !== yj > v && u < ((xj - xi) * (v - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Index of the age group [edges[g], edges[g + 1]) holding `age` (the last group is open). */
+export function ageGroupIndex(age: number, edges: readonly number[]): number {
+  let g = 0;
+  while (g + 1 < edges.length && age >= edges[g + 1]) g++;
+  return g;
+}

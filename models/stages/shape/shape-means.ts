@@ -8,20 +8,24 @@
  * where the data puts it: a child's chin sits higher and its brows and forehead lower relative to
  * the eyes-mouth frame, an old face's jaw and nose lengthen.
  */
-import { LANDMARK_COUNT, SHAPE_LENGTH, mirrorShape } from './face-points';
+import { ageGroupIndex, LANDMARK_COUNT, SHAPE_LENGTH, mirrorShape } from './face-points';
 
 export const SHAPE_MEANS_FORMAT = 'face-age-shape-means';
 
 /** Lower edges (years) of the shape groups; finer in childhood, where shape changes fastest. */
 export const SHAPE_EDGES: readonly number[] = [0, 3, 6, 10, 14, 18, 25, 35, 45, 55, 65, 75, 85];
 
-export interface ShapeGroup {
+/** One age x sex cell of a set of means. */
+export interface AgeSexGroup {
   lo: number;
   hi: number | null;
   /** 0 male, 1 female, null both. */
   gender: 0 | 1 | null;
   anchorAge: number;
   count: number;
+}
+
+export interface ShapeGroup extends AgeSexGroup {
   shape: number[];
 }
 
@@ -40,12 +44,6 @@ export interface ShapeSample {
   gender: number | null;
   race: number | null;
   shape: ArrayLike<number>;
-}
-
-function groupIndex(age: number, edges: readonly number[]): number {
-  let g = 0;
-  while (g + 1 < edges.length && age >= edges[g + 1]) g++;
-  return g;
 }
 
 /** Weights that give each race the same total weight inside each cell (cell = key of a sample). */
@@ -68,7 +66,7 @@ export function raceBalancedWeights(keys: readonly string[], races: readonly (nu
 }
 
 export function computeShapeMeans(samples: readonly ShapeSample[], edges: readonly number[] = SHAPE_EDGES): ShapeMeans {
-  const cellKey = (s: ShapeSample, gender: 0 | 1 | null) => `${groupIndex(s.age, edges)}/${gender ?? 'b'}`;
+  const cellKey = (s: ShapeSample, gender: 0 | 1 | null) => `${ageGroupIndex(s.age, edges)}/${gender ?? 'b'}`;
   const acc = new Map<string, { sum: Float64Array; w: number; age: number; count: number }>();
   const reference = new Float64Array(SHAPE_LENGTH);
   for (const variant of [0, 1, null] as const) {
