@@ -167,7 +167,7 @@ describe('aging through the engine', () => {
     expect(old.estimate).toBeGreaterThan(young.estimate + 8);
     // The pasted region is the photo's own pixels along its border (the 'crop' mask fades to zero
     // there), so the aged face sits in the photo without a seam.
-    const original = await sharp(join(__dirname, '..', 'fixtures', 'photos', 'one-face.jpg'))
+    const original = await sharp(join(__dirname, '..', '..', '..', 'fixtures', 'photos', 'one-face.jpg'))
       .extract({ left: old.region.x, top: old.region.y, width: old.region.width, height: old.region.height })
       .raw()
       .toBuffer();
