@@ -45,6 +45,9 @@ const TOOL_BUNDLES = [
   'prepare-dataset-main',
   'build-prototype-main',
   'train-main',
+  'build-stages-main',
+  'hard-cases-main',
+  'val-sample',
 ].map((name) => ({ entry: `tools/research/${name}.ts`, out: `tools/${name}.cjs` }));
 
 async function buildNode(bundles = NODE_BUNDLES) {

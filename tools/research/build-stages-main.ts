@@ -4,7 +4,7 @@
  *   shape-means.json   mean landmark shapes by age and sex (models/stages/shape/shape-means.ts)
  *   appearance.json/.bin   shape-normalised mean faces by age and sex
  *                          (models/stages/appearance/normalised-means.ts)
- * Usage: node dist/tools/build-stages.cjs --data DIR --out DIR [--limit N] [--skip-appearance]
+ * Usage: node dist/tools/build-stages-main.cjs (after node scripts/build.mjs --only=tools) --data DIR --out DIR [--limit N] [--skip-appearance]
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';

@@ -3,7 +3,7 @@
  * the model, paste-back with the model's mask, at full resolution), one row per case:
  *   input | target 1 | target 2 | ...
  * Each cell is the photo region around the face (1.5 x the aligned crop), resized to --cell.
- *   node dist/tools/hard-cases.cjs --model DIR --out sheet.png --targets 5,20,40,60,80 \
+ *   node dist/tools/hard-cases-main.cjs (after node scripts/build.mjs --only=tools) --model DIR --out sheet.png --targets 5,20,40,60,80 \
  *     --case path/to/photo.jpg[#faceIndex][@age] ...
  * Without @age the case's source age is face-api's estimate.
  */
