@@ -46,6 +46,7 @@ const TOOL_BUNDLES = [
   'build-prototype-main',
   'train-main',
   'build-stages-main',
+  'normalise-dataset-main',
   'hard-cases-main',
   'val-sample',
 ].map((name) => ({ entry: `tools/research/${name}.ts`, out: `tools/${name}.cjs` }));

@@ -12,7 +12,9 @@
  * the face's outline (jaw, forehead) may move.
  *
  * Folder: meta.json (format 'face-age-engineered', options), shape-means.json, appearance.json/.bin,
- * texture.json/.bin.
+ * texture.json/.bin, and optionally refiner/: a CycleGAN trained on shape-normalised faces with the
+ * mean faces as its prior (generator.prior 'engineered'); with it the appearance change is the
+ * network's (person-specific) instead of the plain difference of means.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -28,12 +30,19 @@ import { personMask } from './hair/segmentation';
 import { SHAPE_LENGTH } from './shape/face-points';
 import { parseShapeMeans, type ShapeMeans } from './shape/shape-means';
 import { targetShape, warpToShape } from './shape/shape-stage';
+import { controlPoints } from './shape/face-points';
+import { denseMap, fitTps, remap } from './shape/tps';
+import { gaussianBlur } from '../recipes/prototype/filters';
+import { loadCycleGanModel } from '../recipes/cyclegan/model';
+import type { AgingModel } from '../core/trainer';
 
 export const ENGINEERED_FORMAT = 'face-age-engineered';
 
 export interface EngineeredOptions {
   /** Multiplies the mean-shape difference (0: no shape change). */
   shapeStrength: number;
+  /** false: ignore a refiner/ folder and use the means' appearance change. */
+  refiner?: boolean;
   appearance: AppearanceOptions;
   hair: HairOptions;
 }
@@ -70,6 +79,8 @@ export class EngineeredAgingModel {
     readonly appearance: AppearanceMeans,
     readonly texture: TextureStage | null,
     readonly options: EngineeredOptions,
+    /** The learned appearance change in the reference frame (refiner/), or null for the means'. */
+    readonly refiner: AgingModel | null = null,
   ) {
     this.resolution = appearance.size;
     this.refMask = outlineMask(appearance.reference, appearance.size, 2);
@@ -90,7 +101,8 @@ export class EngineeredAgingModel {
       opts.signal?.throwIfAborted();
       const face = all.subarray(n * per, (n + 1) * per);
       const hints = await this.cachedHints(face, S, opts.landmarks?.[n], opts.genders?.[n]);
-      const aged = this.ageOne(face, S, sourceAge, targetAge, hints.shape, hints.gender, hints.person);
+      const learned = this.refiner ? await this.learnedChange(face, S, hints.shape, sourceAge, targetAge) : null;
+      const aged = this.ageOne(face, S, sourceAge, targetAge, hints.shape, hints.gender, hints.person, learned);
       out.set(aged, n * per);
     }
     let output = tf.tensor4d(out, [N, S, S, 3]);
@@ -145,8 +157,61 @@ export class EngineeredAgingModel {
     return { shape, gender: g };
   }
 
-  /** One crop, [-1, 1] floats [S, S, 3] -> aged, same layout (texture excluded). */
-  ageOne(face: Float32Array, S: number, sourceAge: number, targetAge: number, shape: ArrayLike<number>, gender: number | null, person: Float32Array | null = null): Float32Array {
+  /**
+   * The refiner's change in the reference frame, grey levels [R, R, 3] (R = the means' size): the
+   * face warped onto the reference shape at R, through the CycleGAN (output minus its own
+   * reconstruction at the source age), made to keep the person's tone and limited to the face.
+   */
+  async learnedChange(face: Float32Array, S: number, shape: ArrayLike<number>, sourceAge: number, targetAge: number): Promise<Float32Array> {
+    const R = this.appearance.size;
+    // Low-pass before sampling a large crop down to R, against aliasing.
+    const src = S > 1.5 * R ? gaussianBlur(face, S, (0.5 * S) / R, 3) : face;
+    const tps = fitTps(controlPoints(this.appearance.reference), controlPoints(shape), 1e-4);
+    const norm = remap(src, R, denseMap(tps, R, { sourceSize: S }), 3, S);
+    const x = tf.tensor4d(norm, [1, R, R, 3]);
+    let d: Float32Array;
+    try {
+      const { output, reconstruction } = await this.refiner!.age(x, sourceAge, targetAge);
+      const o = (await output.data()) as Float32Array;
+      const r = reconstruction ? ((await reconstruction.data()) as Float32Array) : norm;
+      output.dispose();
+      reconstruction?.dispose();
+      d = new Float32Array(o.length);
+      for (let i = 0; i < d.length; i++) d[i] = (o[i] - r[i]) * 127.5;
+    } finally {
+      x.dispose();
+    }
+    const grey = isGreyscale(norm, 2 / 255);
+    const mask = this.refMask;
+    const mean = [0, 0, 0];
+    let wsum = 0;
+    for (let p = 0; p < R * R; p++) wsum += mask[p];
+    for (let p = 0; p < R * R; p++) {
+      if (grey) {
+        const y = 0.299 * d[3 * p] + 0.587 * d[3 * p + 1] + 0.114 * d[3 * p + 2];
+        d[3 * p] = d[3 * p + 1] = d[3 * p + 2] = y;
+      }
+      for (let c = 0; c < 3; c++) mean[c] += (mask[p] * d[3 * p + c]) / Math.max(1e-6, wsum);
+    }
+    const k = this.options.appearance.learnedStrength ?? 1;
+    for (let p = 0; p < R * R; p++) for (let c = 0; c < 3; c++) d[3 * p + c] = k * (d[3 * p + c] - mean[c]) * mask[p];
+    return d;
+  }
+
+  /**
+   * One crop, [-1, 1] floats [S, S, 3] -> aged, same layout (texture excluded). `learned`: the
+   * refiner's reference-frame change (learnedChange) in place of the means'.
+   */
+  ageOne(
+    face: Float32Array,
+    S: number,
+    sourceAge: number,
+    targetAge: number,
+    shape: ArrayLike<number>,
+    gender: number | null,
+    person: Float32Array | null = null,
+    learned: Float32Array | null = null,
+  ): Float32Array {
     const o = this.options;
     const target = o.shapeStrength > 0 ? targetShape(this.shapes, shape, sourceAge, targetAge, gender, o.shapeStrength) : Float32Array.from(shape);
     const warped = o.shapeStrength > 0 ? warpToShape(face, S, shape, target) : Float32Array.from(face);
@@ -161,7 +226,7 @@ export class EngineeredAgingModel {
     }
     luma /= Math.max(1e-6, wsum);
     const grey = isGreyscale(warped, 2 / 255);
-    const ref = referenceChange(this.appearance, this.refMask, sourceAge, targetAge, gender, luma, grey, o.appearance);
+    const ref = learned ?? referenceChange(this.appearance, this.refMask, sourceAge, targetAge, gender, luma, grey, o.appearance);
     const change = changeOnFace(ref, this.appearance.size, this.appearance.reference, target, S);
     const out = new Float32Array(warped.length);
     for (let i = 0; i < out.length; i++) out[i] = warped[i] + change[i] / 127.5;
@@ -170,8 +235,13 @@ export class EngineeredAgingModel {
     return out;
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.refiner?.dispose();
+  }
 }
+
+/** Sub-folder of an engineered model holding its learned appearance stage. */
+export const REFINER_DIR = 'refiner';
 
 export async function loadEngineeredModel(dir: string, override: Partial<EngineeredOptions> = {}): Promise<EngineeredAgingModel> {
   const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as EngineeredMeta;
@@ -187,5 +257,7 @@ export async function loadEngineeredModel(dir: string, override: Partial<Enginee
     appearance: { ...DEFAULT_APPEARANCE, ...meta.options?.appearance, ...override.appearance },
     hair: { ...DEFAULT_HAIR, ...meta.options?.hair, ...override.hair },
   };
-  return new EngineeredAgingModel(shapes, appearance, texture, options);
+  const refinerDir = path.join(dir, REFINER_DIR);
+  const refiner = options.refiner !== false && existsSync(path.join(refinerDir, 'meta.json')) ? await loadCycleGanModel(refinerDir) : null;
+  return new EngineeredAgingModel(shapes, appearance, texture, options, refiner);
 }

@@ -86,6 +86,6 @@ export async function runCycleGanFinetune(spec: FinetuneSpec, hooks: FinetuneHoo
     await source.close();
     recognizer?.dispose();
     classifier?.dispose();
-    prior?.dispose();
+    prior?.dispose?.();
   }
 }

@@ -24,6 +24,12 @@ import { readCycleGanMeta } from '../recipes/cyclegan/checkpoint';
 import { loadPrototypeModel } from '../recipes/prototype/checkpoint';
 import type { PrototypeOptions } from '../recipes/prototype/model';
 import { descriptorLoss, loadRecognizer } from '../face/identity-loss';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { MeansTeacher } from '../stages/appearance/means-teacher';
+import type { AgeTeacher } from '../nn/teacher';
+import { loadAppearanceMeans } from '../stages/appearance/normalised-means';
+import { DEFAULT_APPEARANCE, type AppearanceOptions } from '../stages/appearance/appearance-change';
 import { newCycleGanConfig, type TrainCommandOptions, type TrainKind } from './train-options';
 
 export { TRAIN_ARG_OPTIONS, mergeConfig, newCycleGanConfig, parseTrainOptions } from './train-options';
@@ -61,6 +67,24 @@ interface Recipe {
  */
 async function teacherParts(o: TrainCommandOptions, descriptorNeedsTeacher: boolean) {
   const teacher = o.teacher ? await loadPrototypeModel(o.teacher, (o.teacherOptions ?? {}) as Partial<PrototypeOptions>) : null;
+  return withRecognizer(o, teacher, descriptorNeedsTeacher);
+}
+
+/**
+ * A CycleGAN's teacher: an engineered model folder (its shape-normalised mean faces, for a G that
+ * trains on a normalised dataset with generator.prior 'engineered'), else a prototype folder.
+ */
+async function cycleGanTeacherParts(o: TrainCommandOptions) {
+  if (o.teacher && existsSync(path.join(o.teacher, 'appearance.json'))) {
+    const means = await loadAppearanceMeans(o.teacher);
+    if (!means) throw new Error(`${o.teacher}: no mean faces`);
+    const teacher = new MeansTeacher(means, { ...DEFAULT_APPEARANCE, ...((o.teacherOptions ?? {}) as Partial<AppearanceOptions>) });
+    return withRecognizer(o, teacher, false);
+  }
+  return teacherParts(o, false);
+}
+
+async function withRecognizer<T extends AgeTeacher & { dispose(): void }>(o: TrainCommandOptions, teacher: T | null, descriptorNeedsTeacher: boolean) {
   const recognizer = o.descriptorWeight > 0 && (teacher || !descriptorNeedsTeacher) ? await loadRecognizer() : null;
   return {
     teacher,
@@ -77,7 +101,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     case 'cyclegan': {
       // Blurred input: the generator cannot please the teacher with pixel-level checkerboards.
       const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
-      const parts = await teacherParts(o, false);
+      const parts = await cycleGanTeacherParts(o);
       const { teacher, extraGeneratorLoss } = parts;
       const opts: CycleGanTrainerOptions = {
         ...(classifier ? { classifier } : {}),

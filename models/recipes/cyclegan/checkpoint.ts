@@ -17,6 +17,9 @@ import { checkpointMeta, existingCreatedAt, loadParts, readMeta, saveParts, save
 import type { CycleGanConfig } from './config';
 import { PrototypeAgingModel } from '../prototype/model';
 import { loadPrototypeModel, savePrototype } from '../prototype/checkpoint';
+import { MeansTeacher } from '../../stages/appearance/means-teacher';
+import { loadAppearanceMeans, saveAppearanceMeans } from '../../stages/appearance/normalised-means';
+import type { AgeTeacher } from '../../nn/teacher';
 import type { ImagePool } from './image-pool';
 
 export const CODE_VERSION = 'cyclegan/1';
@@ -81,12 +84,25 @@ export const PRIOR_DIR = 'prior';
 async function savePrior(t: CycleGanCheckpointable, dir: string): Promise<void> {
   if (!t.hasPrior) return;
   const teacher = t.teacherModel;
+  if (t.config.generator.prior === 'engineered') {
+    if (!(teacher instanceof MeansTeacher)) throw new Error('a generator with the engineered prior needs the mean-faces teacher to save');
+    await saveAppearanceMeans(path.join(dir, PRIOR_DIR), teacher.means);
+    await writeFileAtomic(path.join(dir, PRIOR_DIR, 'teacher.json'), JSON.stringify({ options: teacher.options }, null, 1));
+    return;
+  }
   if (!(teacher instanceof PrototypeAgingModel)) throw new Error('a generator with a prior needs a prototype teacher to save');
   await savePrototype(teacher, path.join(dir, PRIOR_DIR), { role: 'prior of the CycleGAN generator beside it' });
 }
 
 /** The prior saved beside a generator (null when its config has none). */
-export async function loadPrior(dir: string, config: CycleGanConfig): Promise<PrototypeAgingModel | null> {
+export async function loadPrior(dir: string, config: CycleGanConfig): Promise<(AgeTeacher & { dispose?: () => void }) | null> {
+  if (config.generator.prior === 'engineered') {
+    const priorDir = path.join(dir, PRIOR_DIR);
+    const means = await loadAppearanceMeans(priorDir);
+    if (!means) throw new Error(`${priorDir}: the mean faces of the engineered prior are missing`);
+    const saved = JSON.parse(await fs.readFile(path.join(priorDir, 'teacher.json'), 'utf8')) as { options: MeansTeacher['options'] };
+    return new MeansTeacher(means, saved.options);
+  }
   if (config.generator.prior !== 'prototype') return null;
   return loadPrototypeModel(path.join(dir, PRIOR_DIR));
 }

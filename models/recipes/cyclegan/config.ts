@@ -60,9 +60,12 @@ export interface CycleGanConfig {
      * nothing: its input is clip(x + delta(source, target)) (the teacher's change, see
      * CycleGanTrainerOptions.teacher), so an untrained G already ages like the prototype and training
      * spends its steps on realism and identity. The prototype's means are saved beside G in
-     * `prior/`. 'none' or absent: G sees x alone.
+     * `prior/`. 'engineered': the same with the engineered stages' shape-normalised mean faces
+     * as the teacher (stages/appearance/means-teacher.ts), for a G trained on faces warped onto
+     * their reference shape; saved in `prior/` as appearance.json/.bin. 'none' or absent: G sees x
+     * alone.
      */
-    prior?: 'none' | 'prototype';
+    prior?: 'none' | 'prototype' | 'engineered';
   };
   discriminator: {
     ndf: number;

@@ -135,9 +135,9 @@ export class CycleGanTrainer implements Trainer<CycleGanConfig> {
     return this.step_;
   }
 
-  /** G refines the teacher's change (config.generator.prior 'prototype'). */
+  /** G refines the teacher's change (config.generator.prior 'prototype' or 'engineered'). */
   get hasPrior(): boolean {
-    return this.config.generator.prior === 'prototype';
+    return this.config.generator.prior === 'prototype' || this.config.generator.prior === 'engineered';
   }
 
   /** The teacher G was trained with (saved as its prior when hasPrior). */

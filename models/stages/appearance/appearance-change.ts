@@ -27,6 +27,8 @@ export interface AppearanceOptions {
   chromaSigma: number;
   /** Blur of the luminance part against noise, pixels at the means' size. */
   lumaSigma: number;
+  /** Multiplies a learned (refiner) change instead; absent: 1. */
+  learnedStrength?: number;
 }
 
 export const DEFAULT_APPEARANCE: AppearanceOptions = { strength: 1.6, chroma: 0.5, chromaSigma: 4, lumaSigma: 1 };
