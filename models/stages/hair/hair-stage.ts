@@ -203,6 +203,7 @@ export function hairChange(
     scalpPale += regions[3 * p] * paleness[p];
   }
   const greyHead = scalpPx > 0 ? smooth((scalpPale / scalpPx - 0.25) / 0.2) : 0;
+  if (fade > 0 && bearded > 0) shaveBeard(img, px, S, shape, regions, hairness, skin, bearded * fade);
   for (let p = 0; p < S * S; p++) {
     // Toward the crop's edge the change fades out, so hair that continues beyond the crop meets
     // its unchanged part gradually, not at a line.
@@ -212,8 +213,7 @@ export function hairChange(
     const beardW = bearded * regions[3 * p + 2] * (ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2])[0] < skin.y + 15 ? 1 : 0);
     const greying = edge * Math.max(0, regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard) * hairness[p];
     const darkening = edge * greyHead * Math.max(0, -(regions[3 * p] * scalp + regions[3 * p + 1] * brows)) * paleness[p];
-    if (greying <= 0 && darkening <= 0 && !(fade > 0 && beardW > 0)) continue;
-    const h = hairness[p];
+    if (greying <= 0 && darkening <= 0) continue;
     const r = px[3 * p], gg = px[3 * p + 1], b = px[3 * p + 2];
     const [y] = ycc(r, gg, b);
     const rw = regions[3 * p] + regions[3 * p + 1] + regions[3 * p + 2];
@@ -234,16 +234,6 @@ export function hairChange(
       ng = gg + (dark - gg) * t;
       nb = b + (dark - 8 - b) * t;
     }
-    if (fade > 0 && beardW > 0 && y < skin.y) {
-      // A child's chin: the beard gives way to the skin's colour, keeping a trace of the shading.
-      const t = Math.min(1, edge * fade * h * 1.3);
-      const sy = skin.y + 0.25 * (y - meanY);
-      const sr = sy + skin.cr, sb = sy + skin.cb;
-      const sg = (sy - 0.299 * sr - 0.114 * sb) / 0.587;
-      nr = nr + (sr - nr) * t;
-      ng = ng + (sg - ng) * t;
-      nb = nb + (sb - nb) * t;
-    }
     if (greyscale) {
       const yy = 0.299 * nr + 0.587 * ng + 0.114 * nb;
       nr = ng = nb = yy;
@@ -251,5 +241,70 @@ export function hairChange(
     img[3 * p] = nr / 127.5 - 1;
     img[3 * p + 1] = ng / 127.5 - 1;
     img[3 * p + 2] = nb / 127.5 - 1;
+  }
+}
+
+/**
+ * A child's chin: the beard is replaced by the skin around it. The skin colour at each pixel is a
+ * normalised convolution of the face's non-hair pixels (their blur over the blur of their weight),
+ * so cheeks, upper lip and chin shading carry smoothly into where the beard was; the beard's mask is
+ * blurred and widened, so its ragged edge and the stubble around it go too. Edits `img` ([-1, 1])
+ * in place; `px` is the same image in grey levels, before any change.
+ */
+function shaveBeard(
+  img: Float32Array,
+  px: Float32Array,
+  S: number,
+  shape: ArrayLike<number>,
+  regions: Float32Array,
+  hairness: Float32Array,
+  skin: Skin,
+  amount: number,
+): void {
+  const n = S * S;
+  const beard = new Float32Array(n);
+  const weight = new Float32Array(n);
+  const jaw: Array<[number, number]> = [];
+  for (let i = 0; i <= 16; i++) jaw.push([shape[2 * i], shape[2 * i + 1]]);
+  const below = new Float32Array(n);
+  const skinChroma = Math.max(6, Math.hypot(skin.cb, skin.cr));
+  // A full beard hangs further below the jaw than the greying region reaches (a collar there must
+  // not grey); where a child's neck will be, all of it goes.
+  const eyeD = Math.hypot(shape[2 * 45] - shape[2 * 36], shape[2 * 45 + 1] - shape[2 * 36 + 1]);
+  const deep: Array<[number, number]> = [];
+  for (let i = 3; i <= 13; i++) deep.push([shape[2 * i], shape[2 * i + 1]]);
+  for (let i = 13; i >= 3; i--) deep.push([shape[2 * i], shape[2 * i + 1] + 1.3 * eyeD * Math.sin((Math.PI * (i - 3)) / 10)]);
+  for (let p = 0; p < n; p++) {
+    const u = ((p % S) + 0.5) / S;
+    const v = (Math.floor(p / S) + 0.5) / S;
+    below[p] = insidePolygon(u, v, jaw) ? 0 : 1;
+    beard[p] = Math.max(regions[3 * p + 2], below[p] && insidePolygon(u, v, deep) ? 1 : 0) * hairness[p];
+    // Skin: not hair, not much darker than the cheeks (nostrils, lips' shadow), of the cheeks'
+    // colour (not a blue or white background beside the face), inside the jaw.
+    const [y, cb, cr] = ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2]);
+    const chromaOff = Math.hypot(cb - skin.cb, cr - skin.cr) / skinChroma;
+    weight[p] = (1 - hairness[p]) * smooth((y - skin.y + 30) / 20) * smooth((0.8 - chromaOff) / 0.4) * (1 - below[p]);
+  }
+  // Under the jaw a child's chin casts its shadow on the neck: the skin there is darker.
+  const shade = gaussianBlur(below, S, Math.max(1, S / 40), 1);
+  const mask = gaussianBlur(beard, S, Math.max(1, S / 60), 1);
+  const wide = S / 14;
+  const wsum = gaussianBlur(weight, S, wide, 1);
+  const weighted = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) weighted[3 * p + k] = px[3 * p + k] * weight[p];
+  const field = gaussianBlur(weighted, S, wide, 3);
+  for (let p = 0; p < n; p++) {
+    const m = Math.min(1, 1.8 * mask[p]) * amount * hairEdgeFade(((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S);
+    if (m <= 0.002) continue;
+    const w = wsum[p];
+    for (let k = 0; k < 3; k++) {
+      // Where no skin is near (a beard filling the whole lower crop), the cheeks' median colour.
+      const skinK = k === 0 ? skin.y + skin.cr : k === 2 ? skin.y + skin.cb : (skin.y - 0.299 * (skin.y + skin.cr) - 0.114 * (skin.y + skin.cb)) / 0.587;
+      const local = w > 0.05 ? field[3 * p + k] / w : skinK;
+      const lit = w > 0.05 && w < 0.2 ? local + (skinK - local) * (0.2 - w) / 0.15 : local;
+      const target = lit * (1 - 0.3 * shade[p]);
+      const v = px[3 * p + k] + (target - px[3 * p + k]) * m;
+      img[3 * p + k] = v / 127.5 - 1;
+    }
   }
 }

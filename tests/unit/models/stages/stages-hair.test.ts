@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HAIR, greyAt, hairChange, hairEdgeFade, hairRegions } from '../../../../models/stages/hair/hair-stage';
 import { faceShape } from './face-shape-fixture';
+import { insidePolygon } from '../../../../models/stages/shape/face-points';
 
 const S = 96;
 const SKIN = [200, 150, 120];
 const HAIR = [45, 35, 30];
 
-/** A synthetic crop: skin inside the jaw oval, dark hair above the forehead and on the brows; optionally a beard. */
-function crop(beard: boolean): { img: Float32Array; shape: Float32Array } {
+const MID_BROWN = [125, 95, 80];
+const BLUE = [40, 90, 200];
+
+/**
+ * A synthetic crop: skin inside the jaw oval, dark hair above the forehead and on the brows;
+ * optionally a beard, whose strands may alternate dark and mid-brown (as a real beard's do), and
+ * a blue backdrop at the sides.
+ */
+function crop(beard: boolean, opts: { strands?: boolean; blueSides?: boolean } = {}): { img: Float32Array; shape: Float32Array } {
   const shape = faceShape();
   const img = new Float32Array(S * S * 3);
   const regions = hairRegions(S, shape, new Float32Array(S * S).fill(1));
@@ -15,8 +23,10 @@ function crop(beard: boolean): { img: Float32Array; shape: Float32Array } {
     for (let x = 0; x < S; x++) {
       const p = y * S + x;
       const v = (y + 0.5) / S;
-      const hair = v < 0.12 || regions[3 * p] > 0.5 || regions[3 * p + 1] > 0.5 || (beard && regions[3 * p + 2] > 0.5 && v < 0.95);
-      const c = hair ? HAIR : SKIN;
+      const u = (x + 0.5) / S;
+      const inBeard = beard && regions[3 * p + 2] > 0.5 && v < 0.95;
+      const hair = v < 0.12 || regions[3 * p] > 0.5 || regions[3 * p + 1] > 0.5 || inBeard;
+      const c = inBeard && opts.strands && (x + y) % 2 === 1 ? MID_BROWN : hair ? HAIR : opts.blueSides && (u < 0.1 || u > 0.9) ? BLUE : SKIN;
       for (let k = 0; k < 3; k++) img[3 * p + k] = c[k] / 127.5 - 1;
     }
   }
@@ -68,13 +78,33 @@ describe('hair stage', () => {
   });
 
   it('fades a beard toward the skin for a child target, and keeps a greyscale photo grey', () => {
-    const { img, shape } = crop(true);
+    const { img, shape } = crop(true, { strands: true, blueSides: true });
     const child = img.slice();
     hairChange(child, S, shape, 40, 5, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
     const before = px(img, 0.5, 0.85);
     const after = px(child, 0.5, 0.85);
     const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
     expect(dist(after, SKIN)).toBeLessThan(0.5 * dist(before, SKIN));
+    // The whole chin is shaved, not a patch with the beard's edge left: across the beard area inside
+    // the jaw the result is close to the skin everywhere (the worst pixel too; under the jaw the
+    // neck is shaded darker on purpose), and the cheeks keep their colour.
+    const beardArea = hairRegions(S, shape, null);
+    const jaw = Array.from({ length: 17 }, (_, i) => [shape[2 * i], shape[2 * i + 1]] as [number, number]);
+    let worst = 0;
+    let counted = 0;
+    for (let p = 0; p < S * S; p++) {
+      const [x, y] = [((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S];
+      if (beardArea[3 * p + 2] < 0.9 || !insidePolygon(x, y, jaw) || hairEdgeFade(x, y) < 1) continue;
+      worst = Math.max(worst, dist(px(child, x, y), SKIN));
+      counted++;
+    }
+    expect(counted).toBeGreaterThan(20);
+    expect(worst).toBeLessThan(0.35 * dist(HAIR, SKIN));
+    // The backdrop beside the face neither changes nor colours the filled chin (a blue wall once
+    // bled into a shaved chin).
+    expect(px(child, 0.04, 0.6)).toEqual(px(img, 0.04, 0.6));
+    expect(px(child, 0.5, 0.8)[2]).toBeLessThan(SKIN[2] + 8);
+    expect(px(child, 0.3, 0.55)).toEqual(px(img, 0.3, 0.55));
     // Greyscale: the same crop in grey stays grey after greying.
     const grey = Float32Array.from(img);
     for (let p = 0; p < S * S; p++) {
