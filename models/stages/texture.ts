@@ -32,6 +32,11 @@ export { AMPLITUDE_SIGMA, TEXTURE_BANDS, TEXTURE_SIGMAS, detailAmplitudes, mapSi
 
 /** Amplitudes below this (in [-1, 1] pixel units) count as this, so flat regions give no wild ratios. */
 const AMPLITUDE_FLOOR = 0.004;
+/**
+ * Band amplitude (in [-1, 1] units, ~2 grey levels) under which detail is noise to an amplifying
+ * gain: it is left as it is instead of multiplied.
+ */
+export const CORING = 0.016;
 /** Per-band gain limits: never more than 3x the detail, never less than a third. */
 const GAIN_MIN = 1 / 3;
 const GAIN_MAX = 3;
@@ -93,7 +98,14 @@ export function textureChange(faces: tf.Tensor4D, gains: Float32Array, M: number
   if (M !== h || M !== w) g = tf.image.resizeBilinear(g, [h, w], false, true);
   const parts = tf.split(tf.sub(g, 1), TEXTURE_BANDS, 3) as tf.Tensor4D[];
   let change: tf.Tensor4D = tf.zerosLike(lum);
-  for (let b = 0; b < TEXTURE_BANDS; b++) change = tf.add(change, tf.mul(parts[b], tf.sub(levels[b], levels[b + 1])));
+  for (let b = 0; b < TEXTURE_BANDS; b++) {
+    const band = tf.sub(levels[b], levels[b + 1]);
+    // Where detail is amplified (gain > 1), only what stands above the noise floor is: a crease
+    // is, JPEG blocks, sensor grain and faint freckles are not (coring, as in denoisers), so an
+    // old target deepens lines without printing speckle. Smoothing (gain < 1) takes all of it.
+    const cored = tf.sub(band, tf.clipByValue(band, -CORING, CORING));
+    change = tf.add(change, tf.add(tf.mul(tf.relu(parts[b]), cored), tf.mul(tf.minimum(parts[b], 0), band)));
+  }
   return change;
 }
 

@@ -12,7 +12,7 @@ import { CANONICAL_POINTS } from '../../../../models/face/template';
 import { MAX_DETAIL_CROP, cropSizeFor } from '../../../../main/engine/ops/aging-core';
 import { buildPrototypeModel, savePrototype } from '../../../../models/recipes/prototype/checkpoint';
 import { TexturedAgingModel } from '../../../../models/stages/textured-model';
-import { TEXTURE_BANDS, TEXTURE_SIGMAS, blurTensor, detailAmplitudes, loadTextureStage, textureChange, textureGains, textureStageFromMeans } from '../../../../models/stages/texture';
+import { CORING, TEXTURE_BANDS, TEXTURE_SIGMAS, blurTensor, detailAmplitudes, loadTextureStage, textureChange, textureGains, textureStageFromMeans } from '../../../../models/stages/texture';
 
 const S = 32;
 const N = S * S * 3;
@@ -89,7 +89,10 @@ describe('textureChange', () => {
     const direct = tf.tidy(() => {
       const lum = tf.sum(tf.mul(noise, tf.tensor1d([0.299, 0.587, 0.114])), 3, true) as tf.Tensor4D;
       const lv = TEXTURE_SIGMAS.map((sg) => blurTensor(lum, sg * 4));
-      return tf.add(tf.mul(tf.sub(lv[0], lv[1]), 1), tf.mul(tf.sub(lv[1], lv[2]), -0.5)) as tf.Tensor4D;
+      // The amplified band is cored (detail under the noise floor left as it is), the smoothed one not.
+      const fine = tf.sub(lv[0], lv[1]);
+      const cored = tf.sub(fine, tf.clipByValue(fine, -CORING, CORING));
+      return tf.add(tf.mul(cored, 1), tf.mul(tf.sub(lv[1], lv[2]), -0.5)) as tf.Tensor4D;
     });
     // Away from the zero-padded border.
     const inner = (t: tf.Tensor4D) => tf.slice(t, [0, 16, 16, 0], [1, H - 32, H - 32, 1]);
@@ -133,6 +136,31 @@ describe('the texture stage', () => {
     const grown = tf.sub(bigAged.output, big);
     expect(Math.max(...(await tf.abs(grown).data()))).toBeGreaterThan(0.05);
     tf.dispose([input, aged.output, younger.output, same.output, p.output, big, bigAged.output, grown]);
+  });
+
+  it('amplifies a crease but not faint grain: detail under the noise floor is left as it is', async () => {
+    tf.setBackend('cpu');
+    // Faint 1-level grain everywhere (JPEG, sensor) and one strong 20-level crease across the face.
+    const px = new Float32Array(N);
+    for (let y = 0; y < S; y++) {
+      for (let x = 0; x < S; x++) {
+        const grain = (x + y) % 2 === 0 ? 1 : -1;
+        const crease = y === S / 2 ? -20 : 0;
+        for (let c = 0; c < 3; c++) px[(y * S + x) * 3 + c] = (128 + grain + crease) / 127.5 - 1;
+      }
+    }
+    const M = 8;
+    const gains = new Float32Array(M * M * TEXTURE_BANDS).fill(3);
+    const change = tf.tidy(() => textureChange(tf.tensor4d(px, [1, S, S, 3]), gains, M, S));
+    const d = await change.data();
+    change.dispose();
+    const at = (x: number, y: number) => d[y * S + x] * 127.5;
+    // Away from the crease the grain is not tripled (at most a fraction of a level added)...
+    let grainChange = 0;
+    for (let y = 2; y < S / 2 - 6; y++) for (let x = 2; x < S - 2; x++) grainChange = Math.max(grainChange, Math.abs(at(x, y)));
+    expect(grainChange).toBeLessThan(0.5);
+    // ...while the crease deepens by many levels.
+    expect(at(S / 2, S / 2)).toBeLessThan(-10);
   });
 
   it('keeps a model\'s reconstruction and leaves no tensors behind', async () => {
