@@ -23,7 +23,7 @@ import { detectLandmarks } from '../face/landmarks';
 import { estimateAgeAndDescriptor } from '../face/estimate';
 import { CANONICAL_FACE_RECT } from '../face/template';
 import { loadTextureStage, type TextureStage } from './texture';
-import { changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
+import { appearanceMask, changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
 import { loadAppearanceMeans, type AppearanceMeans } from './appearance/normalised-means';
 import { DEFAULT_HAIR, hairChange, type HairOptions } from './hair/hair-stage';
 import { personMask } from './hair/segmentation';
@@ -34,6 +34,7 @@ import { controlPoints } from './shape/face-points';
 import { denseMap, fitTps, remap } from './shape/tps';
 import { gaussianBlur } from '../recipes/prototype/filters';
 import { loadCycleGanModel } from '../recipes/cyclegan/model';
+import { loadAgeCganModel } from '../recipes/age-cgan/model';
 import type { AgingModel } from '../core/trainer';
 
 export const ENGINEERED_FORMAT = 'face-age-engineered';
@@ -83,7 +84,7 @@ export class EngineeredAgingModel {
     readonly refiner: AgingModel | null = null,
   ) {
     this.resolution = appearance.size;
-    this.refMask = outlineMask(appearance.reference, appearance.size, 2);
+    this.refMask = appearanceMask(appearance.reference, appearance.size, 2, options.appearance.featureDamp ?? 0);
   }
 
   async age(
@@ -240,6 +241,17 @@ export class EngineeredAgingModel {
   }
 }
 
+/**
+ * The learned appearance stage: a CycleGAN (generator.prior 'engineered') or an Age-cGAN, trained on
+ * shape-normalised faces with the mean faces as teacher; both give output and reconstruction.
+ */
+async function loadRefiner(dir: string): Promise<AgingModel> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as { kind?: string };
+  if (meta.kind === 'cyclegan') return loadCycleGanModel(dir);
+  if (meta.kind === 'age-cgan') return loadAgeCganModel(dir);
+  throw new Error(`${dir}: a refiner must be a CycleGAN or an Age-cGAN (kind ${String(meta.kind)})`);
+}
+
 /** Sub-folder of an engineered model holding its learned appearance stage. */
 export const REFINER_DIR = 'refiner';
 
@@ -258,6 +270,6 @@ export async function loadEngineeredModel(dir: string, override: Partial<Enginee
     hair: { ...DEFAULT_HAIR, ...meta.options?.hair, ...override.hair },
   };
   const refinerDir = path.join(dir, REFINER_DIR);
-  const refiner = options.refiner !== false && existsSync(path.join(refinerDir, 'meta.json')) ? await loadCycleGanModel(refinerDir) : null;
+  const refiner = options.refiner !== false && existsSync(path.join(refinerDir, 'meta.json')) ? await loadRefiner(refinerDir) : null;
   return new EngineeredAgingModel(shapes, appearance, texture, options, refiner);
 }

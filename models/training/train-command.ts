@@ -71,17 +71,18 @@ async function teacherParts(o: TrainCommandOptions, descriptorNeedsTeacher: bool
 }
 
 /**
- * A CycleGAN's teacher: an engineered model folder (its shape-normalised mean faces, for a G that
- * trains on a normalised dataset with generator.prior 'engineered'), else a prototype folder.
+ * A GAN's teacher: an engineered model folder (its shape-normalised mean faces, for a generator
+ * trained on a normalised dataset, see tools/research/normalise-dataset-main.ts; the CycleGAN with
+ * generator.prior 'engineered' also refines it), else a prototype folder.
  */
-async function cycleGanTeacherParts(o: TrainCommandOptions) {
+async function ganTeacherParts(o: TrainCommandOptions, descriptorNeedsTeacher: boolean) {
   if (o.teacher && existsSync(path.join(o.teacher, 'appearance.json'))) {
     const means = await loadAppearanceMeans(o.teacher);
     if (!means) throw new Error(`${o.teacher}: no mean faces`);
     const teacher = new MeansTeacher(means, { ...DEFAULT_APPEARANCE, ...((o.teacherOptions ?? {}) as Partial<AppearanceOptions>) });
-    return withRecognizer(o, teacher, false);
+    return withRecognizer(o, teacher, descriptorNeedsTeacher);
   }
-  return teacherParts(o, false);
+  return teacherParts(o, descriptorNeedsTeacher);
 }
 
 async function withRecognizer<T extends AgeTeacher & { dispose(): void }>(o: TrainCommandOptions, teacher: T | null, descriptorNeedsTeacher: boolean) {
@@ -101,7 +102,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     case 'cyclegan': {
       // Blurred input: the generator cannot please the teacher with pixel-level checkerboards.
       const classifier: AgeClassifier | null = o.classifier ? await loadAgeClassifier(o.classifier, { blur: true }) : null;
-      const parts = await cycleGanTeacherParts(o);
+      const parts = await ganTeacherParts(o, false);
       const { teacher, extraGeneratorLoss } = parts;
       const opts: CycleGanTrainerOptions = {
         ...(classifier ? { classifier } : {}),
@@ -129,7 +130,7 @@ async function recipeFor(o: TrainCommandOptions, train: FaceDataset, val: FaceDa
     case 'age-cgan': {
       // --teacher: the prototype whose change G distils (config.teacherWeight, 10 if not given).
       // --descriptor-weight: identity-descriptor loss on the shown face (teacher mode only).
-      const parts = await teacherParts(o, true);
+      const parts = await ganTeacherParts(o, true);
       const { teacher, extraGeneratorLoss } = parts;
       const opts = teacher ? { teacher, ...(extraGeneratorLoss ? { extraGeneratorLoss } : {}) } : {};
       const teacherDefaults = teacher ? { teacherWeight: 10, reconstructionWeight: 1 } : {};
