@@ -23,7 +23,7 @@ import { detectLandmarks } from '../face/landmarks';
 import { estimateAgeAndDescriptor } from '../face/estimate';
 import { CANONICAL_FACE_RECT } from '../face/template';
 import { loadTextureStage, type TextureStage } from './texture';
-import { appearanceMask, changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
+import { changeOnFace, DEFAULT_APPEARANCE, isGreyscale, outlineMask, referenceChange, type AppearanceOptions } from './appearance/appearance-change';
 import { loadAppearanceMeans, type AppearanceMeans } from './appearance/normalised-means';
 import { DEFAULT_HAIR, hairChange, type HairOptions } from './hair/hair-stage';
 import { personMask } from './hair/segmentation';
@@ -84,7 +84,7 @@ export class EngineeredAgingModel {
     readonly refiner: AgingModel | null = null,
   ) {
     this.resolution = appearance.size;
-    this.refMask = appearanceMask(appearance.reference, appearance.size, 2, options.appearance.featureDamp ?? 0);
+    this.refMask = outlineMask(appearance.reference, appearance.size, 2);
   }
 
   async age(

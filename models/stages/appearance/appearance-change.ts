@@ -29,11 +29,6 @@ export interface AppearanceOptions {
   lumaSigma: number;
   /** Multiplies a learned (refiner) change instead; absent: 1. */
   learnedStrength?: number;
-  /**
-   * How much less the change applies on the features that make a person recognisable (eyes,
-   * brows, nose, mouth) than on the skin around them, 0..1; absent: 0 (the same everywhere).
-   */
-  featureDamp?: number;
 }
 
 export const DEFAULT_APPEARANCE: AppearanceOptions = { strength: 1.6, chroma: 0.5, chromaSigma: 4, lumaSigma: 1 };
@@ -65,39 +60,6 @@ export function outlineMask(shape: ArrayLike<number>, size: number, feather: num
   const soft = gaussianBlur(hard, size, feather, 1);
   for (let i = 0; i < soft.length; i++) soft[i] = Math.max(0, Math.min(1, (soft[i] - 0.5) * 2));
   return soft;
-}
-
-/**
- * The region the change is drawn in, in a shape's frame: the face inside its outline, with the
- * features (eyes, brows, nose, mouth, each a little enlarged and softened) weighted 1 - damp.
- * Skin is where age shows most (lines, hollows, tone); the features carry who the person is.
- */
-export function appearanceMask(shape: ArrayLike<number>, size: number, feather: number, damp = 0): Float32Array {
-  const mask = outlineMask(shape, size, feather);
-  if (damp <= 0) return mask;
-  const pt = (i: number): [number, number] => [shape[2 * i], shape[2 * i + 1]];
-  const grown = (ids: number[], k: number): Array<[number, number]> => {
-    const c = ids.reduce((a, i) => [a[0] + pt(i)[0] / ids.length, a[1] + pt(i)[1] / ids.length], [0, 0]);
-    return ids.map((i) => [c[0] + (pt(i)[0] - c[0]) * k, c[1] + (pt(i)[1] - c[1]) * k]);
-  };
-  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, j) => a + j);
-  // Brows: their upper edge (17-21, 22-26) and the same line dropped to the eyes' top.
-  const brow = (ids: number[]): Array<[number, number]> => {
-    const drop = 0.35 * Math.abs(shape[2 * 37 + 1] - shape[2 * 19 + 1]);
-    return [...ids.map(pt), ...[...ids].reverse().map((i) => [pt(i)[0], pt(i)[1] + drop] as [number, number])];
-  };
-  const polys = [grown(range(36, 41), 1.7), grown(range(42, 47), 1.7), brow(range(17, 21)), brow(range(22, 26)), grown([27, 31, 32, 33, 34, 35], 1.15), grown(range(48, 59), 1.25)];
-  const hard = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
-    const v = (y + 0.5) / size;
-    for (let x = 0; x < size; x++) {
-      const u = (x + 0.5) / size;
-      hard[y * size + x] = polys.some((poly) => insidePolygon(u, v, poly)) ? 1 : 0;
-    }
-  }
-  const soft = gaussianBlur(hard, size, Math.max(1, size / 40), 1);
-  for (let i = 0; i < mask.length; i++) mask[i] *= 1 - damp * Math.min(1, soft[i]);
-  return mask;
 }
 
 /** Whether an RGB face (floats, any scale) carries almost no colour: a greyscale photo. */

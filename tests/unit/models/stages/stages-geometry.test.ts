@@ -5,7 +5,6 @@ import { computeShapeMeans, meanShapeAt, raceBalancedWeights, parseShapeMeans } 
 import { FADE_OUTER, targetShape, warpFade, warpToShape } from '../../../../models/stages/shape/shape-stage';
 import { cropMaskWeight } from '../../../../models/face/paste-back';
 import { faceShape } from './face-shape-fixture';
-import { appearanceMask, outlineMask } from '../../../../models/stages/appearance/appearance-change';
 
 describe('thin-plate spline', () => {
   it('passes through its points and is the identity when both point sets agree', () => {
@@ -101,24 +100,5 @@ describe('shape warp', () => {
     }
     // ...and the crop mask is full where the warp can act.
     expect(cropMaskWeight(FADE_OUTER, 0.5)).toBe(1);
-  });
-
-  it('the appearance mask covers the face; with feature damping, eyes and mouth get less than the cheeks', () => {
-    const S = 96;
-    const shape = faceShape();
-    const plain = appearanceMask(shape, S, 2, 0);
-    expect(Array.from(plain)).toEqual(Array.from(outlineMask(shape, S, 2)));
-    const damped = appearanceMask(shape, S, 2, 0.7);
-    const at = (m: Float32Array, u: number, v: number) => m[Math.floor(v * S) * S + Math.floor(u * S)];
-    // Cheek (between the eye and the jaw) fully on, background off, in both.
-    expect(at(damped, 0.3, 0.55)).toBeGreaterThan(0.95);
-    expect(at(damped, 0.03, 0.03)).toBe(0);
-    // The eye's centre and the mouth's: well under the cheek (1 - 0.7 at the centre of a large
-    // feature; the softening lifts small ones).
-    for (const [u, v] of [[0.34, 0.38], [0.66, 0.38], [0.5, 0.72]]) {
-      expect(at(plain, u, v)).toBeGreaterThan(0.95);
-      expect(at(damped, u, v)).toBeLessThan(0.6);
-      expect(at(damped, u, v)).toBeGreaterThan(0.2);
-    }
   });
 });
