@@ -9,83 +9,51 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write';
+import { openPackedDataset, type PackedDataset } from '../face/packed-dataset';
 import { MemoryFaceSource, SPLIT_TRAIN, SPLIT_VAL, loadFolderFaces, type FaceSource, type FolderOptions } from './face-source';
 import { stratumOf } from './labels';
 
-interface PackedMeta {
-  format: string;
-  size: number;
-  channels?: number;
-  complete?: boolean;
-}
-
+/** A packed dataset as a training FaceSource: face i is row i of crops.bin (the one reader, face/packed-dataset.ts). */
 export class PackedFaceSource implements FaceSource {
   readonly count: number;
-  private readonly rowBytes: number;
+  readonly size: number;
+  readonly ages: Float32Array;
+  readonly splits: Uint8Array;
+  readonly files: string[];
+  readonly complete: boolean;
+  readonly strata?: readonly string[];
 
   private constructor(
     readonly dir: string,
-    readonly size: number,
-    readonly ages: Float32Array,
-    readonly splits: Uint8Array,
-    readonly files: string[],
-    readonly complete: boolean,
-    private readonly fh: fs.FileHandle,
-    readonly strata?: readonly string[],
+    private readonly ds: PackedDataset,
+    hasDemographics: boolean,
   ) {
-    this.count = ages.length;
-    this.rowBytes = size * size * 3;
+    const rows = ds.rows;
+    rows.forEach((r, i) => {
+      if (r.row !== i) throw new Error(`${dir}/index.csv row ${i} is numbered ${r.row}`);
+    });
+    this.count = rows.length;
+    this.size = ds.size;
+    this.ages = Float32Array.from(rows, (r) => r.age);
+    this.splits = Uint8Array.from(rows, (r) => (r.split === 'val' ? SPLIT_VAL : SPLIT_TRAIN));
+    this.files = rows.map((r) => r.file);
+    this.complete = ds.meta.complete === true;
+    if (hasDemographics) this.strata = rows.map((r) => stratumOf(r.gender === null ? '' : String(r.gender), r.race === null ? '' : String(r.race)));
   }
 
   static async open(dir: string): Promise<PackedFaceSource> {
-    const meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as PackedMeta;
-    if (meta.format !== 'face-age-packed-v1') throw new Error(`${dir} is not a packed face dataset (format ${meta.format})`);
-    if ((meta.channels ?? 3) !== 3) throw new Error(`${dir}: expected 3 channels`);
-    const text = await fs.readFile(path.join(dir, 'index.csv'), 'utf8');
-    // A torn last line (the preparer was killed mid-append) is ignored.
-    const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '');
-    const header = lines[0].split(',');
-    const col = (name: string) => {
-      const i = header.indexOf(name);
-      if (i < 0) throw new Error(`${dir}/index.csv has no column ${name}`);
-      return i;
-    };
-    const ri = col('row');
-    const ai = col('age');
-    const si = col('split');
-    const fi = col('file');
-    const gi = header.indexOf('gender');
-    const ci = header.indexOf('race');
-    const rows = lines.slice(1).map((l) => l.split(','));
-    const rowBytes = meta.size * meta.size * 3;
-    const fh = await fs.open(path.join(dir, 'crops.bin'), 'r');
-    const { size: binSize } = await fh.stat();
-    const usable = rows.filter((r, i) => {
-      if (Number(r[ri]) !== i) throw new Error(`${dir}/index.csv row ${i} is numbered ${r[ri]}`);
-      return (i + 1) * rowBytes <= binSize;
-    });
-    return new PackedFaceSource(
-      dir,
-      meta.size,
-      Float32Array.from(usable.map((r) => Number(r[ai]))),
-      Uint8Array.from(usable.map((r) => (r[si] === 'val' ? SPLIT_VAL : SPLIT_TRAIN))),
-      usable.map((r) => r[fi]),
-      meta.complete === true,
-      fh,
-      gi >= 0 && ci >= 0 ? usable.map((r) => stratumOf(r[gi] ?? '', r[ci] ?? '')) : undefined,
-    );
+    const ds = openPackedDataset(dir);
+    const header = (await fs.readFile(path.join(dir, 'index.csv'), 'utf8')).split('\n', 1)[0].split(',');
+    return new PackedFaceSource(dir, ds, header.includes('gender') && header.includes('race'));
   }
 
   async read(index: number, out?: Uint8Array): Promise<Uint8Array> {
     if (index < 0 || index >= this.count) throw new Error(`face ${index} out of range (0..${this.count - 1})`);
-    const buf = out ?? new Uint8Array(this.rowBytes);
-    const { bytesRead } = await this.fh.read(buf, 0, this.rowBytes, index * this.rowBytes);
-    if (bytesRead !== this.rowBytes) throw new Error(`short read of face ${index} in ${this.dir}/crops.bin`);
-    return buf;
+    return this.ds.readCropInto(index, out ?? new Uint8Array(this.size * this.size * 3));
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    this.ds.close();
   }
 }
 

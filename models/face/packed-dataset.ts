@@ -42,6 +42,8 @@ export interface PackedDataset {
   rows: PackedRow[];
   /** One crop, size * size * 3 uint8 RGB. */
   readCrop(row: number): Uint8Array;
+  /** One crop into `out` (at least size * size * 3 bytes); returns `out`. */
+  readCropInto(row: number, out: Uint8Array): Uint8Array;
   /** Several crops, concatenated in the given order: [n, size, size, 3] uint8. */
   readCrops(rows: readonly number[]): Uint8Array;
   /** 68 landmarks of one row in unit crop coordinates (x0, y0, x1, ...), or null when the dataset has no landmarks.bin. */
@@ -50,21 +52,36 @@ export interface PackedDataset {
   close(): void;
 }
 
-function parseRow(line: string): PackedRow {
-  const c = line.split(',');
-  const opt = (s: string) => (s === '' ? null : Number(s));
-  return {
-    row: Number(c[0]),
-    file: c[1],
-    age: Number(c[2]),
-    gender: opt(c[3]),
-    race: opt(c[4]),
-    hash: c[5],
-    split: c[6] === 'val' ? 'val' : 'train',
-    score: Number(c[7]),
-    detector: c[8],
-    eyeDistance: Number(c[9]),
-    inside: Number(c[10]),
+/**
+ * Row parser for an index.csv header: columns are found by name, so the full index the preparer
+ * writes (row,file,age,gender,race,hash,split,score,detector,eye_distance,inside) and the short one
+ * of a decoded-folder cache (row,file,age,[gender,race,]split) read alike; absent columns get
+ * neutral values.
+ */
+function rowParser(dir: string, header: string[]): (line: string) => PackedRow {
+  const at = (name: string, required = false) => {
+    const i = header.indexOf(name);
+    if (required && i < 0) throw new Error(`${dir}/index.csv has no column ${name}`);
+    return i;
+  };
+  const [ri, fi, ai, si] = [at('row', true), at('file', true), at('age', true), at('split', true)];
+  const [gi, ci, hi, sci, di, ei, ii] = ['gender', 'race', 'hash', 'score', 'detector', 'eye_distance', 'inside'].map((n) => at(n));
+  const opt = (c: string[], i: number) => (i < 0 || c[i] === undefined || c[i] === '' ? null : Number(c[i]));
+  return (line) => {
+    const c = line.split(',');
+    return {
+      row: Number(c[ri]),
+      file: c[fi],
+      age: Number(c[ai]),
+      gender: opt(c, gi),
+      race: opt(c, ci),
+      hash: hi < 0 ? '' : c[hi],
+      split: c[si] === 'val' ? 'val' : 'train',
+      score: opt(c, sci) ?? 0,
+      detector: di < 0 ? '' : c[di],
+      eyeDistance: opt(c, ei) ?? 0,
+      inside: opt(c, ii) ?? 1,
+    };
   };
 }
 
@@ -73,12 +90,16 @@ export function openPackedDataset(dir: string): PackedDataset {
   if (!existsSync(metaFile)) throw new Error(`${dir} is not a packed face dataset (no meta.json)`);
   const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as PackedMeta;
   if (meta.format !== PACKED_FORMAT) throw new Error(`${dir}: format ${meta.format}, expected ${PACKED_FORMAT}`);
+  if ((meta.channels ?? 3) !== 3) throw new Error(`${dir}: expected 3 channels`);
   const size = meta.size;
   const rowBytes = size * size * 3;
   const fd = openSync(path.join(dir, 'crops.bin'), 'r');
   const onDisk = Math.floor(fstatSync(fd).size / rowBytes);
   const text = readFileSync(path.join(dir, 'index.csv'), 'utf8');
-  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(1).filter((l) => l !== '');
+  // A torn last line (the preparer was killed mid-append) is ignored.
+  const all = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l !== '');
+  const parseRow = rowParser(dir, (all[0] ?? '').split(','));
+  const lines = all.slice(1);
   const lmPath = path.join(dir, LANDMARKS_FILE);
   const lmFd = existsSync(lmPath) ? openSync(lmPath, 'r') : null;
   const lmOnDisk = lmFd === null ? 0 : Math.floor(fstatSync(lmFd).size / LANDMARK_ROW_BYTES);
@@ -97,6 +118,10 @@ export function openPackedDataset(dir: string): PackedDataset {
       const buf = new Uint8Array(rowBytes);
       readInto(row, buf, 0);
       return buf;
+    },
+    readCropInto(row, out) {
+      readInto(row, out, 0);
+      return out;
     },
     readCrops(list) {
       const buf = new Uint8Array(list.length * rowBytes);
