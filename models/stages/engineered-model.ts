@@ -217,13 +217,17 @@ export class EngineeredAgingModel {
     const target = o.shapeStrength > 0 ? targetShape(this.shapes, shape, sourceAge, targetAge, gender, o.shapeStrength) : Float32Array.from(shape);
     const warped = o.shapeStrength > 0 ? warpToShape(face, S, shape, target) : Float32Array.from(face);
     // Appearance, in grey levels, then to [-1, 1] units.
-    const faceMask = outlineMask(target, S, Math.max(1, S / 64));
+    // The face's mean brightness, over its outline drawn at a coarse size (a mean needs no detail).
+    const M = Math.min(S, 64);
+    const faceMask = outlineMask(target, M, 1);
     let luma = 0;
     let wsum = 0;
-    for (let p = 0; p < S * S; p++) {
+    for (let q = 0; q < M * M; q++) {
+      if (faceMask[q] === 0) continue;
+      const p = Math.min(S - 1, Math.floor(((Math.floor(q / M) + 0.5) * S) / M)) * S + Math.min(S - 1, Math.floor((((q % M) + 0.5) * S) / M));
       const y = 0.299 * warped[3 * p] + 0.587 * warped[3 * p + 1] + 0.114 * warped[3 * p + 2];
-      luma += faceMask[p] * (y + 1) * 127.5;
-      wsum += faceMask[p];
+      luma += faceMask[q] * (y + 1) * 127.5;
+      wsum += faceMask[q];
     }
     luma /= Math.max(1e-6, wsum);
     const grey = isGreyscale(warped, 2 / 255);

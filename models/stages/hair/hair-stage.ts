@@ -49,6 +49,9 @@ interface Skin {
   cr: number;
 }
 
+/** Luminance of pixel p of an RGB array. */
+const luma = (img: Float32Array, p: number) => 0.299 * img[3 * p] + 0.587 * img[3 * p + 1] + 0.114 * img[3 * p + 2];
+
 const ycc = (r: number, g: number, b: number) => {
   const y = 0.299 * r + 0.587 * g + 0.114 * b;
   return [y, b - y, r - y] as const;
@@ -88,7 +91,9 @@ function skinOf(img: Float32Array, S: number, shape: ArrayLike<number>): Skin {
 function distToSegment(u: number, v: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax, dy = by - ay;
   const t = Math.max(0, Math.min(1, ((u - ax) * dx + (v - ay) * dy) / (dx * dx + dy * dy || 1)));
-  return Math.hypot(u - ax - t * dx, v - ay - t * dy);
+  const ex = u - ax - t * dx;
+  const ey = v - ay - t * dy;
+  return Math.sqrt(ex * ex + ey * ey);
 }
 
 /**
@@ -138,6 +143,57 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
   return gaussianBlur(out, S, Math.max(1, S / 50), 3);
 }
 
+/** Side at which smooth maps (regions, the skin field) are computed before being enlarged. */
+const COARSE = 96;
+
+/**
+ * Resamples an image of `from` x `from` pixels to `to` x `to`: box-averaged when shrinking,
+ * bilinear (pixel centres) when enlarging.
+ */
+export function resize(src: Float32Array, from: number, to: number, channels: number): Float32Array {
+  if (from === to) return src;
+  const out = new Float32Array(to * to * channels);
+  const f = from / to;
+  if (to < from) {
+    for (let y = 0; y < to; y++) {
+      const y0 = Math.floor(y * f), y1 = Math.max(y0 + 1, Math.floor((y + 1) * f));
+      for (let x = 0; x < to; x++) {
+        const x0 = Math.floor(x * f), x1 = Math.max(x0 + 1, Math.floor((x + 1) * f));
+        const o = (y * to + x) * channels;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) for (let k = 0; k < channels; k++) out[o + k] += src[(yy * from + xx) * channels + k];
+        const area = (y1 - y0) * (x1 - x0);
+        for (let k = 0; k < channels; k++) out[o + k] /= area;
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < to; y++) {
+    const sy = Math.min(from - 1, Math.max(0, (y + 0.5) * f - 0.5));
+    const y0 = Math.floor(sy), y1 = Math.min(from - 1, y0 + 1), ty = sy - y0;
+    for (let x = 0; x < to; x++) {
+      const sx = Math.min(from - 1, Math.max(0, (x + 0.5) * f - 0.5));
+      const x0 = Math.floor(sx), x1 = Math.min(from - 1, x0 + 1), tx = sx - x0;
+      const o = (y * to + x) * channels;
+      for (let k = 0; k < channels; k++) {
+        const a = src[(y0 * from + x0) * channels + k] * (1 - tx) + src[(y0 * from + x1) * channels + k] * tx;
+        const b = src[(y1 * from + x0) * channels + k] * (1 - tx) + src[(y1 * from + x1) * channels + k] * tx;
+        out[o + k] = a * (1 - ty) + b * ty;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * hairRegions at a coarse size, enlarged: the regions are soft (blurred by S / 50), and drawing
+ * them at a 512 px crop's full size cost most of a slider step.
+ */
+function smoothRegions(S: number, shape: ArrayLike<number>, person: Float32Array | null): Float32Array {
+  const R = Math.min(S, COARSE);
+  if (R === S) return hairRegions(S, shape, person);
+  return resize(hairRegions(R, shape, person ? resize(person, S, R, 1) : null), R, S, 3);
+}
+
 /**
  * Greys (or darkens) hair in `img` ([-1, 1] RGB, S x S) in place; `person` is the segmentation's
  * person probability per pixel (null: scalp hair is left alone).
@@ -162,7 +218,7 @@ export function hairChange(
   const g = (v: number) => (v + 1) * 127.5;
   const px = Float32Array.from(img, g);
   const skin = skinOf(px, S, shape);
-  const regions = hairRegions(S, shape, person);
+  const regions = smoothRegions(S, shape, person);
   // Hair-ness: darker than the skin, or much less colourful than it (dark, grey and white hair all
   // are; skin has a distinct warm chroma whatever its tone).
   const hairness = new Float32Array(S * S);
@@ -171,11 +227,13 @@ export function hairChange(
   const hairW = [0, 0, 0];
   const skinChroma = Math.max(6, Math.hypot(skin.cb, skin.cr));
   for (let p = 0; p < S * S; p++) {
-    const [y, cb, cr] = ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2]);
+    const y = luma(px, p);
+    const cb = px[3 * p + 2] - y;
+    const cr = px[3 * p] - y;
     // Hair to grey is darker than the skin (a shadow or a highlight on skin is not); hair that is
     // already grey (pale: light and colourless) is what a younger target darkens.
     const dark = smooth((skin.y - y - 25) / 35);
-    const pale = smooth((0.45 - Math.hypot(cb, cr) / skinChroma) / 0.25) * smooth((y - skin.y + 10) / 30);
+    const pale = smooth((0.45 - Math.sqrt(cb * cb + cr * cr) / skinChroma) / 0.25) * smooth((y - skin.y + 10) / 30);
     hairness[p] = dark;
     paleness[p] = pale;
     for (let k = 0; k < 3; k++) {
@@ -210,12 +268,12 @@ export function hairChange(
     const edge = hairEdgeFade(((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S);
     if (edge === 0) continue;
     // A beard is darker than the skin (or grey): a white collar under the jaw is not one.
-    const beardW = bearded * regions[3 * p + 2] * (ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2])[0] < skin.y + 15 ? 1 : 0);
+    const beardW = bearded * regions[3 * p + 2] * (luma(px, p) < skin.y + 15 ? 1 : 0);
     const greying = edge * Math.max(0, regions[3 * p] * scalp + regions[3 * p + 1] * brows + beardW * beard) * hairness[p];
     const darkening = edge * greyHead * Math.max(0, -(regions[3 * p] * scalp + regions[3 * p + 1] * brows)) * paleness[p];
     if (greying <= 0 && darkening <= 0) continue;
     const r = px[3 * p], gg = px[3 * p + 1], b = px[3 * p + 2];
-    const [y] = ycc(r, gg, b);
+    const y = 0.299 * r + 0.587 * gg + 0.114 * b;
     const rw = regions[3 * p] + regions[3 * p + 1] + regions[3 * p + 2];
     const meanY = rw > 0 ? (regions[3 * p] * meanOf[0] + regions[3 * p + 1] * meanOf[1] + regions[3 * p + 2] * meanOf[2]) / rw : skin.y;
     let nr = r, ng = gg, nb = b;
@@ -281,18 +339,30 @@ function shaveBeard(
     beard[p] = Math.max(regions[3 * p + 2], below[p] && insidePolygon(u, v, deep) ? 1 : 0) * hairness[p];
     // Skin: not hair, not much darker than the cheeks (nostrils, lips' shadow), of the cheeks'
     // colour (not a blue or white background beside the face), inside the jaw.
-    const [y, cb, cr] = ycc(px[3 * p], px[3 * p + 1], px[3 * p + 2]);
-    const chromaOff = Math.hypot(cb - skin.cb, cr - skin.cr) / skinChroma;
+    const y = luma(px, p);
+    const dcb = px[3 * p + 2] - y - skin.cb;
+    const dcr = px[3 * p] - y - skin.cr;
+    const chromaOff = Math.sqrt(dcb * dcb + dcr * dcr) / skinChroma;
     weight[p] = (1 - hairness[p]) * smooth((y - skin.y + 30) / 20) * smooth((0.8 - chromaOff) / 0.4) * (1 - below[p]);
   }
   // Under the jaw a child's chin casts its shadow on the neck: the skin there is darker.
   const shade = gaussianBlur(below, S, Math.max(1, S / 40), 1);
   const mask = gaussianBlur(beard, S, Math.max(1, S / 60), 1);
-  const wide = S / 14;
-  const wsum = gaussianBlur(weight, S, wide, 1);
-  const weighted = new Float32Array(n * 3);
-  for (let p = 0; p < n; p++) for (let k = 0; k < 3; k++) weighted[3 * p + k] = px[3 * p + k] * weight[p];
-  const field = gaussianBlur(weighted, S, wide, 3);
+  // The field is smooth (a blur of S / 14): computed at a coarse size and enlarged.
+  const R = Math.min(S, COARSE);
+  const wide = R / 14;
+  const weighted = new Float32Array(n * 4);
+  for (let p = 0; p < n; p++) {
+    for (let k = 0; k < 3; k++) weighted[4 * p + k] = px[3 * p + k] * weight[p];
+    weighted[4 * p + 3] = weight[p];
+  }
+  const blurred = resize(gaussianBlur(resize(weighted, S, R, 4), R, wide, 4), R, S, 4);
+  const wsum = new Float32Array(n);
+  const field = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    wsum[p] = blurred[4 * p + 3];
+    for (let k = 0; k < 3; k++) field[3 * p + k] = blurred[4 * p + k];
+  }
   for (let p = 0; p < n; p++) {
     const m = Math.min(1, 1.8 * mask[p]) * amount * hairEdgeFade(((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S);
     if (m <= 0.002) continue;

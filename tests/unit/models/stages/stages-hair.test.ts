@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HAIR, greyAt, hairChange, hairEdgeFade, hairRegions } from '../../../../models/stages/hair/hair-stage';
+import { DEFAULT_HAIR, greyAt, hairChange, hairEdgeFade, hairRegions, resize } from '../../../../models/stages/hair/hair-stage';
 import { faceShape } from './face-shape-fixture';
 import { insidePolygon } from '../../../../models/stages/shape/face-points';
 
@@ -116,5 +116,32 @@ describe('hair stage', () => {
       expect(Math.abs(grey[3 * p] - grey[3 * p + 1])).toBeLessThan(1e-6);
       expect(Math.abs(grey[3 * p + 1] - grey[3 * p + 2])).toBeLessThan(1e-6);
     }
+  });
+
+  it('computes smooth maps at a coarse size: resizing keeps a constant and a ramp, down and back up', () => {
+    const n = 200;
+    const ramp = new Float32Array(n * n * 2);
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) {
+      ramp[2 * (y * n + x)] = 0.7;
+      ramp[2 * (y * n + x) + 1] = (x + 0.5) / n;
+    }
+    const small = resize(ramp, n, 96, 2);
+    const back = resize(small, 96, n, 2);
+    let worstConst = 0;
+    let worstRamp = 0;
+    for (let y = 0; y < n; y++) for (let x = 2; x < n - 2; x++) {
+      worstConst = Math.max(worstConst, Math.abs(back[2 * (y * n + x)] - 0.7));
+      worstRamp = Math.max(worstRamp, Math.abs(back[2 * (y * n + x) + 1] - (x + 0.5) / n));
+    }
+    expect(worstConst).toBeLessThan(1e-5);
+    expect(worstRamp).toBeLessThan(0.01);
+    // The regions the stage uses at a 200 px crop match drawing them at full size closely.
+    const shape = faceShape();
+    const person = new Float32Array(n * n).fill(1);
+    const full = hairRegions(n, shape, person);
+    const coarse = resize(hairRegions(96, shape, resize(person, n, 96, 1)), 96, n, 3);
+    let diff = 0;
+    for (let i = 0; i < full.length; i++) diff += Math.abs(full[i] - coarse[i]);
+    expect(diff / full.length).toBeLessThan(0.02);
   });
 });
