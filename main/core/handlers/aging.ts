@@ -42,7 +42,7 @@ export function agingHandlers(ctx: CoreContext) {
       const where = await resolve(req.photoId, req.faceIndex, req.modelId);
       const r = await ctx.supervisor.request(
         'ageFaces',
-        { ...where, ages: req.ages, output: req.output, estimate: req.estimate, draft: req.draft },
+        { ...where, ages: req.ages, output: req.output, estimate: req.estimate, draft: req.draft, cropFormat: req.cropFormat },
         { signal },
       );
       if (!r.ok) throw new StudioFailure(r.error.code, r.error.message);
@@ -55,7 +55,7 @@ export function agingHandlers(ctx: CoreContext) {
   return defineHandlers({
     'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output, quality }) => {
       const draft = quality === 'draft';
-      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, draft });
+      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, draft, cropFormat: 'jpeg' });
       const frame = r.frames[0];
       return {
         requestId,

@@ -17,6 +17,11 @@ import { LruCache } from './lru';
 
 const crops = new LruCache<string, AlignedFace>(8);
 
+/** JPEG quality of drag frames (seen for a tenth of a second). */
+const DRAFT_JPEG_QUALITY = 85;
+/** JPEG quality of released previews: at 90 and above the encoder keeps full chroma (4:4:4). */
+const PREVIEW_JPEG_QUALITY = 90;
+
 /**
  * The photo rectangle the face mask can touch, cut out, with the crop transform moved to its
  * coordinates: paste-back then only allocates the face's region, never a full 40 MP copy.
@@ -55,10 +60,11 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
     const wanted = req.output !== 'pasted' || req.estimate === true;
     const shown = !wanted ? null : recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
     if (shown && req.output !== 'pasted') {
-      // Drafts travel as JPEG: encoding is a few ms instead of PNG's tens at every drag frame.
-      const format = req.draft ? 'jpeg' : 'png';
-      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format, quality: 85 });
-      frame.crop = { mime: req.draft ? 'image/jpeg' : 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
+      // Drafts and previews travel as JPEG: encoding is a few ms instead of PNG's tens.
+      const format = req.draft || req.cropFormat === 'jpeg' ? 'jpeg' : 'png';
+      const quality = req.draft ? DRAFT_JPEG_QUALITY : PREVIEW_JPEG_QUALITY;
+      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format, quality });
+      frame.crop = { mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
     if (shown && req.estimate) {
       throwIfCancelled(signal);
