@@ -21,7 +21,7 @@ export default function AgeScreen() {
   const studio = useStudio();
   const w = useWorkContext();
   const { session, update } = w;
-  const { scheduler, shown, busy, error } = usePreview();
+  const { scheduler, shown, busy, error, painted } = usePreview();
   const dragging = useRef(false);
   // The whole-photo view ages the full photo region: only at released ages, never per drag frame.
   const [releasedAge, setReleasedAge] = useState(session.targetAge);
@@ -93,8 +93,9 @@ export default function AgeScreen() {
     requestAnimationFrame(() => {
       el.setAttribute('data-shown-at', String(performance.now()));
       el.setAttribute('data-shown-age', age);
+      painted();
     });
-  }, []);
+  }, [painted]);
 
   // Stable handlers so the memoised picker and panel skip re-rendering while the slider moves.
   const onPickPhoto = useCallback((p: Photo) => update({ photoId: p.id, faceIndex: 0, showBefore: false }), [update]);
