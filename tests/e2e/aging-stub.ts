@@ -28,7 +28,7 @@ export const STUB_MODEL = {
 };
 
 export interface AgingStub {
-  previews: { requestId: string; targetAge: number; at: number }[];
+  previews: { requestId: string; targetAge: number; at: number; draft: boolean }[];
   cancels: string[];
   strips: number;
   /** Simulated engine time per preview. */
@@ -170,7 +170,7 @@ export async function stubAging(
       if (msg.channel === 'aging:preview' && req.modelId === STUB_MODEL.id && options.answerPreviews !== false) {
         const requestId = String(req.requestId);
         const targetAge = Number(req.targetAge);
-        stub.previews.push({ requestId, targetAge, at: Date.now() });
+        stub.previews.push({ requestId, targetAge, at: Date.now(), draft: req.quality === 'draft' });
         let cancelled = false;
         pendingPreviews.set(requestId, () => (cancelled = true));
         const started = Date.now();

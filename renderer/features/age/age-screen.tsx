@@ -17,6 +17,14 @@ import { AgeSlider } from './components/age-slider';
 import { AgeStage } from './components/age-stage';
 import { usePreview } from './hooks/use-preview';
 
+/**
+ * A press on the rail moves the thumb before the button comes up. Its drag frame waits this long
+ * for the pointer to move (a drag: the move asks at once) or to come up (a click: the release asks
+ * for the full preview). Asked for at the press, a click's draft would take the engine a moment
+ * before the release's preview is asked for, and a model's pass cannot be stopped once running.
+ */
+export const PRESS_HOLD_MS = 150;
+
 export default function AgeScreen() {
   const studio = useStudio();
   const w = useWorkContext();
@@ -30,6 +38,13 @@ export default function AgeScreen() {
   }, [session.targetAge]);
   /** An arrow key's auto-repeat is running. */
   const keyRepeat = useRef(false);
+  /** A press's drag frame, held back for PRESS_HOLD_MS. */
+  const pressHold = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const endPressHold = () => {
+    if (pressHold.current !== null) clearTimeout(pressHold.current);
+    pressHold.current = null;
+  };
+  useEffect(() => endPressHold, []);
   const bench = useRef<HTMLDivElement>(null);
 
   // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
@@ -40,7 +55,7 @@ export default function AgeScreen() {
 
   // Keyboard steps and picker changes land here; drags and held arrow keys are marked non-final.
   useEffect(() => {
-    if (scheduler && target) scheduler.request(target, { final: !dragging.current });
+    if (scheduler && target && pressHold.current === null) scheduler.request(target, { final: !dragging.current });
   }, [scheduler, target?.photoId, target?.faceIndex, target?.modelId, target?.age]);
 
   // An arrow key held down repeats: those steps are drag frames, and letting go is the release.
@@ -73,6 +88,7 @@ export default function AgeScreen() {
       // A focused slider commits at every key repeat: held keys are released on keyup instead.
       if (keyRepeat.current) return;
       dragging.current = false;
+      endPressHold();
       const a = clampAge(age);
       bench.current?.setAttribute('data-committed-at', String(performance.now()));
       bench.current?.setAttribute('data-committed-age', String(a));
@@ -167,6 +183,14 @@ export default function AgeScreen() {
             estimatedAge={w.face?.estimatedAge ?? w.photo?.estimatedAge ?? null}
             disabled={!session.photoId}
             onDrag={(v) => {
+              if (dragging.current) endPressHold();
+              else {
+                // The press: its frame waits for a move or the release (PRESS_HOLD_MS).
+                pressHold.current = setTimeout(() => {
+                  pressHold.current = null;
+                  if (scheduler && latest.current) scheduler.request(latest.current, { final: !dragging.current });
+                }, PRESS_HOLD_MS);
+              }
               dragging.current = true;
               update({ targetAge: clampAge(v), showBefore: false });
             }}
