@@ -1,7 +1,7 @@
 /** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
 import { Alert, Button, Stack } from '@mui/material';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
@@ -40,11 +40,11 @@ export default function AgeScreen() {
   const keyRepeat = useRef(false);
   /** A press's drag frame, held back for PRESS_HOLD_MS. */
   const pressHold = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const endPressHold = () => {
+  const endPressHold = useCallback(() => {
     if (pressHold.current !== null) clearTimeout(pressHold.current);
     pressHold.current = null;
-  };
-  useEffect(() => endPressHold, []);
+  }, []);
+  useEffect(() => endPressHold, [endPressHold]);
   const bench = useRef<HTMLDivElement>(null);
 
   // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
@@ -98,7 +98,23 @@ export default function AgeScreen() {
         scheduler.request({ photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: a }, { final: true });
       }
     },
-    [scheduler, session.photoId, session.faceIndex, session.modelId, update],
+    [scheduler, session.photoId, session.faceIndex, session.modelId, update, endPressHold],
+  );
+
+  const onDrag = useCallback(
+    (v: number) => {
+      if (dragging.current) endPressHold();
+      else {
+        // The press: its frame waits for a move or the release (PRESS_HOLD_MS).
+        pressHold.current = setTimeout(() => {
+          pressHold.current = null;
+          if (scheduler && latest.current) scheduler.request(latest.current, { final: !dragging.current });
+        }, PRESS_HOLD_MS);
+      }
+      dragging.current = true;
+      update({ targetAge: clampAge(v), showBefore: false });
+    },
+    [scheduler, update],
   );
 
   const onPreviewShown = useCallback((img: HTMLImageElement) => {
@@ -124,6 +140,12 @@ export default function AgeScreen() {
     shown && target && shown.target.photoId === target.photoId && shown.target.faceIndex === target.faceIndex && shown.target.modelId === target.modelId;
   const preview = sameSubject ? shown : null;
   const before = useBeforeImage(session.photoId, session.faceIndex, (w.photo?.faceCount ?? 0) > 0);
+  // The same object while only the slider moves, so the memoised stage skips those renders.
+  const photoSize = w.photo ? { width: w.photo.width, height: w.photo.height } : null;
+  const whole = useMemo(
+    () => (target && photoSize ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, ...photoSize } : null),
+    [target?.photoId, target?.faceIndex, target?.modelId, releasedAge, photoSize?.width, photoSize?.height],
+  );
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
@@ -172,28 +194,13 @@ export default function AgeScreen() {
             showBefore={session.showBefore}
             busy={busy}
             onPreviewShown={onPreviewShown}
-            whole={
-              target && w.photo
-                ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, width: w.photo.width, height: w.photo.height }
-                : null
-            }
+            whole={whole}
           />
           <AgeSlider
             value={session.targetAge}
             estimatedAge={w.face?.estimatedAge ?? w.photo?.estimatedAge ?? null}
             disabled={!session.photoId}
-            onDrag={(v) => {
-              if (dragging.current) endPressHold();
-              else {
-                // The press: its frame waits for a move or the release (PRESS_HOLD_MS).
-                pressHold.current = setTimeout(() => {
-                  pressHold.current = null;
-                  if (scheduler && latest.current) scheduler.request(latest.current, { final: !dragging.current });
-                }, PRESS_HOLD_MS);
-              }
-              dragging.current = true;
-              update({ targetAge: clampAge(v), showBefore: false });
-            }}
+            onDrag={onDrag}
             onRelease={onRelease}
           />
           <div ref={bench} data-testid="preview-bench" hidden />
