@@ -68,7 +68,8 @@ export function agingHandlers(ctx: CoreContext) {
     },
     // What age the aged face looks to the estimator (the renderer asks once a preview has settled).
     'aging:estimate': async ({ requestId, photoId, faceIndex, modelId, targetAge }) => {
-      const r = await age(requestId, `estimate:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output: 'crop', estimate: true });
+      // The crop is not sent on: the cheaper encoding.
+      const r = await age(requestId, `estimate:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output: 'crop', estimate: true, cropFormat: 'jpeg' });
       const estimatedAge = r.frames[0]?.estimatedAge;
       if (estimatedAge === undefined) throw new StudioFailure('internal', 'the engine returned no estimate');
       return { requestId, targetAge, estimatedAge };
