@@ -9,8 +9,8 @@
  * aging the face of a real portrait (one-face.jpg) through the real browser host, main core and
  * engine process. Each release is to an age the scheduler has not prefetched (cache hits are
  * reported apart), once after a pause ("settled", the budget's case: SETTLE_MS after the last
- * preview and no aging request out, so the idle prefetch is done) and once back to back (while
- * the engine still prefetches); then three continuous drags. Per release, `phasesP50` splits the time: release -> request (the
+ * preview and no aging request out, so the idle prefetch and the shown preview's age estimate are
+ * done) and once back to back (while the engine still prefetches); then three continuous drags. Per release, `phasesP50` splits the time: release -> request (the
  * renderer's event handling), request -> answer (socket, main, engine process and back; `engine`
  * of it inside the engine's op) and answer -> on screen (React, image decode, the next frame);
  * `overheadMs` is release -> on screen minus the engine's own time.
@@ -28,6 +28,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { ModelSummary } from '../../preload/contract';
+import { ESTIMATE_DELAY_MS } from '../../renderer/features/age/hooks/use-preview';
 import { STUB_MODEL, stubAgingInPage } from './aging-stub';
 import { expect, fixturePhoto, openStudio, seedPhotos, test } from './ui-fixtures';
 
@@ -35,8 +36,12 @@ import { expect, fixturePhoto, openStudio, seedPhotos, test } from './ui-fixture
 const AGES_SETTLED = [12, 27, 43, 71, 88, 19, 35, 50];
 const AGES_BACK_TO_BACK = [80, 4, 63, 31, 75, 9, 55, 23];
 const BUDGET_MS = 150;
-/** A settled release comes this long after the last preview and once no aging request is out. */
-const SETTLE_MS = 900;
+/**
+ * A settled release comes this long after the last preview and once no aging request is out: past
+ * the estimate of the shown preview (asked for ESTIMATE_DELAY_MS after it shows), which a release
+ * a moment after it would wait behind.
+ */
+const SETTLE_MS = ESTIMATE_DELAY_MS + 200;
 
 type Stats = { n: number; p50?: number; p95?: number; max?: number; mean?: number };
 
