@@ -67,19 +67,38 @@ interface Release {
 /**
  * Click the slider rail at `age` (a press and release) and return release -> preview on screen.
  * The click lands where MUI maps exactly to `age` (the slider's step is 0.5): the committed age is
- * read back, and the wait is for that age's preview.
+ * read back, and the wait is for that age's preview. The wait is an observer in the page, not
+ * Playwright's polling assertions: each failed poll of those takes the page's main thread for
+ * milliseconds (an accessibility snapshot for the error message) in the middle of the measurement.
  */
 async function releaseAt(page: Page, age: number): Promise<Release> {
   const rail = await page.getByTestId('age-slider').evaluate((el) => {
+    const bench = document.querySelector('[data-testid="preview-bench"]')!;
     // A previous model's preview of the same age must not count as this one's.
-    document.querySelector('[data-testid="preview-bench"]')!.removeAttribute('data-shown-age');
+    bench.removeAttribute('data-shown-age');
     const r = el.querySelector('.MuiSlider-rail')!.getBoundingClientRect();
     return { x: r.x, y: r.y + r.height / 2, width: r.width };
   });
+  const shown = page.evaluate(
+    (a) =>
+      new Promise<void>((resolve, reject) => {
+        const bench = document.querySelector('[data-testid="preview-bench"]')!;
+        const timer = setTimeout(() => reject(new Error(`no preview of age ${a} within 30 s`)), 30_000);
+        const check = () => {
+          if (bench.getAttribute('data-shown-age') !== String(a)) return;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve();
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(bench, { attributes: true, attributeFilter: ['data-shown-age'] });
+        check();
+      }),
+    age,
+  );
   await page.mouse.click(rail.x + (rail.width * age) / 90, rail.y);
-  const bench = page.getByTestId('preview-bench');
-  await expect(bench).toHaveAttribute('data-committed-age', String(age));
-  await expect(bench).toHaveAttribute('data-shown-age', String(age), { timeout: 30_000 });
+  await shown;
+  await expect(page.getByTestId('preview-bench')).toHaveAttribute('data-committed-age', String(age));
   return page.evaluate(() => {
     const el = document.querySelector('[data-testid="preview-bench"]')!;
     const img = document.querySelector('[data-testid="preview-image"]')!;
