@@ -106,6 +106,17 @@ test('stub aging engine: drag, release, keys, before/after and the preview cache
   expect(stub.previews.slice(asked).filter((p) => p.targetAge === 21)).toHaveLength(0);
   // Neighbouring ages were prefetched while idle.
   await expect.poll(() => stub.previews.some((p) => p.targetAge === 32 || p.targetAge === 30)).toBe(true);
+
+  // A click on the rail (press and release at once) asks for the released age at full quality
+  // only: the press's drag frame would hold the engine when the release's preview is asked for.
+  const clicked = stub.previews.length;
+  await page.mouse.click(xOf(70), y);
+  await expect(preview).not.toHaveAttribute('data-age', '21');
+  await expect(preview).toHaveAttribute('data-draft', 'false');
+  const released = Number(await preview.getAttribute('data-age'));
+  const afterClick = stub.previews.slice(clicked);
+  expect(afterClick.filter((p) => p.draft)).toEqual([]);
+  expect(afterClick.map((p) => p.targetAge)).toContain(released);
 });
 
 const range = (from: number, to: number) => Array.from({ length: Math.abs(to - from) + 1 }, (_, i) => from + Math.sign(to - from) * i);

@@ -4,7 +4,8 @@
  * aging:preview and aging:strip with generated 128 px images that show the target age, and
  * aging:cancel (recorded). Used only where a real engine cannot serve the test: the age drag
  * story counts requests against a fixed engine time, and the slider bench's studio-overhead
- * figure needs a 0 ms engine. Compare and export run on the real engine.
+ * figure needs a 0 ms engine (`stubAgingInPage`, answered in the page itself). Compare and
+ * export run on the real engine.
  */
 import type { Page, WebSocketRoute } from '@playwright/test';
 import sharp from 'sharp';
@@ -27,7 +28,7 @@ export const STUB_MODEL = {
 };
 
 export interface AgingStub {
-  previews: { requestId: string; targetAge: number; at: number }[];
+  previews: { requestId: string; targetAge: number; at: number; draft: boolean }[];
   cancels: string[];
   strips: number;
   /** Simulated engine time per preview. */
@@ -35,20 +36,98 @@ export interface AgingStub {
 }
 
 const images = new Map<string, Uint8Array>();
-async function ageImage(age: number, size = 128): Promise<Uint8Array> {
-  const key = `${age}@${size}`;
+async function ageImage(age: number, size = 128, format: 'png' | 'jpeg' = 'png'): Promise<Uint8Array> {
+  const key = `${age}@${size}.${format}`;
   const hit = images.get(key);
   if (hit) return hit;
   const light = Math.round(80 - age * 0.5);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="hsl(30,35%,${light}%)"/><text x="50%" y="58%" font-size="${size / 3}" text-anchor="middle" fill="#fff" font-family="sans-serif">${Math.round(age)}</text></svg>`;
-  const png = new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
-  images.set(key, png);
-  return png;
+  const img = sharp(Buffer.from(svg));
+  const bytes = new Uint8Array(await (format === 'png' ? img.png() : img.jpeg({ quality: 90, chromaSubsampling: '4:4:4' })).toBuffer());
+  images.set(key, bytes);
+  return bytes;
 }
 
-/** Renders the stub's images ahead of a measurement so the stub's own work is not timed. */
-export async function warmStubImages(ages: readonly number[]): Promise<void> {
-  for (const a of ages) await ageImage(a);
+/**
+ * The stub engine inside the page, for the slider bench's studio-overhead figure: the page's own
+ * WebSocket is wrapped so aging:preview for the stub model is answered at once, as a real answer
+ * frame with a `size` px JPEG of the target age (as the engine sends previews), and models:list
+ * answers gain the stub model; everything else goes to the real host. Unlike `stubAging`, no
+ * message takes a trip through the test runner, whose round trip alone (tens of ms on a loaded
+ * machine) is more than the studio's own work being measured. Call before the page loads.
+ */
+export async function stubAgingInPage(page: Page, { size, ages }: { size: number; ages: readonly number[] }): Promise<void> {
+  const jpegs: Record<string, string> = {};
+  for (const a of ages) jpegs[a.toFixed(1)] = Buffer.from(await ageImage(a, size, 'jpeg')).toString('base64');
+  await page.addInitScript(
+    ({ model, jpegs, size }) => {
+      const Native = window.WebSocket;
+      const enc = new TextEncoder();
+      const dec = new TextDecoder();
+      const bins = new Map(Object.entries(jpegs).map(([k, v]) => [k, Uint8Array.from(atob(v), (c) => c.charCodeAt(0))]));
+      const u32 = (n: number) => {
+        const b = new Uint8Array(4);
+        new DataView(b.buffer).setUint32(0, n, true);
+        return b;
+      };
+      // The wire codec's layout (preload/wire-codec.ts): u32 header length, JSON header, attachments.
+      const unpack = (buf: Uint8Array) => {
+        const n = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getUint32(0, true);
+        return { head: JSON.parse(dec.decode(buf.subarray(4, 4 + n))), rest: buf.subarray(4 + n) };
+      };
+      const pack = (head: unknown, ...parts: Uint8Array[]) => {
+        const h = enc.encode(JSON.stringify(head));
+        const all = [u32(h.length), h, ...parts];
+        const out = new Uint8Array(all.reduce((s, p) => s + p.length, 0));
+        let at = 0;
+        for (const p of all) {
+          out.set(p, at);
+          at += p.length;
+        }
+        return out.buffer;
+      };
+      class StubSocket extends Native {
+        private readonly listIds = new Set<number>();
+        private handler: ((e: MessageEvent) => void) | null = null;
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          super.addEventListener('message', (e: MessageEvent<ArrayBuffer>) => {
+            const { head, rest } = unpack(new Uint8Array(e.data));
+            if (head.t === 'res' && this.listIds.delete(head.id) && head.result?.ok) {
+              head.result.value.models = [model, ...head.result.value.models];
+              return this.handler?.(new MessageEvent('message', { data: pack(head, rest) }));
+            }
+            this.handler?.(e);
+          });
+          // The transport's onmessage gets what the listener above passes on.
+          Object.defineProperty(this, 'onmessage', {
+            get: () => this.handler,
+            set: (fn: ((e: MessageEvent) => void) | null) => (this.handler = fn),
+          });
+        }
+        override send(data: string | BufferSource | Blob) {
+          // The transport sends binary frames only (Uint8Array views).
+          if (!ArrayBuffer.isView(data)) return super.send(data);
+          const buf = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+          const { head } = unpack(buf);
+          if (head.t === 'req' && head.channel === 'models:list') this.listIds.add(head.id);
+          const req = head.request;
+          if (head.t === 'req' && head.channel === 'aging:preview' && req.modelId === model.id) {
+            const key = [...bins.keys()].reduce((a, b) => (Math.abs(Number(b) - req.targetAge) < Math.abs(Number(a) - req.targetAge) ? b : a));
+            const bytes = bins.get(key)!;
+            const crop = { mime: 'image/jpeg', width: size, height: size, bytes: { $bin: 0 } };
+            const value = { requestId: req.requestId, targetAge: req.targetAge, crop, pasted: null, estimatedAge: null, engineMs: 0 };
+            const frame = pack({ t: 'res', id: head.id, result: { ok: true, value } }, u32(bytes.length), bytes);
+            setTimeout(() => this.handler?.(new MessageEvent('message', { data: frame })), 0);
+            return;
+          }
+          super.send(data);
+        }
+      }
+      window.WebSocket = StubSocket;
+    },
+    { model: STUB_MODEL, jpegs, size },
+  );
 }
 
 const toBytes = (m: string | Buffer): Uint8Array => (typeof m === 'string' ? new TextEncoder().encode(m) : new Uint8Array(m));
@@ -91,7 +170,7 @@ export async function stubAging(
       if (msg.channel === 'aging:preview' && req.modelId === STUB_MODEL.id && options.answerPreviews !== false) {
         const requestId = String(req.requestId);
         const targetAge = Number(req.targetAge);
-        stub.previews.push({ requestId, targetAge, at: Date.now() });
+        stub.previews.push({ requestId, targetAge, at: Date.now(), draft: req.quality === 'draft' });
         let cancelled = false;
         pendingPreviews.set(requestId, () => (cancelled = true));
         const started = Date.now();

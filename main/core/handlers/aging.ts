@@ -42,7 +42,7 @@ export function agingHandlers(ctx: CoreContext) {
       const where = await resolve(req.photoId, req.faceIndex, req.modelId);
       const r = await ctx.supervisor.request(
         'ageFaces',
-        { ...where, ages: req.ages, output: req.output, estimate: req.estimate, draft: req.draft },
+        { ...where, ages: req.ages, output: req.output, estimate: req.estimate, draft: req.draft, cropFormat: req.cropFormat },
         { signal },
       );
       if (!r.ok) throw new StudioFailure(r.error.code, r.error.message);
@@ -55,7 +55,7 @@ export function agingHandlers(ctx: CoreContext) {
   return defineHandlers({
     'aging:preview': async ({ requestId, photoId, faceIndex, modelId, targetAge, output, quality }) => {
       const draft = quality === 'draft';
-      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, draft });
+      const r = await age(requestId, `preview:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output, draft, cropFormat: 'jpeg' });
       const frame = r.frames[0];
       return {
         requestId,
@@ -68,7 +68,8 @@ export function agingHandlers(ctx: CoreContext) {
     },
     // What age the aged face looks to the estimator (the renderer asks once a preview has settled).
     'aging:estimate': async ({ requestId, photoId, faceIndex, modelId, targetAge }) => {
-      const r = await age(requestId, `estimate:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output: 'crop', estimate: true });
+      // The crop is not sent on: the cheaper encoding.
+      const r = await age(requestId, `estimate:${photoId}`, { photoId, faceIndex, modelId, ages: [targetAge], output: 'crop', estimate: true, cropFormat: 'jpeg' });
       const estimatedAge = r.frames[0]?.estimatedAge;
       if (estimatedAge === undefined) throw new StudioFailure('internal', 'the engine returned no estimate');
       return { requestId, targetAge, estimatedAge };

@@ -16,6 +16,17 @@ import { DRAFT_CROP, ageAlignedFace, agingModel, cropSizeFor, decodedPhoto, past
 import { LruCache } from './lru';
 
 const crops = new LruCache<string, AlignedFace>(8);
+/**
+ * The last crops as shown (the model's change on the aligned face): the renderer asks for a shown
+ * preview's age estimate a moment after it (aging:estimate), which then runs only the age net, not
+ * a second pass of the model, and holds the engine for less of the time a next release may wait.
+ */
+const shownCrops = new LruCache<string, Uint8Array>(4);
+
+/** JPEG quality of drag frames (seen for a tenth of a second). */
+const DRAFT_JPEG_QUALITY = 85;
+/** JPEG quality of released previews: at 90 and above the encoder keeps full chroma (4:4:4). */
+const PREVIEW_JPEG_QUALITY = 90;
 
 /**
  * The photo rectangle the face mask can touch, cut out, with the crop transform moved to its
@@ -47,30 +58,39 @@ export async function ageFacesOp(req: AgeFacesRequest, signal: AbortSignal): Pro
   const frames: AgedFrameWire[] = [];
   for (const age of req.ages) {
     throwIfCancelled(signal);
-    const { out: outBytes, rec: recBytes } = await ageAlignedFace(model, aligned, req.sourceAge, age, signal, req.landmarks);
     const frame: AgedFrameWire = { age, crop: null, pasted: null };
-    // Where the model has a reconstruction, the displayed crop also carries only the change,
-    // applied to the real aligned face, so the preview matches what export will paste back.
-    // Only built when a crop is sent or estimated (a 'pasted' preview needs neither).
-    const wanted = req.output !== 'pasted' || req.estimate === true;
-    const shown = !wanted ? null : recBytes ? applyChange(aligned.data, outBytes, recBytes) : outBytes;
+    const shownKey = `${req.modelDir}|${req.sourceAge}|${age}|${cropKey}`;
+    // A crop of what was just shown (its estimate) needs no second pass of the model.
+    let shown = req.output === 'crop' ? (shownCrops.get(shownKey) ?? null) : null;
+    let aged: Awaited<ReturnType<typeof ageAlignedFace>> | null = null;
+    if (!shown) {
+      aged = await ageAlignedFace(model, aligned, req.sourceAge, age, signal, req.landmarks);
+      // Where the model has a reconstruction, the displayed crop also carries only the change,
+      // applied to the real aligned face, so the preview matches what export will paste back.
+      // Only built when a crop is sent or estimated (a 'pasted' preview needs neither).
+      const wanted = req.output !== 'pasted' || req.estimate === true;
+      shown = !wanted ? null : aged.rec ? applyChange(aligned.data, aged.out, aged.rec) : aged.out;
+      if (shown) shownCrops.set(shownKey, shown);
+    }
     if (shown && req.output !== 'pasted') {
-      // Drafts travel as JPEG: encoding is a few ms instead of PNG's tens at every drag frame.
-      const format = req.draft ? 'jpeg' : 'png';
-      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format, quality: 85 });
-      frame.crop = { mime: req.draft ? 'image/jpeg' : 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
+      // Drafts and previews travel as JPEG: encoding is a few ms instead of PNG's tens.
+      const format = req.draft || req.cropFormat === 'jpeg' ? 'jpeg' : 'png';
+      const quality = req.draft ? DRAFT_JPEG_QUALITY : PREVIEW_JPEG_QUALITY;
+      const bytes = await encodeImage({ width: size, height: size, data: shown }, { format, quality });
+      frame.crop = { mime: format === 'jpeg' ? 'image/jpeg' : 'image/png', width: size, height: size, bytes: new Uint8Array(bytes) };
     }
     if (shown && req.estimate) {
       throwIfCancelled(signal);
       await loadFaceModels();
       frame.estimatedAge = await estimateAge({ size, data: shown });
     }
-    if (region) {
+    // A region is cut only for a pasted output, which never comes from shownCrops.
+    if (region && aged) {
       const pasted = await pasteBack(
         region.image,
         { toCrop: region.toCrop, size },
-        { size, data: outBytes },
-        recBytes ? { size, data: recBytes } : undefined,
+        { size, data: aged.out },
+        aged.rec ? { size, data: aged.rec } : undefined,
         { mask },
       );
       const bytes = await encodeImage(pasted, { format: 'jpeg', quality: 92 });

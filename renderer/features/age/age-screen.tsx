@@ -1,7 +1,7 @@
 /** Age: pick a photo and face, slide the target age, see the aged face update while dragging. */
 import FaceIcon from '@mui/icons-material/FaceRetouchingNaturalOutlined';
 import { Alert, Button, Stack } from '@mui/material';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { NoPhotosState } from '../../components/no-photos-state';
 import { PhotoPicker } from '../../components/photo-picker';
@@ -17,11 +17,19 @@ import { AgeSlider } from './components/age-slider';
 import { AgeStage } from './components/age-stage';
 import { usePreview } from './hooks/use-preview';
 
+/**
+ * A press on the rail moves the thumb before the button comes up. Its drag frame waits this long
+ * for the pointer to move (a drag: the move asks at once) or to come up (a click: the release asks
+ * for the full preview). Asked for at the press, a click's draft would take the engine a moment
+ * before the release's preview is asked for, and a model's pass cannot be stopped once running.
+ */
+export const PRESS_HOLD_MS = 150;
+
 export default function AgeScreen() {
   const studio = useStudio();
   const w = useWorkContext();
   const { session, update } = w;
-  const { scheduler, shown, busy, error } = usePreview();
+  const { scheduler, shown, busy, error, painted } = usePreview();
   const dragging = useRef(false);
   // The whole-photo view ages the full photo region: only at released ages, never per drag frame.
   const [releasedAge, setReleasedAge] = useState(session.targetAge);
@@ -30,6 +38,13 @@ export default function AgeScreen() {
   }, [session.targetAge]);
   /** An arrow key's auto-repeat is running. */
   const keyRepeat = useRef(false);
+  /** A press's drag frame, held back for PRESS_HOLD_MS. */
+  const pressHold = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const endPressHold = useCallback(() => {
+    if (pressHold.current !== null) clearTimeout(pressHold.current);
+    pressHold.current = null;
+  }, []);
+  useEffect(() => endPressHold, [endPressHold]);
   const bench = useRef<HTMLDivElement>(null);
 
   // A photo without a face has nothing to age: the screen says so once instead of asking the engine.
@@ -40,7 +55,7 @@ export default function AgeScreen() {
 
   // Keyboard steps and picker changes land here; drags and held arrow keys are marked non-final.
   useEffect(() => {
-    if (scheduler && target) scheduler.request(target, { final: !dragging.current });
+    if (scheduler && target && pressHold.current === null) scheduler.request(target, { final: !dragging.current });
   }, [scheduler, target?.photoId, target?.faceIndex, target?.modelId, target?.age]);
 
   // An arrow key held down repeats: those steps are drag frames, and letting go is the release.
@@ -73,6 +88,7 @@ export default function AgeScreen() {
       // A focused slider commits at every key repeat: held keys are released on keyup instead.
       if (keyRepeat.current) return;
       dragging.current = false;
+      endPressHold();
       const a = clampAge(age);
       bench.current?.setAttribute('data-committed-at', String(performance.now()));
       bench.current?.setAttribute('data-committed-age', String(a));
@@ -82,7 +98,23 @@ export default function AgeScreen() {
         scheduler.request({ photoId: session.photoId, faceIndex: session.faceIndex, modelId: session.modelId, age: a }, { final: true });
       }
     },
-    [scheduler, session.photoId, session.faceIndex, session.modelId, update],
+    [scheduler, session.photoId, session.faceIndex, session.modelId, update, endPressHold],
+  );
+
+  const onDrag = useCallback(
+    (v: number) => {
+      if (dragging.current) endPressHold();
+      else {
+        // The press: its frame waits for a move or the release (PRESS_HOLD_MS).
+        pressHold.current = setTimeout(() => {
+          pressHold.current = null;
+          if (scheduler && latest.current) scheduler.request(latest.current, { final: !dragging.current });
+        }, PRESS_HOLD_MS);
+      }
+      dragging.current = true;
+      update({ targetAge: clampAge(v), showBefore: false });
+    },
+    [scheduler, update],
   );
 
   const onPreviewShown = useCallback((img: HTMLImageElement) => {
@@ -93,8 +125,9 @@ export default function AgeScreen() {
     requestAnimationFrame(() => {
       el.setAttribute('data-shown-at', String(performance.now()));
       el.setAttribute('data-shown-age', age);
+      painted();
     });
-  }, []);
+  }, [painted]);
 
   // Stable handlers so the memoised picker and panel skip re-rendering while the slider moves.
   const onPickPhoto = useCallback((p: Photo) => update({ photoId: p.id, faceIndex: 0, showBefore: false }), [update]);
@@ -107,6 +140,12 @@ export default function AgeScreen() {
     shown && target && shown.target.photoId === target.photoId && shown.target.faceIndex === target.faceIndex && shown.target.modelId === target.modelId;
   const preview = sameSubject ? shown : null;
   const before = useBeforeImage(session.photoId, session.faceIndex, (w.photo?.faceCount ?? 0) > 0);
+  // The same object while only the slider moves, so the memoised stage skips those renders.
+  const photoSize = w.photo ? { width: w.photo.width, height: w.photo.height } : null;
+  const whole = useMemo(
+    () => (target && photoSize ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, ...photoSize } : null),
+    [target?.photoId, target?.faceIndex, target?.modelId, releasedAge, photoSize?.width, photoSize?.height],
+  );
 
   if (w.photos.data && w.photoList.length === 0) {
     return (
@@ -155,20 +194,13 @@ export default function AgeScreen() {
             showBefore={session.showBefore}
             busy={busy}
             onPreviewShown={onPreviewShown}
-            whole={
-              target && w.photo
-                ? { photoId: target.photoId, faceIndex: target.faceIndex, modelId: target.modelId, age: releasedAge, width: w.photo.width, height: w.photo.height }
-                : null
-            }
+            whole={whole}
           />
           <AgeSlider
             value={session.targetAge}
             estimatedAge={w.face?.estimatedAge ?? w.photo?.estimatedAge ?? null}
             disabled={!session.photoId}
-            onDrag={(v) => {
-              dragging.current = true;
-              update({ targetAge: clampAge(v), showBefore: false });
-            }}
+            onDrag={onDrag}
             onRelease={onRelease}
           />
           <div ref={bench} data-testid="preview-bench" hidden />

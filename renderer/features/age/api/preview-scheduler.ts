@@ -11,7 +11,9 @@
  * - Answers land in an LRU cache keyed by (photo, face, model, age); a cached target shows
  *   immediately without touching the engine.
  * - When idle, neighbouring ages of the current target are prefetched one at a time; any
- *   foreground request cancels a prefetch in flight.
+ *   foreground request cancels a prefetch in flight. With `idle` injected, prefetching waits until
+ *   the shown preview is on screen: on a busy machine the engine's next pass would otherwise take
+ *   the core the renderer needs to decode and paint the one the user asked for.
  *
  * Pure of React and of the transport: `send` and `cancel` are injected, so tests drive it with
  * fake engines and the hook wires it to `studio.aging`.
@@ -71,6 +73,8 @@ export interface PreviewSchedulerOptions<V> {
   cacheSize?: number;
   /** Ages relative to the target (rounded) fetched while idle. */
   prefetchOffsets?: readonly number[];
+  /** Runs `prefetch` once the shown preview is on screen (default: at once). */
+  idle?: (prefetch: () => void) => void;
   now?: () => number;
   newId?: () => string;
 }
@@ -268,8 +272,14 @@ export class PreviewScheduler<V> {
       return this.launch(this.want, 'foreground', this.dragging);
     }
     this.setBusy(false);
+    if (this.opts.idle) this.opts.idle(() => this.prefetch());
+    else this.prefetch();
+  }
+
+  /** The next neighbouring age not cached yet, when nothing else is going on. */
+  private prefetch() {
     // Nothing is prefetched mid-drag: the engine's time goes to the frames the thumb asks for.
-    if (this.prefetchBlocked || this.dragging) return;
+    if (this.flight || this.disposed || !this.want || this.prefetchBlocked || this.dragging) return;
     for (const off of this.opts.prefetchOffsets ?? [1, -1, 2, -2, 5, -5]) {
       const age = Math.round(this.want.age) + off;
       if (age < AGE_LIMITS[0] || age > AGE_LIMITS[1]) continue;

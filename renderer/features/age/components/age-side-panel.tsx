@@ -8,7 +8,7 @@ import { LabeledValue } from '../../../components/labeled-value';
 import { ModelPicker } from '../../../components/model-picker';
 import type { ShownPreview } from '../api/preview-scheduler';
 import type { PreviewImage } from '../hooks/use-preview';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 
 export interface AgeSidePanelProps {
   photo: Photo | null;
@@ -26,11 +26,21 @@ export interface AgeSidePanelProps {
 export const AgeSidePanel = memo(function AgeSidePanel(p: AgeSidePanelProps) {
   const face = p.faces.find((f) => f.index === p.faceIndex);
   const original = face?.estimatedAge ?? p.photo?.estimatedAge ?? null;
+  // The same elements while only the preview changes (at every slider release and drag frame):
+  // React skips the menus then.
+  const pickers = useMemo(
+    () => (
+      <>
+        <ModelPicker models={p.models} value={p.modelId} onChange={p.onModel} />
+        <FacePicker faces={p.faces} value={p.faceIndex} onChange={p.onFace} />
+      </>
+    ),
+    [p.models, p.modelId, p.onModel, p.faces, p.faceIndex, p.onFace],
+  );
   return (
     <Paper variant="outlined" sx={{ width: 300, flexShrink: 0, p: 2.5, alignSelf: 'flex-start' }}>
       <Stack spacing={2.5}>
-        <ModelPicker models={p.models} value={p.modelId} onChange={p.onModel} />
-        <FacePicker faces={p.faces} value={p.faceIndex} onChange={p.onFace} />
+        {pickers}
         <Divider />
         <Stack spacing={1}>
           <Typography variant="overline" color="text.secondary">

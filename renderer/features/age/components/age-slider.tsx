@@ -1,5 +1,6 @@
 /** The target-age slider with a large readout; reports drags and the release separately. */
 import { Box, Slider, Stack, Typography } from '@mui/material';
+import { memo } from 'react';
 import { formatAge, formatTargetAge } from '../../../components/format-age';
 
 export interface AgeSliderProps {
@@ -12,7 +13,8 @@ export interface AgeSliderProps {
 
 const MARKS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90].map((v) => ({ value: v, label: String(v) }));
 
-export function AgeSlider({ value, estimatedAge, disabled, onDrag, onRelease }: AgeSliderProps) {
+/** Memoised: a shown preview re-renders the screen, and the slider has nothing new to draw then. */
+export const AgeSlider = memo(function AgeSlider({ value, estimatedAge, disabled, onDrag, onRelease }: AgeSliderProps) {
   const marks = estimatedAge === null ? MARKS : [...MARKS, { value: estimatedAge, label: '' }];
   return (
     <Stack spacing={1} sx={{ width: '100%', maxWidth: 560, mx: 'auto' }}>
@@ -45,4 +47,4 @@ export function AgeSlider({ value, estimatedAge, disabled, onDrag, onRelease }: 
       </Box>
     </Stack>
   );
-}
+});

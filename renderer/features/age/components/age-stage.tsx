@@ -67,6 +67,8 @@ export const AgeStage = memo(function AgeStage({ beforeUrl, preview, showBefore,
           data-from-cache={showing === 'after' && preview ? String(preview.fromCache) : undefined}
           data-draft={showing === 'after' && preview ? String(preview.draft) : undefined}
           data-engine-ms={showing === 'after' && preview ? preview.value.engineMs.toFixed(1) : undefined}
+          // Request to answer in the renderer (the slider bench's breakdown).
+          data-latency-ms={showing === 'after' && preview ? preview.latencyMs.toFixed(1) : undefined}
           onLoad={(e) => onPreviewShown?.(e.currentTarget)}
           // Contain, never cover: the whole face (forehead to chin) and the whole photo stay in view.
           sx={{ width: 1, height: 1, objectFit: 'contain', display: 'block' }}

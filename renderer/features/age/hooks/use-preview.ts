@@ -1,10 +1,13 @@
 /**
  * Binds a PreviewScheduler to studio.aging for one screen; previews are blob: URLs in its LRU.
+ * Prefetching waits for the screen to call `painted()` once a shown preview is on screen (or for
+ * PAINT_WAIT_MS, when the stage does not show it): the engine's next pass would otherwise take the
+ * core the renderer needs to decode and paint the preview the user is waiting for.
  * Once a preview has stayed on screen for ESTIMATE_DELAY_MS with no newer one on its way, the
  * estimator's age of it is asked for (aging:estimate, about the cost of a preview, so never during a
  * drag) and shown with it.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioError } from '../../../../preload/contract';
 import { imageUrl } from '../../../lib/result';
 import { useStudio } from '../../../lib/use-studio';
@@ -25,6 +28,8 @@ export interface PreviewImage {
  * as the previews and the scheduler's prefetches, so it waits for a pause in the slider's use.
  */
 export const ESTIMATE_DELAY_MS = 1000;
+/** Longest wait for a shown preview's paint before prefetching anyway (original held, whole-photo view). */
+export const PAINT_WAIT_MS = 250;
 /** Estimates kept per screen (one number per photo, face, model and age). */
 const MAX_ESTIMATES = 200;
 let estimateSeq = 0;
@@ -39,8 +44,25 @@ export function usePreview() {
 
   const [scheduler, setScheduler] = useState<PreviewScheduler<PreviewImage> | null>(null);
 
+  // A shown preview not yet on screen holds back the prefetch queued behind it.
+  const paint = useRef<{ pending: boolean; queued: (() => void) | null; timer: ReturnType<typeof setTimeout> | undefined }>({
+    pending: false,
+    queued: null,
+    timer: undefined,
+  });
+  const painted = useCallback(() => {
+    const p = paint.current;
+    clearTimeout(p.timer);
+    p.pending = false;
+    const run = p.queued;
+    p.queued = null;
+    // After this frame's paint rather than before it.
+    if (run) setTimeout(run, 0);
+  }, []);
+
   // Made in an effect (not a memo) so StrictMode's mount-unmount-mount gets a live scheduler.
   useEffect(() => {
+    const p = paint.current;
     const s = new PreviewScheduler<PreviewImage>({
         send: (req) => studio.aging.preview(req),
         cancel: (requestId) => studio.aging.cancel({ requestId }),
@@ -52,15 +74,26 @@ export function usePreview() {
               : null,
         release: (v) => URL.revokeObjectURL(v.url),
         onShow: (s) => {
+          clearTimeout(p.timer);
+          p.pending = true;
+          p.timer = setTimeout(painted, PAINT_WAIT_MS);
           setShown(s);
           setError(null);
         },
         onError: (e, target) => setError({ error: e, target }),
         onBusy: setBusy,
+        idle: (prefetch) => {
+          if (p.pending) p.queued = prefetch;
+          else prefetch();
+        },
       });
     setScheduler(s);
-    return () => s.dispose();
-  }, [studio]);
+    return () => {
+      clearTimeout(p.timer);
+      p.queued = null;
+      s.dispose();
+    };
+  }, [studio, painted]);
 
   const [estimates, setEstimates] = useState<ReadonlyMap<string, number>>(new Map());
   useEffect(() => {
@@ -96,5 +129,5 @@ export function usePreview() {
     return age === undefined ? shown : { ...shown, value: { ...shown.value, estimatedAge: age } };
   }, [shown, estimates]);
 
-  return { scheduler, shown: withEstimate, busy, error };
+  return { scheduler, shown: withEstimate, busy, error, painted };
 }

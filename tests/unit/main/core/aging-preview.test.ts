@@ -64,9 +64,10 @@ describe('aging through the engine', () => {
       pasted: { image: { mime: string; width: number; height: number; bytes: Uint8Array }; region: { x: number; y: number; width: number; height: number } };
       engineMs: number;
     }>(await core.dispatch('aging:preview', { requestId: 'p1', photoId, modelId, targetAge: 70, output: 'both' }, call));
-    expect(r.crop).toMatchObject({ mime: 'image/png', width: RES, height: RES });
+    // Previews travel as JPEG (cheap to encode, send and decode); exports and strips stay PNG.
+    expect(r.crop).toMatchObject({ mime: 'image/jpeg', width: RES, height: RES });
     const cropMeta = await sharp(Buffer.from(r.crop.bytes)).metadata();
-    expect([cropMeta.width, cropMeta.height]).toEqual([RES, RES]);
+    expect([cropMeta.format, cropMeta.width, cropMeta.height]).toEqual(['jpeg', RES, RES]);
     const { region } = r.pasted;
     expect(region.x).toBeGreaterThanOrEqual(0);
     expect(region.y).toBeGreaterThanOrEqual(0);
@@ -105,13 +106,13 @@ describe('aging through the engine', () => {
     const off = core.events.subscribe((event, payload) => {
       if (event === 'aging:stripFrame') frames.push((payload as { age: number }).age);
     });
-    const r = value<{ frames: { age: number; image: { width: number } }[] }>(
+    const r = value<{ frames: { age: number; image: { width: number; mime: string } }[] }>(
       await core.dispatch('aging:strip', { requestId: 'strip', photoId, modelId, ages: [20, 40, 60] }, call),
     );
     off();
     expect(r.frames.map((f) => f.age)).toEqual([20, 40, 60]);
     expect(frames).toEqual([20, 40, 60]);
-    expect(r.frames.every((f) => f.image.width === RES)).toBe(true);
+    expect(r.frames.every((f) => f.image.width === RES && f.image.mime === 'image/png')).toBe(true);
   });
 
   it('the shipped prototype model is in a fresh library and ages a face at its size in the photo', async () => {

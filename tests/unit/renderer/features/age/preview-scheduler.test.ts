@@ -145,6 +145,34 @@ describe('PreviewScheduler', () => {
     expect(s.stats.prefetched).toBe(1);
   });
 
+  it('with `idle` injected, prefetches only once the shown preview is on screen', async () => {
+    const engine = fakeEngine();
+    const idle: (() => void)[] = [];
+    const s = new PreviewScheduler<number>({
+      send: engine.send,
+      cancel: engine.cancel,
+      toValue: (r) => r.targetAge,
+      onShow: () => undefined,
+      onError: () => undefined,
+      prefetchOffsets: [1],
+      idle: (prefetch) => idle.push(prefetch),
+    });
+    s.request(at(40));
+    engine.answer(0);
+    await flush();
+    expect(engine.calls).toHaveLength(1);
+    expect(idle).toHaveLength(1);
+    // A newer request before the paint: the held prefetch does not run beside it.
+    s.request(at(70));
+    idle[0]!();
+    expect(engine.calls.map((c) => c.req.targetAge)).toEqual([40, 70]);
+    engine.answer(1);
+    await flush();
+    expect(engine.calls).toHaveLength(2);
+    idle[1]!();
+    expect(engine.calls.map((c) => c.req.targetAge)).toEqual([40, 70, 71]);
+  });
+
   it('promotes a prefetch in flight when the user lands on it', async () => {
     const { engine, shown, s } = setup([1]);
     s.request(at(40));
