@@ -150,4 +150,4 @@ export type { PreviewRequest, PreviewResponse } from './schemas/aging';
 export type { ExportJob, ExportStartRequest } from './schemas/export';
 export type { Run, RunState, TrainingStartRequest, TrainingProgressEvent, FinetuneStartRequest, IdentityCheck, CheckPhotosResponse } from './schemas/training';
 export { FINETUNE_DEFAULT_STEPS } from './schemas/training';
-export { SHIPPED_MODEL_RANK } from './schemas/models';
+export { SHIPPED_DEFAULT_NAME, SHIPPED_MODEL_RANK } from './schemas/models';

@@ -10,7 +10,7 @@ import { exportPhotoOp } from '../engine/ops/export';
 import { analyzeOp } from '../engine/ops/faces';
 import type { AnalyzeWire } from '../engine/protocol';
 import { CliError, EXIT, type CommandOutput, type GlobalOptions } from './command';
-import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
+import { SHIPPED_DEFAULT_NAME, SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 
 /** Used when a face has no age estimate (as the studio's previews do). */
 const FALLBACK_SOURCE_AGE = 35;
@@ -55,12 +55,13 @@ export async function runDetect(images: string[], global: GlobalOptions): Promis
 }
 
 /**
- * Shipped models: the first checkpoint of the best kind in assets/models by SHIPPED_MODEL_RANK (an
- * Age-cGAN, else a CycleGAN, else the prototype baseline, so `face-age age` works out of the box
- * on an install without GANs).
+ * Shipped models: assets/models/<SHIPPED_DEFAULT_NAME> when it is there (the engineered stages),
+ * else the first checkpoint of the best kind by SHIPPED_MODEL_RANK (an Age-cGAN, else a CycleGAN,
+ * else the prototype baseline, so `face-age age` works out of the box on any install).
  */
 export function defaultShippedModel(assetsDir: string): string | null {
   const root = join(assetsDir, 'models');
+  if (existsSync(join(root, SHIPPED_DEFAULT_NAME, 'meta.json'))) return join(root, SHIPPED_DEFAULT_NAME);
   const kinds = new Map<string, string>();
   const names = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
   for (const name of names) {

@@ -10,12 +10,13 @@
 import type { Page, WebSocketRoute } from '@playwright/test';
 import sharp from 'sharp';
 import { decodeFrame, encodeFrame, type WireMessage } from '../../preload/wire-codec';
-import { SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
+import { SHIPPED_DEFAULT_NAME, SHIPPED_MODEL_RANK } from '../../preload/schemas/models';
 
 export const STUB_MODEL = {
   id: 'stub-model',
-  name: 'Test model (stub engine)',
-  // The best-ranked shipped kind, listed first: a new session starts on the stub, not on a real model.
+  // Named as the default shipped model and listed first, of the best-ranked shipped kind: a new
+  // session starts on the stub, not on a real model (renderer/hooks/default-model.ts).
+  name: SHIPPED_DEFAULT_NAME,
   kind: SHIPPED_MODEL_RANK[0],
   origin: 'shipped' as const,
   parentId: null,

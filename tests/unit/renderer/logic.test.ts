@@ -211,6 +211,10 @@ describe('default model of a new session', () => {
     expect(defaultModel([mine, proto])?.id).toBe('p');
     expect(defaultModel([mine])?.id).toBe('m');
     expect(defaultModel([])).toBeNull();
+    // The engineered stages, when shipped, come first (by name: their kind is the prototype's).
+    const engineered = { ...model('e', 'prototype', 'shipped'), name: 'engineered' };
+    expect(defaultModel([mine, proto, cgan, acgan, engineered])?.id).toBe('e');
+    expect(defaultModel([mine, { ...engineered, origin: 'fine-tuned' as const }, cgan])?.id).toBe('c');
   });
 });
 

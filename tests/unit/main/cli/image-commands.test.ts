@@ -85,7 +85,7 @@ describe('face-age detect / age / eval', () => {
     expect(JSON.parse(unknown.out)).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('the default model is the first shipped age-cgan, else a cyclegan, else the prototype', () => {
+  it('the default model is the shipped engineered stages, else the first age-cgan, else a cyclegan, else the prototype', () => {
     const assets = join(dir, 'assets');
     const model = (name: string, kind: string) => {
       mkdirSync(join(assets, 'models', name), { recursive: true });
@@ -99,6 +99,9 @@ describe('face-age detect / age / eval', () => {
     expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'z-cycle'));
     model('z-cgan', 'age-cgan');
     expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'z-cgan'));
+    mkdirSync(join(assets, 'models', 'engineered'), { recursive: true });
+    writeFileSync(join(assets, 'models', 'engineered', 'meta.json'), JSON.stringify({ format: 'face-age-engineered' }));
+    expect(defaultShippedModel(assets)).toBe(join(assets, 'models', 'engineered'));
   });
 
   it('eval: runs the evaluation command (usage errors exit 64)', async () => {
