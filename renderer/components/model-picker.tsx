@@ -22,10 +22,25 @@ const KIND_HINT: Record<ModelSummary['kind'], string> = {
 };
 
 /**
+ * The shipped models by folder name: what each is for, in one line (measured: models/eval/BASELINES.md,
+ * sessions 5 and 8), and a display name where the folder's is not one.
+ */
+const SHIPPED_INFO: Record<string, { name?: string; purpose: string }> = {
+  engineered: { name: 'Engineered stages', purpose: 'Ages furthest: reshapes the face, greys hair; no training' },
+  'age-cgan': { purpose: 'Age-cGAN · learned; keeps the person best over small age gaps' },
+  cyclegan: { purpose: 'CycleGAN · learned, milder; keeps the person most often' },
+  prototype: { purpose: 'Prototype · mean faces, no training; simplest and fastest' },
+};
+
+const shippedInfo = (m: ModelSummary) => (m.origin === 'shipped' ? SHIPPED_INFO[m.name] : undefined);
+
+/**
  * The model's own name, or its kind's name when the name only repeats the kind (the shipped
  * folders are named after their kind: "prototype").
  */
 export function modelName(m: ModelSummary): string {
+  const display = shippedInfo(m)?.name;
+  if (display) return display;
   const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   return plain(m.name) === plain(m.kind) || plain(m.name) === plain(KIND_LABEL[m.kind]) ? KIND_LABEL[m.kind] : m.name;
 }
@@ -33,13 +48,13 @@ export function modelName(m: ModelSummary): string {
 /** One line: name, kind (unless the name is the kind) and resolution. */
 export function modelLabel(m: ModelSummary): string {
   const name = modelName(m);
-  return name === KIND_LABEL[m.kind] ? `${name} · ${m.resolution} px` : `${name} · ${KIND_LABEL[m.kind]} · ${m.resolution} px`;
+  return name === KIND_LABEL[m.kind] || shippedInfo(m)?.name ? `${name} · ${m.resolution} px` : `${name} · ${KIND_LABEL[m.kind]} · ${m.resolution} px`;
 }
 
-/** The picker's second line: kind, resolution and where the version comes from. */
+/** The picker's second line: what a shipped model is for, or the kind; resolution; where the version comes from. */
 export function modelDetail(m: ModelSummary): string {
   const from = m.lineage.length > 0 ? ` · from ${m.lineage.map((l) => l.name).join(' → ')}` : '';
-  return `${KIND_HINT[m.kind]} · ${m.resolution} px${from}`;
+  return `${shippedInfo(m)?.purpose ?? KIND_HINT[m.kind]} · ${m.resolution} px${from}`;
 }
 
 export interface ModelPickerProps {

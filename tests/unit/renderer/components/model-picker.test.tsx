@@ -44,7 +44,14 @@ describe('model labels', () => {
     expect(modelLabel(MODELS[1]!)).toBe('UTK base · Age-cGAN · 64 px');
     expect(modelLabel(MODELS[2]!)).toBe('CycleGAN · 64 px');
     expect(modelDetail(MODELS[3]!)).toBe('CycleGAN · 64 px · from cyclegan');
-    expect(modelDetail(MODELS[0]!)).toMatch(/^Prototype · mean faces, no training · 128 px$/);
+    expect(modelDetail(MODELS[0]!)).toBe('Prototype · mean faces, no training; simplest and fastest · 128 px');
+    // A shipped model says in one line what it is for; the engineered stages get a readable name.
+    const engineered = model('6', 'prototype', 'engineered', 'shipped');
+    expect(modelLabel(engineered)).toBe('Engineered stages · 128 px');
+    expect(modelDetail(engineered)).toMatch(/^Ages furthest: reshapes the face, greys hair; no training · 128 px$/);
+    expect(modelDetail(MODELS[2]!)).toMatch(/^CycleGAN · learned, milder/);
+    // The same folder name on a version of the user's own is not a shipped model.
+    expect(modelLabel({ ...engineered, origin: 'trained' })).toBe('engineered · Prototype · 128 px');
   });
 });
 
@@ -61,7 +68,7 @@ describe('ModelPicker', () => {
     expect(options.map((o) => o.dataset.kind)).toEqual(['prototype', 'age-cgan', 'cyclegan', 'cyclegan', 'age-cgan']);
     const headers = [...document.querySelectorAll('.MuiListSubheader-root')].map((h) => h.textContent);
     expect(headers).toEqual(['Base models', 'Fine-tuned', 'Trained here']);
-    expect(options[0]!.textContent).toBe('PrototypePrototype · mean faces, no training · 128 px');
+    expect(options[0]!.textContent).toBe('PrototypePrototype · mean faces, no training; simplest and fastest · 128 px');
     expect(options[2]!.textContent).toContain('CycleGAN');
     expect(options[3]!.textContent).toContain('from cyclegan');
     await act(async () => options[4]!.click());
