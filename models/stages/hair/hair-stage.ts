@@ -227,6 +227,8 @@ export function hairChange(
   const hairW = [0, 0, 0];
   const skinChroma = Math.max(6, Math.hypot(skin.cb, skin.cr));
   for (let p = 0; p < S * S; p++) {
+    // Outside every region nothing changes (unless a beard is shaved, which reaches under the jaw).
+    if (fade === 0 && regions[3 * p] + regions[3 * p + 1] + regions[3 * p + 2] < 1e-3) continue;
     const y = luma(px, p);
     const cb = px[3 * p + 2] - y;
     const cr = px[3 * p] - y;
@@ -265,6 +267,7 @@ export function hairChange(
   for (let p = 0; p < S * S; p++) {
     // Toward the crop's edge the change fades out, so hair that continues beyond the crop meets
     // its unchanged part gradually, not at a line.
+    if (hairness[p] === 0 && paleness[p] === 0) continue;
     const edge = hairEdgeFade(((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S);
     if (edge === 0) continue;
     // A beard is darker than the skin (or grey): a white collar under the jaw is not one.
