@@ -216,7 +216,8 @@ export function hairChange(
   if (Math.abs(scalp) < 0.01 && Math.abs(brows) < 0.01 && Math.abs(beard) < 0.01 && fade === 0) return;
   // Work in grey levels.
   const g = (v: number) => (v + 1) * 127.5;
-  const px = Float32Array.from(img, g);
+  const px = new Float32Array(img.length);
+  for (let i = 0; i < img.length; i++) px[i] = g(img[i]);
   const skin = skinOf(px, S, shape);
   const regions = smoothRegions(S, shape, person);
   // Hair-ness: darker than the skin, or much less colourful than it (dark, grey and white hair all
