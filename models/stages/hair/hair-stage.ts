@@ -127,8 +127,14 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
       const u = (x + 0.5) / S;
       const p = y * S + x;
       const inFace = insidePolygon(u, v, outline);
-      // Scalp: the person, outside the face outline, above the ears (mid-nose height).
-      if (person && !inFace && v < noseY) out[3 * p] = person[p];
+      // Scalp: the person, outside the face outline, near it (the hairline and temples: the crop
+      // holds only part of the hair, and greying a band of long hair beside the face drew grey
+      // stripes), fading out below the eyes.
+      if (person && !inFace) {
+        let d = Infinity;
+        for (let i = 0; i < outline.length; i++) d = Math.min(d, distToSegment(u, v, ...outline[i], ...outline[(i + 1) % outline.length]));
+        out[3 * p] = person[p] * smooth(1 - (d - 0.15 * eyeD) / (0.5 * eyeD)) * smooth((noseY - v) / (0.4 * eyeD));
+      }
       // Brows: the landmarks trace the brows' upper edge, so the band lies along a line 0.07 eye
       // distances below it, 0.08 to each side at full weight.
       let d = Infinity;
@@ -141,6 +147,31 @@ export function hairRegions(S: number, shape: ArrayLike<number>, person: Float32
   }
   // Soft region edges: a hard polygon edge across a beard or a hairline would show as a seam.
   return gaussianBlur(out, S, Math.max(1, S / 50), 3);
+}
+
+/**
+ * Whether the person's hair falls beside the face below the nose (long hair): most of the person
+ * there, beside the jaw and down to the chin, is hair (darker than the skin).
+ */
+function longHair(px: Float32Array, S: number, shape: ArrayLike<number>, person: Float32Array, skin: Skin): boolean {
+  const noseY = shape[2 * 33 + 1];
+  const chinY = shape[2 * 8 + 1];
+  const left = shape[2 * 2];
+  const right = shape[2 * 14];
+  const eyeD = Math.abs(shape[2 * 45] - shape[2 * 36]);
+  let personW = 0;
+  let hairW = 0;
+  for (let y = Math.max(0, Math.floor(noseY * S)); y < Math.min(S, chinY * S); y++) {
+    for (let x = 0; x < S; x++) {
+      const u = (x + 0.5) / S;
+      const d = u < left ? left - u : u > right ? u - right : -1;
+      if (d < 0.1 * eyeD || d > 0.6 * eyeD) continue;
+      const p = y * S + x;
+      personW += person[p];
+      hairW += person[p] * smooth((skin.y - luma(px, p) - 25) / 35);
+    }
+  }
+  return personW > 0 && hairW / personW > 0.45;
 }
 
 /** Side at which smooth maps (regions, the skin field) are computed before being enlarged. */
@@ -220,6 +251,12 @@ export function hairChange(
   for (let i = 0; i < img.length; i++) px[i] = g(img[i]);
   const skin = skinOf(px, S, shape);
   const regions = smoothRegions(S, shape, person);
+  if (person && longHair(px, S, shape, person, skin)) {
+    // Hair that falls beside the face past the crop cannot be greyed as a whole here: greying the
+    // part inside drew grey stripes down dark hair, and a hairline band alone grey spots at the
+    // temples. Long hair keeps its colour; brows and beard still change.
+    for (let p = 0; p < S * S; p++) regions[3 * p] = 0;
+  }
   // Hair-ness: darker than the skin, or much less colourful than it (dark, grey and white hair all
   // are; skin has a distinct warm chroma whatever its tone).
   const hairness = new Float32Array(S * S);

@@ -69,6 +69,24 @@ describe('hair stage', () => {
     expect(greyAt(85, DEFAULT_HAIR)).toBeGreaterThan(greyAt(30, DEFAULT_HAIR));
   });
 
+  it('long hair falling past the crop keeps its colour (no grey stripes); the brows still grey', () => {
+    const { img, shape } = crop(false);
+    // Dark hair down both sides of the face to the chin, as long hair falls.
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
+      const [u, v] = [(x + 0.5) / S, (y + 0.5) / S];
+      if (v > 0.3 && v < 0.9 && (u < shape[4] - 0.02 || u > shape[28] + 0.02)) for (let k = 0; k < 3; k++) img[3 * (y * S + x) + k] = HAIR[k] / 127.5 - 1;
+    }
+    const old = img.slice();
+    hairChange(old, S, shape, 30, 85, false, DEFAULT_HAIR, new Float32Array(S * S).fill(1));
+    let changedScalp = 0;
+    for (let p = 0; p < S * S; p++) {
+      const [u, v] = [((p % S) + 0.5) / S, (Math.floor(p / S) + 0.5) / S];
+      if ((u < shape[4] - 0.02 || u > shape[28] + 0.02) && v > 0.42) changedScalp = Math.max(changedScalp, Math.abs(old[3 * p] - img[3 * p]) * 127.5);
+    }
+    expect(changedScalp).toBeLessThan(1);
+    expect(px(old, 0.3, 0.3)[1]).toBeGreaterThan(px(img, 0.3, 0.3)[1] + 40);
+  });
+
   it('without a person mask the scalp is left alone (a wall cannot be told from hair by colour)', () => {
     const { img, shape } = crop(false);
     const old = img.slice();
