@@ -240,6 +240,28 @@ describe('fine-tuning', () => {
     expect(aged.crop.width).toBe(RES);
   }, 120_000);
 
+  it('a stopped run\'s version registered by a studio that died before recording it stays with the run, which stays stopped', async () => {
+    const lib = await core.context.library();
+    const died = async (via: 'resume' | 'cancel') => {
+      const run = lib.createRun({ kind: 'cyclegan', parentModelId: baseId, totalSteps: 50, config: { fineTune: true, name: via, photoIds: obama().map(Number), steps: 50 } });
+      lib.setRunStatus(run.id, 'running');
+      // What the library's recovery leaves of a run whose studio died mid-run.
+      lib.setRunStatus(run.id, 'interrupted');
+      const version = await lib.registerModel({
+        kind: 'cyclegan', name: `${via} (stopped at step 3 of 50)`, isBase: false, parentId: baseId, weightsDir: baseDir,
+        config: { resolution: RES, ageRange: [0, 90], fineTunedFrom: baseId, steps: 3, trainingRunId: run.id, stoppedAtStep: 3 },
+      });
+      if (via === 'resume') await core.training.resumeInterrupted(run.id);
+      else await core.training.cancel(run.id, true);
+      await core.training.settled(run.id);
+      return { run: lib.getRun(run.id), versionId: version.id };
+    };
+    for (const via of ['resume', 'cancel'] as const) {
+      const { run, versionId } = await died(via);
+      expect(run).toMatchObject({ status: 'cancelled', outputModelId: versionId, error: null });
+    }
+  }, 120_000);
+
   it('stopping with keep before the first step adds nothing and says so', async () => {
     const models = await modelCount();
     const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 5000 }, call));
