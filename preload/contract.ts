@@ -81,7 +81,7 @@ export const requestChannels = {
   'training:start': channel(trainS.TrainingStartSchema, trainS.RunStartResponseSchema),
   'training:pause': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
   'training:resume': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
-  'training:cancel': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
+  'training:cancel': channel(trainS.RunCancelSchema, trainS.RunStateResponseSchema),
   // Un-pausing is training:resume; this continues an interrupted run from its last checkpoint.
   'training:resumeInterrupted': channel(trainS.RunIdSchema, trainS.RunStateResponseSchema),
   'training:list': channel(EmptySchema, trainS.RunListResponseSchema),

@@ -179,7 +179,8 @@ export async function runFinetuneCli(values: Record<string, unknown>, global: Gl
     const offSignals = onInterrupt((signal) => {
       stoppedBy = signal;
       say(`${signal}: stopping after this step with a checkpoint (continue with --resume)`, { event: 'signal', signal });
-      void core.training.cancel(runId);
+      // Not kept as a version: the run is continued with --resume.
+      void core.training.cancel(runId, false);
     });
     off = () => {
       unsubscribe();

@@ -104,6 +104,7 @@ export async function runAgeCganFinetune(spec: FinetuneSpec, hooks: FinetuneHook
     await reportSamples();
     return await finishFinetune(
       spec,
+      hooks,
       result,
       (dir) => exportAgeCganModel(dir, spec.exportDir, { metrics: { fineTuneSteps: result.step, fineTuneFaces: data.size } }),
       { trainableVars: trainable, frozenVars: frozen, ageClassifier: false, kind: 'age-cgan', teacher: teacher !== null },

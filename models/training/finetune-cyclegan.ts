@@ -71,6 +71,7 @@ export async function runCycleGanFinetune(spec: FinetuneSpec, hooks: FinetuneHoo
     await reportSamples();
     return await finishFinetune(
       spec,
+      hooks,
       result,
       async (dir) => {
         const t = await loadCycleGanTrainer(dir, opts);

@@ -57,18 +57,21 @@ export function finetuneLoopOptions<T extends LoopTrainer>(
 
 /**
  * After the loop: exports the newest checkpoint with the recipe's `exportFrom` when the run
- * completed, and returns the FinetuneResult (recipe-specific fields in `extra`).
+ * completed, or was cancelled after a step and hooks.keepOnCancel says to keep it, and returns the FinetuneResult (recipe-specific fields in `extra`).
  */
 export async function finishFinetune(
   spec: FinetuneSpec,
+  hooks: FinetuneHooks,
   result: RunTrainingResult,
   exportFrom: (checkpointDir: string) => Promise<void>,
   extra: Pick<FinetuneResult, 'trainableVars' | 'frozenVars' | 'ageClassifier' | 'kind' | 'teacher'>,
 ): Promise<FinetuneResult> {
   let exported: string | null = null;
-  if (result.completed) {
-    const ckpt = await latestCheckpoint(spec.runDir);
-    if (!ckpt) throw new Error('training completed but no checkpoint was found');
+  // A run stopped with keep exports what it has learnt, as a completed one does.
+  const kept = result.cancelled && result.step > 0 && hooks.keepOnCancel?.() === true;
+  const ckpt = result.completed || kept ? await latestCheckpoint(spec.runDir) : null;
+  if (result.completed && !ckpt) throw new Error('training completed but no checkpoint was found');
+  if (ckpt && (result.completed || ckpt.step > 0)) {
     await exportFrom(ckpt.dir);
     // The base's texture stage goes with the new version (it is data, not trained weights).
     await copyTextureStage(spec.baseDir, spec.exportDir);

@@ -62,7 +62,7 @@ export interface FinetuneResult {
   step: number;
   stepsPerSecond: number;
   trainSeconds: number;
-  /** exportDir once completed, else null. */
+  /** exportDir once completed (or cancelled after a step with keepOnCancel), else null. */
   exported: string | null;
   /** Generator variables left trainable / frozen. */
   trainableVars: number;
@@ -80,5 +80,10 @@ export interface FinetuneHooks {
   onProgress?: (p: TrainingProgress) => void;
   /** A new sample grid PNG was written. */
   onSample?: (step: number, file: string) => void;
+  /**
+   * Asked once a cancelled run has stopped: true exports its latest checkpoint to exportDir as a
+   * completed run's is (nothing is exported when no step was trained).
+   */
+  keepOnCancel?: () => boolean;
 }
 

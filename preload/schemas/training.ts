@@ -60,6 +60,12 @@ export const RunDetailSchema = RunSchema.extend({
 });
 
 export const RunIdSchema = z.strictObject({ runId: IdSchema });
+/**
+ * Stop a run after its current step. keep (default): its latest checkpoint becomes a new model
+ * version, named as stopped at its step; false discards what it has learnt.
+ */
+export const RunCancelSchema = z.strictObject({ runId: IdSchema, keep: z.boolean().default(true) });
+export type RunCancelRequest = z.input<typeof RunCancelSchema>;
 export const RunStartResponseSchema = z.object({ runId: IdSchema });
 export const RunStateResponseSchema = z.object({ runId: IdSchema, state: RunStateSchema });
 export const RunListResponseSchema = z.object({ runs: z.array(RunSchema) });

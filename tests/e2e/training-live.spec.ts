@@ -4,7 +4,7 @@
  * Live progress on a real run: the real host, main core, engine and forked training child
  * fine-tune a tiny 32 px CycleGAN base (tests/e2e/tiny-base.ts) on two real portraits. The loss
  * chart gets real points, steps/s and ETA show, the sample grid refreshes, pause stops the step
- * count, resume continues it, and cancel ends the run with a readable state. A run under 40 steps
+ * count, resume continues it, and stopping with keep ends the run and adds a version named as stopped. A run under 40 steps
  * logs losses every step, and the loop yields once per step, so pause and cancel land within a
  * step (they used to wait for the next 10-step loss read: 21 s measured).
  */
@@ -114,19 +114,30 @@ test('live progress of a real run: loss chart, steps/s, ETA, sample grid, pause,
   await expect.poll(sampleStep, { timeout: 30_000 }).toBeGreaterThan(firstSample);
   lap('refreshed');
 
-  // Stopping asks first and says what is lost; "Keep training" leaves the run alone.
+  // Stopping asks first: keep what it learned (the default) or discard it; "Keep training" leaves the run alone.
   await page.getByTestId('run-cancel').click();
   const confirm = page.getByTestId('run-cancel-confirm');
-  await expect(confirm).toContainText('not saved as a model version');
+  await expect(confirm).toContainText('new model version');
+  await expect(page.getByTestId('run-cancel-discard')).toBeVisible();
   await confirm.getByRole('button', { name: 'Keep training' }).click();
   await expect(confirm).toBeHidden();
   await expect(state).toHaveText('running');
   await page.getByTestId('run-cancel').click();
-  await page.getByTestId('run-cancel-confirmed').click();
+  await page.getByTestId('run-cancel-keep').click();
   await expect(state).toHaveText('cancelled', { timeout: 15_000 });
   lap('cancelled');
   const endedAt = await shownStep(page);
   expect(endedAt).toBeLessThan(39);
+  // What it learned is a new version of the base, named as stopped, and the run records it.
+  const kept = await page.evaluate(async (id) => {
+    const [runs, models] = await Promise.all([window.studio!.training.get({ runId: id }), window.studio!.models.list()]);
+    const out = runs.ok ? runs.value.outputModelId : null;
+    const model = models.ok ? models.value.models.find((m) => m.id === out) : undefined;
+    const base = models.ok ? models.value.models.find((m) => m.name === 'Tiny CycleGAN') : undefined;
+    return { name: model?.name ?? null, parentId: model?.parentId ?? null, baseId: base?.id };
+  }, runStart.ok ? runStart.value.runId : '');
+  expect(kept.name).toMatch(/^Live run \(stopped at step \d+ of 39\)$/);
+  expect(kept.parentId).toBe(kept.baseId);
   await shot(page, 'training-live-cancelled');
   console.log(`training-live timings (s from start): ${JSON.stringify(mark)}`);
 });

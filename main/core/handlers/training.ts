@@ -50,7 +50,7 @@ export function trainingHandlers(ctx: CoreContext, runs: TrainingRuns) {
       await viaLibrary(() => runs.resumeInterrupted(toLibraryId(runId, 'run')));
       return state(runId, 'running');
     },
-    'training:cancel': async ({ runId }) => state(runId, await viaLibrary(() => runs.cancel(toLibraryId(runId, 'run')))),
+    'training:cancel': async ({ runId, keep }) => state(runId, await viaLibrary(() => runs.cancel(toLibraryId(runId, 'run'), keep))),
     'finetune:start': async (req) => {
       const r = await viaLibrary(() =>
         runs.startFinetune({

@@ -16,7 +16,7 @@ function send(msg: FromWorker): Promise<void> {
   });
 }
 
-async function run(job: FinetuneJob, control: TrainingController): Promise<void> {
+async function run(job: FinetuneJob, control: TrainingController, keepOnCancel: () => boolean): Promise<void> {
   const info = await initBackend({ backend: parseBackendName(job.backend), threads: job.threads });
   void send({ type: 'backend', name: info.name, threads: info.threads });
   const result = await runFinetune(job, {
@@ -24,6 +24,7 @@ async function run(job: FinetuneJob, control: TrainingController): Promise<void>
     onProgress: (p) =>
       void send({ type: 'progress', progress: { phase: p.phase, step: p.step, totalSteps: p.totalSteps, stepsPerSecond: p.stepsPerSecond, etaSeconds: p.etaSeconds, losses: p.losses } }),
     onSample: (step, file) => void send({ type: 'sample', step, file }),
+    keepOnCancel,
   });
   await send({
     type: 'done',
@@ -39,14 +40,19 @@ async function run(job: FinetuneJob, control: TrainingController): Promise<void>
 function main(): void {
   const control = new TrainingController();
   let started = false;
+  // Whether a stopped run's latest checkpoint is exported (the last cancel's choice).
+  let keep = false;
   process.on('message', (msg: ToWorker) => {
     if (msg.type === 'pause') control.pause();
     else if (msg.type === 'resume') control.resume();
-    else if (msg.type === 'cancel') control.cancel();
+    else if (msg.type === 'cancel') {
+      keep = msg.keep === true;
+      control.cancel();
+    }
     else if (msg.type === 'start' && !started) {
       started = true;
       // Exit explicitly: the wasm backend's thread pool would keep the process alive.
-      run(msg.job, control).then(
+      run(msg.job, control, () => keep).then(
         () => process.exit(0),
         (err: unknown) => send({ type: 'error', message: err instanceof Error ? err.message : String(err) }).then(() => process.exit(1)),
       );

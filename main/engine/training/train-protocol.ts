@@ -28,7 +28,8 @@ export interface FinetuneJob extends FinetuneSpec {
   threads?: number;
 }
 
-export type ToWorker = { type: 'start'; job: FinetuneJob } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
+/** cancel's keep: export the latest checkpoint as a completed run's export (absent: discard it). */
+export type ToWorker = { type: 'start'; job: FinetuneJob } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel'; keep?: boolean };
 
 export interface WorkerProgress {
   phase: string;

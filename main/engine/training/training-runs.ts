@@ -50,6 +50,9 @@ export function lastRunLosses(lib: Library, runId: number): Record<string, numbe
   return losses;
 }
 
+/** The message of a run stopped with keep before it trained a step. */
+export const NOTHING_TO_KEEP = 'stopped before its first training step: there was nothing learnt to keep';
+
 /** Faces measured by finetune:identityCheck (each: 2 models x 3 ages through the engine). */
 const IDENTITY_CHECK_MAX_FACES = 20;
 
@@ -80,6 +83,8 @@ interface Active {
   runId: number;
   child: ChildProcess | null;
   cancelRequested: boolean;
+  /** The cancel's choice: the stopped run's latest checkpoint becomes a model version. */
+  keep: boolean;
   kind: 'fine-tune';
   done: Promise<void>;
 }
@@ -174,7 +179,7 @@ export class TrainingRuns {
   }
 
   private launch(lib: Library, runId: number, req: SettledFinetune, name: string, prepared: Prepared | null, resumeFrom?: number): void {
-    const entry: Active = { runId, child: null, cancelRequested: false, kind: 'fine-tune', done: Promise.resolve() };
+    const entry: Active = { runId, child: null, cancelRequested: false, keep: false, kind: 'fine-tune', done: Promise.resolve() };
     this.active.set(runId, entry);
     entry.done = this.execute(lib, entry, req, prepared, name, resumeFrom).finally(() => this.active.delete(runId));
   }
@@ -256,19 +261,27 @@ export class TrainingRuns {
     return this.control(runId, 'resume', 'running');
   }
 
-  async cancel(runId: number): Promise<string> {
+  /**
+   * Stops a run after its current step. keep: its latest checkpoint becomes a model version, as a
+   * completed run's export does (named as stopped); otherwise it is discarded.
+   */
+  async cancel(runId: number, keep = true): Promise<string> {
     const a = this.active.get(runId);
     const lib = await this.ctx.library();
     if (!a) {
       // An interrupted run (or one left paused by a studio that died) is given up for good.
       const status = lib.getRun(runId).status;
       if (status !== 'interrupted' && status !== 'paused') return status;
-      this.finish(lib, runId, 'cancelled');
+      // A studio that died may have registered its version already: the run keeps it.
+      const registered = this.linkRegisteredVersion(lib, runId);
+      const note = registered === null && keep ? 'nothing was kept: no training process was running (resume the run from its checkpoint, then stop it, to keep what it learnt)' : undefined;
+      this.finish(lib, runId, 'cancelled', note);
       return 'cancelled';
     }
     a.cancelRequested = true;
-    // The child checkpoints after the current step and answers 'done' with cancelled.
-    this.send(a, { type: 'cancel' });
+    a.keep = keep;
+    // The child checkpoints after the current step, exports it if kept, and answers 'done' with cancelled.
+    this.send(a, { type: 'cancel', keep });
     return 'cancelled';
   }
 
@@ -317,6 +330,17 @@ export class TrainingRuns {
     this.ctx.events.emit('training:runState', runDto(lib.getRun(runId), lastRunLosses(lib, runId)));
   }
 
+  /**
+   * The version a run registered before its studio died (before the run recorded it): recorded on
+   * the run now. Returns how the run ended (a version of a stopped run marks it cancelled), or null.
+   */
+  private linkRegisteredVersion(lib: Library, runId: number): 'completed' | 'cancelled' | null {
+    const done = lib.listModels().find((m) => m.config.trainingRunId === runId);
+    if (!done) return null;
+    lib.setRunOutputModel(runId, done.id);
+    return typeof done.config.stoppedAtStep === 'number' ? 'cancelled' : 'completed';
+  }
+
   private finish(lib: Library, runId: number, status: 'completed' | 'failed' | 'cancelled' | 'interrupted', error?: string): void {
     const run = lib.getRun(runId);
     if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') return;
@@ -332,18 +356,15 @@ export class TrainingRuns {
     const runDir = join(lib.dir, 'training', `run-${runId}`);
     const exportDir = join(runDir, 'export');
     try {
-      // A studio that died after registering the version but before marking the run completed.
-      const done = lib.listModels().find((m) => m.config.trainingRunId === runId);
-      if (done) {
-        lib.setRunOutputModel(runId, done.id);
-        return this.finish(lib, runId, 'completed');
-      }
+      // A studio that died after registering the version but before marking the run ended.
+      const registered = this.linkRegisteredVersion(lib, runId);
+      if (registered) return this.finish(lib, runId, registered);
       const faces = prepared ? await prepareCrops(this.ctx.supervisor, lib, join(runDir, 'data'), prepared.photos, prepared.check) : await countCrops(join(runDir, 'data'));
       if (resumeFrom !== undefined) {
         // The child resumes from the newest checkpoint it finds in its work folder.
         await fs.cp(join(lib.dir, 'training', `run-${resumeFrom}`, 'work'), join(runDir, 'work'), { recursive: true });
       }
-      if (a.cancelRequested) return this.finish(lib, runId, 'cancelled');
+      if (a.cancelRequested) return this.finish(lib, runId, 'cancelled', a.keep ? NOTHING_TO_KEEP : undefined);
       const job: FinetuneJob = {
         baseDir: lib.modelWeightsPath(req.baseModelId),
         dataDir: join(runDir, 'data'),
@@ -368,24 +389,27 @@ export class TrainingRuns {
       if (outcome.type === 'error') return this.finish(lib, runId, 'failed', outcome.message);
       // Killed or crashed: the run keeps its checkpoints and can be resumed.
       if (outcome.type === 'exited') return this.finish(lib, runId, a.cancelRequested ? 'cancelled' : 'interrupted', a.cancelRequested ? undefined : outcome.message);
-      if (outcome.completed && outcome.exported) {
+      // A completed run, or one stopped with keep after a step: its export becomes the version.
+      if (outcome.exported && (outcome.completed || (outcome.cancelled && a.keep))) {
+        const stopped = !outcome.completed;
         const base = lib.getModel(req.baseModelId);
         const model = await lib.registerModel({
           kind: base.kind,
-          name,
+          name: stopped ? `${name} (stopped at step ${outcome.step} of ${req.steps})` : name,
           isBase: false,
           parentId: base.id,
           projectId: base.projectId ?? null,
           weightsDir: outcome.exported,
           move: true,
-          config: { ...base.config, fineTunedFrom: base.id, steps: outcome.step, trainingRunId: runId },
+          config: { ...base.config, fineTunedFrom: base.id, steps: outcome.step, trainingRunId: runId, ...(stopped ? { stoppedAtStep: outcome.step } : {}) },
           metrics: { stepsPerSec: outcome.stepsPerSecond, trainSeconds: outcome.trainSeconds, photos: faces },
         });
         lib.setRunOutputModel(runId, model.id);
         this.ctx.events.emit('library:changed', { kind: 'models', ids: [String(model.id)] });
-        return this.finish(lib, runId, 'completed');
+        return this.finish(lib, runId, stopped ? 'cancelled' : 'completed');
       }
-      return this.finish(lib, runId, a.cancelRequested || outcome.cancelled ? 'cancelled' : 'failed', a.cancelRequested || outcome.cancelled ? undefined : 'stopped before completing');
+      if (a.cancelRequested || outcome.cancelled) return this.finish(lib, runId, 'cancelled', a.keep ? NOTHING_TO_KEEP : undefined);
+      return this.finish(lib, runId, 'failed', 'stopped before completing');
     } catch (err) {
       return this.finish(lib, runId, a.cancelRequested ? 'cancelled' : 'failed', a.cancelRequested ? undefined : err instanceof Error ? err.message : String(err));
     }

@@ -38,6 +38,15 @@ describe('contract schemas', () => {
     expect(
       train.safeParse({ kind: 'cyclegan', baseModelId: null, selection: { by: 'everything' }, steps: 10 }).success,
     ).toBe(false);
+
+    // Stopping a run keeps what it learnt unless told to discard it.
+    const cancel = requestChannels['training:cancel'].request;
+    expect(cancel.parse({ runId: '7' })).toEqual({ runId: '7', keep: true });
+    expect(cancel.parse({ runId: '7', keep: false })).toEqual({ runId: '7', keep: false });
+    expect(cancel.safeParse({ runId: '7', keep: 'yes' }).success).toBe(false);
+    expect(cancel.safeParse({ runId: '7', keep: 1 }).success).toBe(false);
+    expect(cancel.safeParse({ keep: true }).success).toBe(false);
+    expect(cancel.safeParse({ runId: '7', keep: true, discard: true }).success).toBe(false);
   });
 
   it('declares the complete channel set', () => {

@@ -21,13 +21,19 @@ const ACTION_LABEL = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', resum
 export function RunDetail({ run }: { run: LiveRun }) {
   const studio = useStudio();
   const d = useRunDetail(run.runId);
-  const act = (what: 'pause' | 'resume' | 'cancel' | 'resumeInterrupted') =>
-    void studio.training[what]({ runId: run.runId }).then((r) => {
+  const act = (what: 'pause' | 'resume' | 'cancel' | 'resumeInterrupted', keep?: boolean) =>
+    void (what === 'cancel' ? studio.training.cancel({ runId: run.runId, keep }) : studio.training[what]({ runId: run.runId })).then((r) => {
       if (!r.ok) notifyError(r.error, ACTION_LABEL[what]);
     });
   // An interrupted run can still be given up for good (Cancel) instead of resumed.
   const cancellable = run.state === 'running' || run.state === 'paused' || run.state === 'queued' || run.state === 'interrupted';
   const [confirming, setConfirming] = useState(false);
+  // Keeping needs a live training process to export the checkpoint; an interrupted run has none.
+  const keepable = run.state !== 'interrupted';
+  const stop = (keep: boolean) => {
+    setConfirming(false);
+    act('cancel', keep);
+  };
   // Coming back to the tab, the speed is the last logged one until the next progress event.
   const { stepsPerSec, etaSec } = liveSpeed(run, d.history);
   return (
@@ -68,7 +74,9 @@ export function RunDetail({ run }: { run: LiveRun }) {
         <DialogTitle>Stop this training run for good?</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            {`The run stops after its current step (${run.step} of ${run.steps}). What it has learnt so far is not saved as a model version, and a stopped run cannot be continued. To take a break and continue later, use Pause instead.`}
+            {keepable
+              ? `The run stops after its current step (${run.step} of ${run.steps}). Keep what it learned to save it as a new model version, named as stopped at that step; or discard it. A stopped run cannot be continued. To take a break and continue later, use Pause instead.`
+              : `This run's training process is gone: what it learned is not saved as a model version when it stops. To keep it, resume the run from its checkpoint and stop it then.`}
           </DialogContentText>
         </DialogContent>
         <DialogActions>
@@ -77,10 +85,15 @@ export function RunDetail({ run }: { run: LiveRun }) {
               Pause instead
             </Button>
           )}
-          <Button onClick={() => setConfirming(false)} autoFocus>Keep training</Button>
-          <Button color="error" variant="contained" onClick={() => { setConfirming(false); act('cancel'); }} data-testid="run-cancel-confirmed">
+          <Button onClick={() => setConfirming(false)} autoFocus={!keepable}>Keep training</Button>
+          <Button color="error" variant={keepable ? 'outlined' : 'contained'} onClick={() => stop(false)} data-testid="run-cancel-discard">
             Stop and discard
           </Button>
+          {keepable && (
+            <Button variant="contained" onClick={() => stop(true)} autoFocus data-testid="run-cancel-keep">
+              Stop and keep what it learned
+            </Button>
+          )}
         </DialogActions>
       </Dialog>
       {d.error && <ErrorNotice error={d.error} action="Loading the run" />}

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioCore } from '../../../../../main/core/core';
 import { bundleEngine } from '../../../../helpers/engine-bundle';
 import { exportTinyAgingModel, startTestCore } from '../../../../helpers/core-fixtures';
-import { IDENTITY_CHECK_AGES } from '../../../../../main/engine/training/training-runs';
+import { IDENTITY_CHECK_AGES, NOTHING_TO_KEEP } from '../../../../../main/engine/training/training-runs';
 import { resolveAgeCganConfig } from '../../../../../models/recipes/age-cgan/config';
 import { Encoder, Generator } from '../../../../../models/recipes/age-cgan/networks';
 import { writeModelExport } from '../../../../../models/recipes/age-cgan/checkpoint';
@@ -191,20 +191,84 @@ describe('fine-tuning', () => {
     expect(aged.crop.width).toBeGreaterThan(0);
   }, 120_000);
 
-  it('pauses, resumes and cancels a run, which ends cancelled', async () => {
-    let firstStep!: () => void;
-    const stepped = new Promise<void>((r) => (firstStep = r));
-    const off = core.events.subscribe((ev, e) => ev === 'training:progress' && (e as { step: number }).step > 0 && firstStep());
-    const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 5000 }, call));
+  /** Starts a long fine-tune of the tiny base and resolves once it has trained `steps` steps. */
+  async function startAndTrain(steps: number): Promise<string> {
+    let trained!: () => void;
+    const stepped = new Promise<void>((r) => (trained = r));
+    const off = core.events.subscribe((ev, e) => ev === 'training:progress' && (e as { step: number }).step >= steps && trained());
+    const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 5000, name: 'stopped' }, call));
     await stepped;
     off();
+    return runId;
+  }
+  const modelCount = async () => value<{ models: unknown[] }>(await core.dispatch('models:list', {}, call)).models.length;
+  type RunView = { state: string; outputModelId: string | null; step: number; error: string | null };
+
+  it('pauses, resumes and cancels a run with discard, which ends cancelled and adds no version', async () => {
+    const models = await modelCount();
+    const runId = await startAndTrain(1);
     expect(value<{ state: string }>(await core.dispatch('training:pause', { runId }, call)).state).toBe('paused');
     await new Promise((r) => setTimeout(r, 200));
     expect(value<{ state: string }>(await core.dispatch('training:get', { runId }, call)).state).toBe('paused');
     expect(value<{ state: string }>(await core.dispatch('training:resume', { runId }, call)).state).toBe('running');
-    expect(value<{ state: string }>(await core.dispatch('training:cancel', { runId }, call)).state).toBe('cancelled');
+    expect(value<{ state: string }>(await core.dispatch('training:cancel', { runId, keep: false }, call)).state).toBe('cancelled');
     await core.training.settled(Number(runId));
-    const run = value<{ state: string; outputModelId: string | null }>(await core.dispatch('training:get', { runId }, call));
-    expect(run).toMatchObject({ state: 'cancelled', outputModelId: null });
+    const run = value<RunView>(await core.dispatch('training:get', { runId }, call));
+    expect(run).toMatchObject({ state: 'cancelled', outputModelId: null, error: null });
+    expect(await modelCount()).toBe(models);
+  }, 120_000);
+
+  it('stopping with keep makes the latest checkpoint a version of the base, named as stopped, whose weights age a face', async () => {
+    const models = await modelCount();
+    const runId = await startAndTrain(2);
+    expect(value<{ state: string }>(await core.dispatch('training:cancel', { runId, keep: true }, call)).state).toBe('cancelled');
+    await core.training.settled(Number(runId));
+    const run = value<RunView>(await core.dispatch('training:get', { runId }, call));
+    expect(run).toMatchObject({ state: 'cancelled', error: null });
+    expect(run.outputModelId).not.toBeNull();
+    expect(await modelCount()).toBe(models + 1);
+    const model = value<{ parentId: string | null; name: string }>(await core.dispatch('models:get', { modelId: run.outputModelId }, call));
+    expect(model.parentId).toBe(String(baseId));
+    const stoppedAt = Number(/^stopped \(stopped at step (\d+) of 5000\)$/.exec(model.name)?.[1]);
+    expect(stoppedAt).toBeGreaterThanOrEqual(2);
+    const lib = await core.context.library();
+    const weights = lib.modelWeightsPath(Number(run.outputModelId));
+    expect(hashFolder(weights)).not.toBe(hashFolder(baseDir));
+    const aged = value<{ crop: { width: number } }>(
+      await core.dispatch('aging:preview', { requestId: 'ft-kept', photoId: obama()[0], modelId: run.outputModelId, targetAge: 70, output: 'crop' }, call),
+    );
+    expect(aged.crop.width).toBe(RES);
+  }, 120_000);
+
+  it('a stopped run\'s version registered by a studio that died before recording it stays with the run, which stays stopped', async () => {
+    const lib = await core.context.library();
+    const died = async (via: 'resume' | 'cancel') => {
+      const run = lib.createRun({ kind: 'cyclegan', parentModelId: baseId, totalSteps: 50, config: { fineTune: true, name: via, photoIds: obama().map(Number), steps: 50 } });
+      lib.setRunStatus(run.id, 'running');
+      // What the library's recovery leaves of a run whose studio died mid-run.
+      lib.setRunStatus(run.id, 'interrupted');
+      const version = await lib.registerModel({
+        kind: 'cyclegan', name: `${via} (stopped at step 3 of 50)`, isBase: false, parentId: baseId, weightsDir: baseDir,
+        config: { resolution: RES, ageRange: [0, 90], fineTunedFrom: baseId, steps: 3, trainingRunId: run.id, stoppedAtStep: 3 },
+      });
+      if (via === 'resume') await core.training.resumeInterrupted(run.id);
+      else await core.training.cancel(run.id, true);
+      await core.training.settled(run.id);
+      return { run: lib.getRun(run.id), versionId: version.id };
+    };
+    for (const via of ['resume', 'cancel'] as const) {
+      const { run, versionId } = await died(via);
+      expect(run).toMatchObject({ status: 'cancelled', outputModelId: versionId, error: null });
+    }
+  }, 120_000);
+
+  it('stopping with keep before the first step adds nothing and says so', async () => {
+    const models = await modelCount();
+    const { runId } = value<{ runId: string }>(await core.dispatch('finetune:start', { baseModelId: String(baseId), photoIds: obama(), steps: 5000 }, call));
+    await core.dispatch('training:cancel', { runId }, call);
+    await core.training.settled(Number(runId));
+    const run = value<RunView>(await core.dispatch('training:get', { runId }, call));
+    expect(run).toMatchObject({ state: 'cancelled', outputModelId: null, error: NOTHING_TO_KEEP });
+    expect(await modelCount()).toBe(models);
   }, 120_000);
 });

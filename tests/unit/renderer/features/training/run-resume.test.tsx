@@ -1,5 +1,8 @@
 // @vitest-environment happy-dom
-/** The training dashboard's run view for an interrupted run: it says so, and offers Resume from checkpoint. */
+/**
+ * The training dashboard's run view for an interrupted run: it says so, and offers Resume from
+ * checkpoint. Stopping a run asks whether to keep what it learned (the default) or discard it.
+ */
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createStudioApi, type StudioTransport } from '../../../../../preload/api';
@@ -23,6 +26,7 @@ function fakeStudio(asked: [string, unknown][]): StudioTransport {
       asked.push([channel, request]);
       if (channel === 'training:get') return { ok: true, value: { ...run('interrupted'), history: [], sampleSteps: [], config: {} } };
       if (channel === 'training:resumeInterrupted') return { ok: true, value: { runId: '4', state: 'running' } };
+      if (channel === 'training:cancel') return { ok: true, value: { runId: '4', state: 'cancelled' } };
       return { ok: false, error: { code: 'not-found', message: 'none' } };
     },
     subscribe: () => () => undefined,
@@ -30,6 +34,8 @@ function fakeStudio(asked: [string, unknown][]): StudioTransport {
 }
 
 const testId = (id: string) => dom.host.querySelector(`[data-testid="${id}"]`);
+/** The stop confirmation is a dialog, rendered outside the host. */
+const inPage = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`);
 
 describe('an interrupted run in the training dashboard', () => {
   it('shows interrupted with its reason and a Resume from checkpoint button that calls training:resumeInterrupted', async () => {
@@ -55,5 +61,27 @@ describe('an interrupted run in the training dashboard', () => {
     const chips = [...dom.host.querySelectorAll('[data-testid="run-state"]')].map((c) => c.textContent);
     expect(chips).toEqual(['interrupted', 'completed']);
     expect(dom.host.querySelectorAll('[data-testid="run-item"] .MuiLinearProgress-root')).toHaveLength(1);
+  });
+});
+
+describe('stopping a run', () => {
+  const stopWith = async (state: LiveRun['state'], choice: string | null) => {
+    const asked: [string, unknown][] = [];
+    await act(async () => dom.root.render(<StudioProvider api={createStudioApi(fakeStudio(asked))}><RunDetail run={run(state)} /></StudioProvider>));
+    await act(async () => (testId('run-cancel') as HTMLButtonElement).click());
+    if (choice) await act(async () => inPage(choice)?.click());
+    return asked.filter(([c]) => c === 'training:cancel').map(([, r]) => r);
+  };
+
+  it('keeps what a live run learned by default, or discards it when asked', async () => {
+    expect(inPage('run-cancel-keep')).toBeNull();
+    expect(await stopWith('running', 'run-cancel-keep')).toEqual([{ runId: '4', keep: true }]);
+    expect(await stopWith('paused', 'run-cancel-discard')).toEqual([{ runId: '4', keep: false }]);
+  });
+
+  it('offers an interrupted run (no training process to export it) only the discard', async () => {
+    expect(await stopWith('interrupted', null)).toEqual([]);
+    expect(inPage('run-cancel-keep')).toBeNull();
+    expect(inPage('run-cancel-discard')).not.toBeNull();
   });
 });
